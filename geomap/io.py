@@ -1,0 +1,180 @@
+"""Reading articles (files, folders, JSON Lines, stdin) and writing outputs atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+
+from geomap.errors import InputError, OutputError
+from geomap.types import Document
+
+#: Articles larger than this are refused: news text is never this big, a mistaken input is.
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+def parse_date(value: str | None, *, what: str = "date") -> dt.date | None:
+    """Parse ``YYYY-MM-DD`` (or a full ISO timestamp) into a date.
+
+    >>> parse_date("2024-12-08")
+    datetime.date(2024, 12, 8)
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be a string like 2024-12-08, got {value!r}")
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        raise InputError(f"{what} {value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def decode_text(data: bytes, *, name: str) -> str:
+    """Decode article bytes as UTF-8, refusing binary and empty input with a clear message."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputError(
+            f"{name}: {len(data):,} bytes is larger than the {MAX_TEXT_BYTES:,}-byte limit "
+            "for one article; split it or use a .jsonl file with one article per line"
+        )
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 text (bad byte at offset {exc.start}); convert it to UTF-8"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{name}: file is empty")
+    return text
+
+
+def _doc_from_record(record: object, *, name: str, lineno: int, published: dt.date | None) -> Document:
+    where = f"{name}:{lineno}"
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f"{where}: missing or empty 'text'")
+    doc_id = record.get("id", f"{Path(name).stem}-{lineno}")
+    if not isinstance(doc_id, str | int):
+        raise InputError(f"{where}: 'id' must be a string")
+    pub = parse_date(record.get("published"), what=f"{where}: 'published'") or published
+    source = record.get("source")
+    url = record.get("url")
+    return Document(
+        id=str(doc_id),
+        text=text,
+        source=str(source) if source is not None else None,
+        published=pub,
+        url=str(url) if url is not None else None,
+    )
+
+
+def iter_jsonl(stream: IO[bytes], *, name: str, published: dt.date | None = None) -> Iterator[Document]:
+    """Yield documents from a JSON Lines stream, one line at a time (constant memory)."""
+    seen_any = False
+    for lineno, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}:{lineno}: not UTF-8 text") from None
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{name}:{lineno}: malformed JSON ({exc.msg})") from None
+        seen_any = True
+        yield _doc_from_record(record, name=name, lineno=lineno, published=published)
+    if not seen_any:
+        raise InputError(f"{name}: file is empty")
+
+
+def _text_document(path: Path, *, published: dt.date | None) -> Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    return Document(id=path.stem, text=decode_text(data, name=str(path)), source=path.name,
+                    published=published)
+
+
+def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.date | None = None,
+                   stdin: IO[bytes] | None = None) -> Iterator[Document]:
+    """Yield documents from .txt files, folders of them, .jsonl files, or ``-`` (stdin).
+
+    Files are read lazily, in the order given; folders in sorted name order.
+    """
+    for item in inputs:
+        if str(item) == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            if data.lstrip()[:1] == b"{":
+                import io as _io
+
+                yield from iter_jsonl(_io.BytesIO(data), name="<stdin>", published=published)
+            else:
+                yield Document(id="stdin", text=decode_text(data, name="<stdin>"),
+                               published=published)
+            continue
+        path = Path(item)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            files = sorted(p for p in path.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | {".jsonl"})
+            if not files:
+                raise InputError(f"{path}: folder holds no .txt or .jsonl files")
+            yield from iter_documents(files, published=published)
+        elif path.suffix.lower() in {".jsonl", ".ndjson"}:
+            with path.open("rb") as fh:
+                yield from iter_jsonl(fh, name=str(path), published=published)
+        else:
+            yield _text_document(path, published=published)
+
+
+def check_writable(path: Path) -> None:
+    """Fail early, before any work, if ``path`` cannot be written."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name")
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{parent}: cannot create output folder ({exc.strerror})") from None
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"{path}: output folder is not writable")
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], *, mode: str = "w") -> Iterator[IO]:  # type: ignore[type-arg]
+    """Write to a temp file beside ``path`` and rename it into place only on success."""
+    target = Path(path)
+    check_writable(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
+    binary = "b" in mode
+    try:
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as fh:
+            yield fh
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    with atomic_writer(path) as fh:
+        fh.write(text)
+    return Path(path)

@@ -1,0 +1,151 @@
+"""Typed values that flow through the pipeline (see DESIGN.md, "Data flow").
+
+All coordinates are ``(lat, lon)`` WGS84 floats; GeoJSON/KML swap them at the edge only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from gazetteer.model import Place
+from geomap.errors import InputError
+
+LOCATION_PRECISIONS = ("exact", "nearby", "region", "country")
+DATE_PRECISIONS = ("day", "week", "month", "year")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article.
+
+    >>> Document("a1", "Crowds gathered in Damascus.").id
+    'a1'
+    """
+
+    id: str
+    text: str
+    source: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str):
+            raise InputError(f"document {self.id!r}: text must be a string")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of a document; ``copy_of`` is the index of its first verbatim occurrence."""
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    copy_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A place name found in a document: character offsets into ``Document.text``."""
+
+    doc_id: str
+    start: int
+    end: int
+    surface: str
+    label: str = "GPE"
+    sentence_index: int = -1
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end <= self.start:
+            raise InputError(f"mention span ({self.start}, {self.end}) is empty or negative")
+        if len(self.surface) != self.end - self.start:
+            raise InputError(f"mention surface {self.surface!r} does not fit its span")
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedPlace:
+    """A mention and where it was resolved. ``place`` is None when unresolved; ``reason`` says why."""
+
+    mention: Mention
+    place: Place | None
+    score: float = 0.0
+    reason: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.place is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person, organisation or group tied to an event, with its role (e.g. 'subject')."""
+
+    name: str
+    role: str = "actor"
+    kind: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A sentence that reports an event; ``place_spans`` are offsets of place names in ``text``."""
+
+    text: str
+    doc_id: str
+    sentence_index: int
+    source: str | None = None
+    url: str | None = None
+    place_spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened somewhere.
+
+    ``place`` is where it happened; ``origin`` is set for movements. ``modality`` is
+    'asserted' for events reported as having happened, otherwise 'negated',
+    'hypothetical' or 'future' (kept off the map by default).
+    """
+
+    event_type: str
+    sub_event_type: str
+    place: Place
+    quotes: tuple[Quote, ...]
+    date: dt.date | None = None
+    date_precision: str | None = None
+    actors: tuple[Actor, ...] = ()
+    origin: Place | None = None
+    location_precision: str = "exact"
+    region: str | None = None
+    trigger: str = ""
+    confidence: float = 0.5
+    modality: str = "asserted"
+    event_id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.location_precision not in LOCATION_PRECISIONS:
+            raise InputError(f"unknown location precision {self.location_precision!r}")
+        if self.date_precision is not None and self.date_precision not in DATE_PRECISIONS:
+            raise InputError(f"unknown date precision {self.date_precision!r}")
+        if not self.quotes:
+            raise InputError("an event needs at least one quote")
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.doc_id for q in self.quotes))
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(q.source for q in self.quotes if q.source))
+
+
+@dataclass(frozen=True)
+class EventCollection:
+    """The result of :func:`geomap.process`: events, every resolved place and what stayed unresolved."""
+
+    events: tuple[Event, ...]
+    places: tuple[ResolvedPlace, ...] = ()
+    unresolved: tuple[ResolvedPlace, ...] = ()
+    documents: tuple[Document, ...] = field(default=(), repr=False)
+    title: str = "geomap"
