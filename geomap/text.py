@@ -18,7 +18,8 @@ NEAR_DUPLICATE_RATIO = 92.0
 def normalise_sentence(text: str) -> str:
     """A key under which copy-pasted variants of one sentence compare equal.
 
-    >>> normalise_sentence("Crowds  gathered in ‘Damascus’.") == normalise_sentence("crowds gathered in 'Damascus'")
+    >>> a, b = "Crowds  gathered in ‘Damascus’.", "crowds gathered in 'Damascus'"
+    >>> normalise_sentence(a) == normalise_sentence(b)
     True
     """
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -44,7 +45,8 @@ def mark_copies(spans: Iterable[tuple[int, int]], text: str, *, doc_id: str) -> 
             for earlier, earlier_key in enumerate(keys):
                 if (abs(len(earlier_key) - len(key)) <= 0.1 * len(key)
                         and fuzz.ratio(key, earlier_key) >= NEAR_DUPLICATE_RATIO):
-                    copy_of = sentences[earlier].copy_of if sentences[earlier].copy_of is not None else earlier
+                    first = sentences[earlier].copy_of
+                    copy_of = earlier if first is None else first
                     break
         if copy_of is None and key:
             first_by_key[key] = index

@@ -6,7 +6,10 @@ All coordinates are ``(lat, lon)`` WGS84 floats; GeoJSON/KML swap them at the ed
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from gazetteer.model import Place
 from geomap.errors import InputError
@@ -149,3 +152,21 @@ class EventCollection:
     unresolved: tuple[ResolvedPlace, ...] = ()
     documents: tuple[Document, ...] = field(default=(), repr=False)
     title: str = "geomap"
+
+    def to_geojson(self) -> dict[str, Any]:
+        """The events as an RFC 7946 FeatureCollection (a dict ready for ``json.dump``)."""
+        from geomap.export import to_geojson
+
+        return to_geojson(self)
+
+    def to_map(self, **options: Any) -> str:
+        """The events as a self-contained Leaflet map (HTML text)."""
+        from geomap.render import render_map
+
+        return render_map(self, **options)
+
+    def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
+        """Write to ``path``: .html map, .geojson, .csv, .jsonl or .kml, atomically."""
+        from geomap.export import save
+
+        return save(self, path, **options)

