@@ -144,6 +144,8 @@ def check_writable(path: Path) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
+    if parent.exists() and not parent.is_dir():
+        raise OutputError(f"{path}: {parent} is a file, not a folder")
     if not parent.exists():
         try:
             parent.mkdir(parents=True, exist_ok=True)
@@ -168,9 +170,11 @@ def atomic_writer(path: str | os.PathLike[str], *, mode: str = "w") -> Iterator[
             yield fh
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
         raise
 
 
