@@ -97,19 +97,21 @@ class ContextResolver:
             if best.place.feature_code.startswith("PCL") or len(countries) == 1:
                 context[best.place.country_code] += 1
                 anchors.append(best.place)
-        results: list[ResolvedPlace] = []
+        containers = [self._container(m, mentions, i, text, by_surface) for i, m in enumerate(mentions)]
+        # Mentions with a containment cue ("Paris, Texas") go first, so that their reading
+        # becomes the document's sense of that name (one sense per discourse).
+        order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
+        results: dict[int, ResolvedPlace] = {}
         chosen_by_surface: dict[str, ResolvedPlace] = {}
-        for i, m in enumerate(mentions):
+        for i in order:
+            m, container = mentions[i], containers[i]
             cands = by_surface[m.surface]
             if not cands:
-                results.append(ResolvedPlace(m, None, 0.0, reason="no gazetteer entry for this name"))
+                results[i] = ResolvedPlace(m, None, 0.0, reason="no gazetteer entry for this name")
                 continue
-            # One sense per discourse: the same surface resolves the same way in one document,
-            # unless this occurrence has its own containment cue.
-            container = self._container(m, mentions, i, text, by_surface)
             if container is None and m.surface in chosen_by_surface:
                 prev = chosen_by_surface[m.surface]
-                results.append(ResolvedPlace(m, prev.place, prev.score))
+                results[i] = ResolvedPlace(m, prev.place, prev.score)
                 continue
             scored = []
             for c in cands:
@@ -118,9 +120,9 @@ class ContextResolver:
                     s += 0.6 * context[c.place.country_code] / max(context.values())
                 if container is not None and contains(container, c.place):
                     s += 1.5
-                if anchors and c.place.feature_class not in ("A",):
-                    near = min(haversine_km(a.lat, a.lon, c.place.lat, c.place.lon) for a in anchors
-                               if a.place_id != c.place.place_id) if len(anchors) > 1 else NEAR_KM * 4
+                if len(anchors) > 1 and c.place.feature_class != "A":
+                    near = min((haversine_km(a.lat, a.lon, c.place.lat, c.place.lon) for a in anchors
+                                if a.place_id != c.place.place_id), default=NEAR_KM)
                     if near < NEAR_KM:
                         s += 0.3 * (1 - near / NEAR_KM)
                 scored.append((s, c.place.place_id, c))
@@ -129,10 +131,9 @@ class ContextResolver:
             margin = top[0] - scored[1][0] if len(scored) > 1 else 1.0
             confidence = max(0.0, min(1.0, 0.5 + margin / 2)) * MATCH_QUALITY.get(top[2].match_type, 0.5)
             rp = ResolvedPlace(m, top[2].place, round(confidence, 4))
-            results.append(rp)
-            if container is None:
-                chosen_by_surface.setdefault(m.surface, rp)
-        return results
+            results[i] = rp
+            chosen_by_surface.setdefault(m.surface, rp)
+        return [results[i] for i in range(len(mentions))]
 
     def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
                    by_surface: dict[str, list[Match]]) -> Place | None:
