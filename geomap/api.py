@@ -68,7 +68,7 @@ def process(texts_or_documents: str | Document | Iterable[str | Document], *,
     [('Protests', 'Nairobi')]
     """
     docs = as_documents(texts_or_documents, published=published)
-    pipe = pipeline or Pipeline(model=model, gazetteer_path=gazetteer_path, taxonomy_path=taxonomy_path)
+    pipe = pipeline or Pipeline(model=model, gazetteer=gazetteer_path, taxonomy=taxonomy_path)
     return collect(pipe.analyze(docs, batch_size=batch_size, n_process=n_process), title=title)
 
 
@@ -77,5 +77,5 @@ def toponyms(texts_or_documents: str | Document | Iterable[str | Document], *,
              pipeline: Pipeline | None = None) -> list[list[ResolvedPlace]]:
     """Every place mention of each text with where it was resolved (no event detection)."""
     docs = as_documents(texts_or_documents)
-    pipe = pipeline or Pipeline(model=model, gazetteer_path=gazetteer_path, detect=False)
+    pipe = pipeline or Pipeline(model=model, gazetteer=gazetteer_path, detect=False)
     return [list(r.places) for r in pipe.analyze(docs)]

@@ -75,8 +75,8 @@ def _collect(args: argparse.Namespace) -> EventCollection:
     from geomap.api import collect
     from geomap.pipeline import Pipeline
 
-    pipeline = Pipeline(model=args.model, gazetteer_path=args.gazetteer,
-                        taxonomy_path=getattr(args, "taxonomy", None)).load()
+    pipeline = Pipeline(model=args.model, gazetteer=args.gazetteer,
+                        taxonomy=getattr(args, "taxonomy", None)).load()
     docs = iter_documents(args.inputs, published=args.published)
     docs = _progress(docs, enabled=sys.stderr.isatty())
     results = pipeline.analyze(docs, batch_size=args.batch_size, n_process=args.processes)
@@ -142,7 +142,7 @@ def cmd_toponyms(args: argparse.Namespace) -> int:
     from geomap.io import atomic_writer
     from geomap.pipeline import Pipeline
 
-    pipeline = Pipeline(model=args.model, gazetteer_path=args.gazetteer, detect=False).load()
+    pipeline = Pipeline(model=args.model, gazetteer=args.gazetteer, detect=False).load()
     docs = _progress(iter_documents(args.inputs, published=args.published),
                      enabled=sys.stderr.isatty())
     results = pipeline.analyze(docs, batch_size=args.batch_size, n_process=args.processes)

@@ -38,6 +38,12 @@ class GazetteerRuler:
         self._gazetteer = gazetteer
         self._cache: dict[str, str | None] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        # spaCy's multiprocessing pickles the pipeline; a worker reopens the store by path.
+        state = dict(self.__dict__)
+        state["_gazetteer"] = None
+        return state
+
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:

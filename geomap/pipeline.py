@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from geomap.mentions import extract_mentions
@@ -31,45 +32,48 @@ class AnalyzedDocument:
     events: tuple[Event, ...] = ()
 
 
-@dataclass
 class Pipeline:
-    """A loaded model, gazetteer and taxonomy; call :meth:`analyze` on documents.
+    """A model, a gazetteer and a taxonomy; call :meth:`analyze` on documents.
 
-    Loading is lazy: nothing is read until the first document arrives.
+    Each of ``gazetteer`` and ``taxonomy`` is a loaded object, a path, or None for the default.
+    Loading is lazy: nothing is read until it is needed (or :meth:`load` is called).
     """
 
-    model: str | None = None
-    gazetteer_path: str | None = None
-    taxonomy_path: str | None = None
-    detect: bool = True
-    _nlp: Language | None = field(default=None, init=False, repr=False)
-    _gazetteer: Gazetteer | None = field(default=None, init=False, repr=False)
-    _taxonomy: Taxonomy | None = field(default=None, init=False, repr=False)
-    _resolver: Resolver | None = field(default=None, init=False, repr=False)
+    def __init__(self, *, model: str | None = None,
+                 gazetteer: Gazetteer | str | os.PathLike[str] | None = None,
+                 taxonomy: Taxonomy | str | os.PathLike[str] | None = None,
+                 resolver: Resolver | None = None, detect: bool = True) -> None:
+        self.model = model
+        self.detect = detect
+        self._gazetteer_arg = gazetteer
+        self._taxonomy_arg = taxonomy
+        self._resolver = resolver
+        self._nlp: Language | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        from gazetteer import Gazetteer, open_gazetteer
+
+        if not isinstance(self._gazetteer_arg, Gazetteer):
+            self._gazetteer_arg = (Gazetteer(self._gazetteer_arg) if self._gazetteer_arg is not None
+                                   else open_gazetteer())
+        return self._gazetteer_arg
 
     @property
     def nlp(self) -> Language:
         if self._nlp is None:
             from geomap.nlp import build_pipeline
 
-            self._nlp = build_pipeline(self.model, self.gazetteer_path)
+            self._nlp = build_pipeline(self.model, str(self.gazetteer.path))
         return self._nlp
 
     @property
-    def gazetteer(self) -> Gazetteer:
-        if self._gazetteer is None:
-            from gazetteer import Gazetteer, open_gazetteer
-
-            self._gazetteer = Gazetteer(self.gazetteer_path) if self.gazetteer_path else open_gazetteer()
-        return self._gazetteer
-
-    @property
     def taxonomy(self) -> Taxonomy:
-        if self._taxonomy is None:
-            from geomap.taxonomy import load_taxonomy
+        from geomap.taxonomy import Taxonomy, load_taxonomy
 
-            self._taxonomy = load_taxonomy(self.taxonomy_path)
-        return self._taxonomy
+        if not isinstance(self._taxonomy_arg, Taxonomy):
+            self._taxonomy_arg = load_taxonomy(self._taxonomy_arg)
+        return self._taxonomy_arg
 
     @property
     def resolver(self) -> Resolver:
