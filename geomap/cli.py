@@ -95,12 +95,12 @@ def _summary(collection: EventCollection) -> str:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from geomap.render import embed_snippet, read_events, save_map
-
     first = args.inputs[0]
     out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
         (Path(first).stem if first != "-" else "stdin") + ".html")
     check_writable(out)
+    from geomap.render import embed_snippet, read_events, save_map
+
     if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
         if len(args.inputs) != 1:
             raise InputError("give one events file at a time")

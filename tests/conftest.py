@@ -1,0 +1,33 @@
+"""Shared fixtures. Browser fixtures live in tests/browser_support.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seeds" / "000_1e4491d8e4347ad4.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    if not SEED.exists():
+        pytest.skip(f"reference text not found at {SEED}")
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def gaz():  # type: ignore[no-untyped-def]
+    """The default gazetteer store (built on first use into the user cache)."""
+    from gazetteer import open_gazetteer
+
+    return open_gazetteer(progress=False)
+
+
+@pytest.fixture(scope="session")
+def pipeline(gaz):  # type: ignore[no-untyped-def]
+    """One loaded pipeline (model + gazetteer + taxonomy) shared by the model tests."""
+    from geomap.pipeline import Pipeline
+
+    return Pipeline(gazetteer=gaz).load()
