@@ -9,7 +9,7 @@ from itertools import count
 from geomap.errors import InputError
 from geomap.io import parse_date
 from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
-from geomap.types import Document, EventCollection, ResolvedPlace
+from geomap.types import Document, Event, EventCollection, ResolvedPlace
 
 
 def as_documents(items: str | Document | Iterable[str | Document], *,
@@ -36,7 +36,10 @@ def collect(results: Iterable[AnalyzedDocument], *, title: str = "geomap") -> Ev
     """Gather analysed documents into one collection, merging events reported more than once."""
     from geomap.events import merge_events
 
-    documents, events, places, unresolved = [], [], [], []
+    documents: list[Document] = []
+    events: list[Event] = []
+    places: list[ResolvedPlace] = []
+    unresolved: list[ResolvedPlace] = []
     for result in results:
         documents.append(result.document)
         events.extend(result.events)

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from geomap.errors import InputError, OutputError
 from geomap.types import Document
@@ -156,7 +156,7 @@ def check_writable(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | os.PathLike[str], *, mode: str = "w") -> Iterator[IO]:  # type: ignore[type-arg]
+def atomic_writer(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temp file beside ``path`` and rename it into place only on success."""
     target = Path(path)
     check_writable(target)
@@ -164,9 +164,9 @@ def atomic_writer(path: str | os.PathLike[str], *, mode: str = "w") -> Iterator[
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
-    binary = "b" in mode
     try:
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": "\n"})) as fh:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             yield fh
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
