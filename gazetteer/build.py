@@ -1,0 +1,206 @@
+"""Build the store from packaged sources, atomically, and open it (building on first use)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gazetteer.errors import GazetteerError, GazetteerUnavailable
+from gazetteer.sources import ALL_SOURCES, SOURCE_READERS, Entry
+from gazetteer.store import SCHEMA_VERSION, StoreWriter, check_store, temp_path_for
+
+if TYPE_CHECKING:
+    from gazetteer.core import Gazetteer
+
+ENV_VAR = "GEOMAP_GAZETTEER"
+# Rough number of places the packaged sources give; only used to size the progress bar.
+_EXPECTED_PLACES = 268_000
+
+
+def default_path() -> Path:
+    """Where the store lives: ``$GEOMAP_GAZETTEER`` or the user cache directory.
+
+    >>> default_path().name.endswith(".sqlite")
+    True
+    """
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("geomap", appauthor=False)) / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """Serialise builders of the same store across processes (readers never wait)."""
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: concurrent builders just race on rename
+        yield
+        return
+    with lock_path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _progress(entries: Iterable[Entry], *, enabled: bool, total: int) -> Iterator[Entry]:
+    if not enabled:
+        yield from entries
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit=" places", desc="Building gazetteer", file=sys.stderr,
+              unit_scale=True, leave=True) as bar:
+        n = 0
+        for entry in entries:
+            yield entry
+            n += 1
+            if n % 5000 == 0:
+                bar.update(5000)
+        bar.update(n % 5000)
+
+
+def _batched(entries: Iterable[Entry], size: int = 20000) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _previous_imports(path: Path) -> list[str]:
+    try:
+        meta = check_store(path)
+    except GazetteerUnavailable:
+        return []
+    value = json.loads(meta.get("imports", "[]"))
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def build_gazetteer(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    progress: bool = True,
+    sources: Iterable[str] | None = None,
+    imports: Iterable[str | os.PathLike[str]] | None = None,
+) -> Path:
+    """Build a store from the packaged sources and replace ``path`` atomically.
+
+    Parameters
+    ----------
+    path
+        Store file; default :func:`default_path`.
+    progress
+        Show a tqdm progress bar on stderr.
+    sources
+        Subset of ``("countries", "regions", "cities", "airports", "curated")``; default all.
+    imports
+        Files to import on top (see :mod:`gazetteer.importers`); default: the files
+        imported into the previous store at ``path``, if they still exist.
+
+    Returns
+    -------
+    Path
+        The path of the new store.
+    """
+    target = Path(path) if path is not None else default_path()
+    chosen = tuple(sources) if sources is not None else ALL_SOURCES
+    unknown = [s for s in chosen if s not in SOURCE_READERS]
+    if unknown:
+        raise GazetteerError(f"unknown gazetteer sources {unknown}; choose from {ALL_SOURCES}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GazetteerUnavailable(f"cannot create {target.parent}: {exc}") from exc
+    import_files = (
+        [str(Path(p).resolve()) for p in imports]
+        if imports is not None
+        else [p for p in _previous_imports(target) if Path(p).is_file()]
+    )
+    with _build_lock(target):
+        return _build_unlocked(target, chosen, import_files, progress=progress)
+
+
+def _build_unlocked(
+    target: Path, chosen: tuple[str, ...], import_files: list[str], *, progress: bool
+) -> Path:
+    tmp = temp_path_for(target)
+    started = time.perf_counter()
+    try:
+        writer = StoreWriter(tmp)
+    except Exception as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise GazetteerUnavailable(f"cannot write gazetteer store {tmp}: {exc}") from exc
+    try:
+        def every_entry() -> Iterator[Entry]:
+            for name in chosen:
+                yield from SOURCE_READERS[name]()
+
+        for batch in _batched(_progress(every_entry(), enabled=progress,
+                                        total=_EXPECTED_PLACES)):
+            writer.add_many(batch)
+        if import_files:
+            from gazetteer.importers import read_any
+
+            for file in import_files:
+                writer.add_many(read_any(Path(file)), replace=True)
+        writer.finish({
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_seconds": f"{time.perf_counter() - started:.2f}",
+            "sources": list(chosen),
+            "imports": import_files,
+        })
+        os.replace(tmp, target)
+    except BaseException:
+        writer.abort()
+        raise
+    return target
+
+
+def open_gazetteer(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    progress: bool = True,
+    rebuild: bool = False,
+) -> Gazetteer:
+    """Open the store, building it first if it is missing, corrupt or outdated.
+
+    Examples
+    --------
+    >>> gaz = open_gazetteer()                       # doctest: +SKIP
+    >>> gaz.lookup("Tartous")[0].place.country_code   # doctest: +SKIP
+    'SY'
+    """
+    from gazetteer.core import Gazetteer
+
+    target = Path(path) if path is not None else default_path()
+    if not rebuild:
+        with contextlib.suppress(GazetteerUnavailable):
+            return Gazetteer(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise GazetteerUnavailable(f"cannot create {target.parent}: {exc}") from exc
+    with _build_lock(target):
+        # Another process may have finished building while we waited for the lock.
+        if not rebuild:
+            with contextlib.suppress(GazetteerUnavailable):
+                return Gazetteer(target)
+        imports = [p for p in _previous_imports(target) if Path(p).is_file()]
+        _build_unlocked(target, ALL_SOURCES, imports, progress=progress)
+    return Gazetteer(target)

@@ -1,0 +1,448 @@
+"""The read-only :class:`Gazetteer`: name lookup, ids, nearest places."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from gazetteer.errors import GazetteerError, GazetteerUnavailable
+from gazetteer.model import Match, Place
+from gazetteer.sources import ABBREVIATION, ALTERNATE, CODE, DEMONYM, NAME
+from gazetteer.store import ALIAS_SEP, UNAVAILABLE_ADVICE, check_store, connect_readonly
+from gazetteer.text import compact, fold
+
+# Scores per match type; fuzzy scores are scaled into [0, FUZZY_MAX].
+_SCORE = {"exact": 1.0, "alternate": 0.98, "abbreviation": 0.95, "demonym": 0.92, "folded": 0.9}
+FUZZY_MAX = 0.85
+# Tie-break order inside a ranking tier.
+_TYPE_ORDER = {"exact": 0, "alternate": 1, "abbreviation": 2, "demonym": 3, "folded": 4,
+               "fuzzy": 5}
+_EARTH_KM = 6371.0088
+_PLACE_COLUMNS = ("id, place_id, name, lat, lon, feature_class, feature_code, country_code, "
+                  "admin1, population, source, admin1_name, aliases")
+
+
+def _match_type(query: str, name: str, kind: int) -> str | None:
+    """How a stored name matches the query (same fold key), or None if it must not."""
+    if kind in (CODE, ABBREVIATION):
+        # Codes/abbreviations are case-sensitive: "US" and "U.S." but not "us".
+        return "abbreviation" if compact(query) == compact(name) else None
+    if kind == DEMONYM:
+        return "demonym"
+    if query == name:
+        return "exact" if kind == NAME else "alternate"
+    return "folded"
+
+
+def _tier(match_type: str) -> int:
+    """Ranking tier: an exact spelling beats a folded one, which beats fuzzy."""
+    return {"folded": 1, "fuzzy": 2}.get(match_type, 0)
+
+
+class Gazetteer:
+    """A read-only gazetteer store.
+
+    Parameters
+    ----------
+    path
+        A store built by :func:`gazetteer.build_gazetteer`.
+    cache_size
+        Number of lookups remembered (an LRU cache); repeated names cost a dict hit.
+
+    Raises
+    ------
+    GazetteerUnavailable
+        If the store is missing, incomplete or corrupt; the message says what to run.
+
+    Examples
+    --------
+    >>> gaz = Gazetteer(default_path())                 # doctest: +SKIP
+    >>> [m.place.name for m in gaz.lookup("Paris", country="US", limit=1)]  # doctest: +SKIP
+    ['Paris']
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, cache_size: int = 200_000) -> None:
+        self.path = Path(path)
+        self._meta = check_store(self.path)
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._lock = threading.Lock()
+        self._lookup_cached = functools.lru_cache(maxsize=cache_size)(self._lookup_uncached)
+        self._contains_cached = functools.lru_cache(maxsize=cache_size)(self._contains_uncached)
+        self._place_cached = functools.lru_cache(maxsize=cache_size)(self._place_by_rowid)
+        self._fuzzy_index: tuple[list[str], list[list[int]]] | None = None
+        self._points: Any = None
+        self._countries: dict[str, int] | None = None
+        self._admin1: dict[tuple[str, str], int] | None = None
+
+    # -- connection ------------------------------------------------------------------------
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        # One connection per thread and per process: a forked child must not share
+        # the parent's SQLite handle.
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or self._pid != os.getpid():
+            if self._pid != os.getpid():
+                self._local = threading.local()
+                self._pid = os.getpid()
+            try:
+                conn = connect_readonly(self.path)
+            except sqlite3.Error as exc:
+                raise GazetteerUnavailable(
+                    f"cannot open gazetteer store {self.path}: {exc}; {UNAVAILABLE_ADVICE}"
+                ) from exc
+            self._local.conn = conn
+        return conn
+
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerUnavailable(
+                f"gazetteer store {self.path} cannot be read ({exc}); {UNAVAILABLE_ADVICE}"
+            ) from exc
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when garbage collected)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Gazetteer({str(self.path)!r})"
+
+    # -- places ----------------------------------------------------------------------------
+    @staticmethod
+    def _row_to_place(row: tuple[Any, ...]) -> Place:
+        (_, place_id, name, lat, lon, fcl, fcode, cc, a1, pop, source, a1name, aliases) = row
+        return Place(
+            place_id=place_id, name=name, lat=lat, lon=lon, feature_class=fcl,
+            feature_code=fcode, country_code=cc, admin1=a1, population=pop, source=source,
+            admin1_name=a1name, aliases=tuple(aliases.split(ALIAS_SEP)) if aliases else (),
+        )
+
+    def _place_by_rowid(self, rowid: int) -> Place | None:
+        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE id = ?", (rowid,))
+        return self._row_to_place(rows[0]) if rows else None
+
+    def get(self, place_id: str) -> Place | None:
+        """Return the place with this id (``geonames:170654``, ``curated:…``), or None."""
+        rows = self._query("SELECT id FROM places WHERE place_id = ?", (place_id,))
+        return self._place_cached(rows[0][0]) if rows else None
+
+    def country(self, cc: str) -> Place | None:
+        """Return the country place of an ISO 3166-1 alpha-2 code (``"SY"``), or None."""
+        if self._countries is None:
+            rows = self._query(
+                "SELECT country_code, id FROM places WHERE feature_code = 'PCLI' "
+                "ORDER BY importance, id"
+            )
+            self._countries = {cc_: rowid for cc_, rowid in rows}
+        rowid = self._countries.get(cc.upper())
+        return self._place_cached(rowid) if rowid is not None else None
+
+    def admin1(self, cc: str, admin1_code: str) -> Place | None:
+        """Return the first-level region (``admin1("SY", "02")`` is Latakia), or None."""
+        if self._admin1 is None:
+            rows = self._query(
+                "SELECT country_code, admin1, id FROM places WHERE feature_code = 'ADM1' "
+                "ORDER BY importance, id"
+            )
+            self._admin1 = {(c, a): rowid for c, a, rowid in rows}
+        rowid = self._admin1.get((cc.upper(), admin1_code))
+        return self._place_cached(rowid) if rowid is not None else None
+
+    # -- lookup ----------------------------------------------------------------------------
+    def lookup(
+        self,
+        name: str,
+        *,
+        country: str | None = None,
+        feature_class: str | Iterable[str] | None = None,
+        fuzzy: bool = True,
+        limit: int = 20,
+    ) -> list[Match]:
+        """Return candidate places for a name, best first; an unknown name gives ``[]``.
+
+        Ranking is (1) match tier — exact spelling, alternate name, abbreviation or
+        demonym; then case/diacritic-folded; then fuzzy — (2) importance — countries,
+        continents and regions, capitals, curated facilities, then cities by
+        log10(population) with admin-1 regions at 4.5 and airports at 3.5 — (3) match
+        type, (4) population, (5) id. Fuzzy matching (rapidfuzz) runs only when
+        nothing matched exactly or folded.
+
+        Parameters
+        ----------
+        name
+            The name as written ("Tartous", "U.S.", "Syrian", "Khmeimim").
+        country
+            ISO2 code (or several, comma-separated) to keep.
+        feature_class
+            GeoNames feature class(es) to keep: A, P, S, H, T, L.
+        fuzzy
+            Allow the fuzzy fallback.
+        limit
+            Maximum number of candidates.
+
+        Examples
+        --------
+        >>> gaz.lookup("Tartous")[0].place.name            # doctest: +SKIP
+        'Ţarţūs'
+        >>> gaz.lookup("Syrian")[0].match_type             # doctest: +SKIP
+        'demonym'
+        """
+        if isinstance(feature_class, str):
+            fcs: tuple[str, ...] | None = tuple(feature_class.upper())
+        elif feature_class is not None:
+            fcs = tuple(sorted({f.upper() for f in feature_class}))
+        else:
+            fcs = None
+        ccs = tuple(sorted({c.strip().upper() for c in country.split(",")})) if country else None
+        return list(self._lookup_cached(name, ccs, fcs, fuzzy, limit))
+
+    def _lookup_uncached(
+        self,
+        name: str,
+        ccs: tuple[str, ...] | None,
+        fcs: tuple[str, ...] | None,
+        fuzzy: bool,
+        limit: int,
+    ) -> tuple[Match, ...]:
+        query = name.strip()
+        key = fold(query)
+        if not key or limit <= 0:
+            return ()
+        ranked = self._rank(query, self._rows_for_key(key), ccs, fcs, None)
+        if not ranked and key.startswith("the "):
+            ranked = self._rank(query[4:], self._rows_for_key(key[4:]), ccs, fcs, None)
+        if not ranked and fuzzy and len(key) >= 4:
+            ranked = self._fuzzy(query, key, ccs, fcs)
+        out: list[Match] = []
+        for (*_, rowid, matched, mtype, score) in ranked[:limit]:
+            place = self._place_cached(rowid)
+            if place is not None:
+                out.append(Match(place, matched, mtype, score))
+        return tuple(out)
+
+    def _rows_for_key(self, key: str) -> list[Any]:
+        return self._query(
+            "SELECT n.kind, n.name, n.pid, p.importance, p.country_code, p.feature_class, "
+            "p.population, p.place_id FROM names n JOIN places p ON p.id = n.pid WHERE n.key = ?",
+            (key,),
+        )
+
+    @staticmethod
+    def _rank(
+        query: str,
+        rows: Iterable[Any],
+        ccs: tuple[str, ...] | None,
+        fcs: tuple[str, ...] | None,
+        fuzzy_score: dict[str, float] | None,
+    ) -> list[tuple[Any, ...]]:
+        best: dict[int, tuple[Any, ...]] = {}
+        for kind, stored, rowid, importance, cc, fcl, pop, place_id in rows:
+            if ccs is not None and cc not in ccs:
+                continue
+            if fcs is not None and fcl not in fcs:
+                continue
+            if fuzzy_score is not None:
+                mtype = "fuzzy"
+                score = fuzzy_score[stored]
+            else:
+                mtype_or_none = _match_type(query, stored, kind)
+                if mtype_or_none is None:
+                    continue
+                mtype = mtype_or_none
+                score = _SCORE[mtype]
+            # Fuzzy candidates rank by similarity first; the others share score 0 here.
+            item = (_tier(mtype), -score if fuzzy_score is not None else 0.0, -importance,
+                    _TYPE_ORDER[mtype], -pop, place_id, rowid, stored, mtype, score)
+            if rowid not in best or item < best[rowid]:
+                best[rowid] = item
+        return sorted(best.values())
+
+    def _fuzzy(
+        self, query: str, key: str, ccs: tuple[str, ...] | None, fcs: tuple[str, ...] | None
+    ) -> list[tuple[Any, ...]]:
+        from rapidfuzz import fuzz, process
+
+        keys, _ = self._fuzzy_keys()
+        hits = process.extract(key, keys, scorer=fuzz.ratio, limit=10, score_cutoff=85)
+        rows: list[Any] = []
+        scores: dict[str, float] = {}
+        for hit_key, score, _ in hits:
+            for row in self._rows_for_key(hit_key):
+                if row[0] in (CODE, ABBREVIATION):
+                    continue
+                rows.append(row)
+                scores[row[1]] = max(scores.get(row[1], 0.0), round(score / 100 * FUZZY_MAX, 4))
+        return self._rank(query, rows, ccs, fcs, scores)
+
+    def _fuzzy_keys(self) -> tuple[list[str], list[list[int]]]:
+        """Fold keys worth fuzzy-matching: names of places that matter in news.
+
+        Fuzzy search over every alternate name of every hamlet would be slow and would
+        mostly surface noise, so only places with importance >= 3 take part.
+        """
+        with self._lock:
+            if self._fuzzy_index is None:
+                rows = self._query(
+                    "SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.pid "
+                    "WHERE p.importance >= 3 AND n.kind IN (?, ?, ?) AND length(n.key) >= 3",
+                    (NAME, ALTERNATE, DEMONYM),
+                )
+                self._fuzzy_index = ([r[0] for r in rows if r[0].isascii()], [])
+            return self._fuzzy_index
+
+    def contains(self, name: str) -> bool:
+        """True if ``lookup(name, fuzzy=False)`` would find something; cached and fast."""
+        return bool(self._contains_cached(name))
+
+    def _contains_uncached(self, name: str) -> bool:
+        query = name.strip()
+        key = fold(query)
+        if not key:
+            return False
+        rows = self._query("SELECT kind, name FROM names WHERE key = ?", (key,))
+        return any(_match_type(query, stored, kind) is not None for kind, stored in rows)
+
+    # -- enumeration -----------------------------------------------------------------------
+    def iter_names(
+        self,
+        *,
+        sources: Iterable[str] | None = None,
+        feature_classes: Iterable[str] | None = None,
+        min_population: int = 0,
+    ) -> Iterator[tuple[str, str]]:
+        """Yield ``(name, place_id)`` for every name, demonym and abbreviation.
+
+        Airport/ISO codes (case-sensitive 2–4 letter codes) are left out: as matcher
+        patterns they mostly hit ordinary words and acronyms.
+
+        Parameters
+        ----------
+        sources
+            Id prefixes to keep: ``geonames``, ``admin1``, ``region``, ``airport``,
+            ``curated``, ``user``, ``country``.
+        feature_classes
+            GeoNames feature classes to keep.
+        min_population
+            Keep places with at least this population; places without a population
+            (countries' regions, facilities) are kept only when it is 0.
+        """
+        where = ["n.kind != ?"]
+        params: list[object] = [CODE]
+        if sources is not None:
+            prefixes = sorted(set(sources))
+            where.append("(" + " OR ".join("p.place_id LIKE ?" for _ in prefixes) + ")")
+            params += [f"{p}:%" for p in prefixes]
+        if feature_classes is not None:
+            classes = sorted({f.upper() for f in feature_classes})
+            where.append(f"p.feature_class IN ({','.join('?' for _ in classes)})")
+            params += classes
+        if min_population > 0:
+            where.append("p.population >= ?")
+            params.append(min_population)
+        sql = (
+            "SELECT n.name, p.place_id FROM names n JOIN places p ON p.id = n.pid "
+            f"WHERE {' AND '.join(where)} ORDER BY p.id, n.name"
+        )
+        try:
+            cur = self._conn.execute(sql, tuple(params))
+            while batch := cur.fetchmany(8192):
+                yield from batch
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerUnavailable(
+                f"gazetteer store {self.path} cannot be read ({exc}); {UNAVAILABLE_ADVICE}"
+            ) from exc
+
+    # -- nearest ---------------------------------------------------------------------------
+    def near(
+        self,
+        lat: float,
+        lon: float,
+        *,
+        k: int = 1,
+        feature_class: str | Iterable[str] | None = None,
+    ) -> list[tuple[Place, float]]:
+        """Return the ``k`` nearest places with their great-circle distance in km.
+
+        >>> [(p.name, round(km)) for p, km in gaz.near(35.40, 35.95, k=1)]  # doctest: +SKIP
+        [('Hmeimim Air Base', 0)]
+        """
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise GazetteerError(f"coordinates out of range: {lat}, {lon}")
+        if k <= 0:
+            return []
+        import numpy as np
+
+        ids, lats, lons, classes = self._load_points()
+        mask = None
+        if feature_class is not None:
+            wanted = set(feature_class.upper()) if isinstance(feature_class, str) else {
+                f.upper() for f in feature_class
+            }
+            mask = np.isin(classes, sorted(wanted))
+        la, lo = math.radians(lat), math.radians(lon)
+        # Haversine over every point: ~300k points in a few milliseconds.
+        a = (np.sin((lats - la) / 2) ** 2
+             + math.cos(la) * np.cos(lats) * np.sin((lons - lo) / 2) ** 2)
+        dist = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+        if mask is not None:
+            dist = np.where(mask, dist, np.inf)
+        k = min(k, len(dist))
+        idx = np.argpartition(dist, k - 1)[:k] if k < len(dist) else np.arange(len(dist))
+        idx = idx[np.lexsort((ids[idx], dist[idx]))]
+        out: list[tuple[Place, float]] = []
+        for i in idx:
+            if not np.isfinite(dist[i]):
+                break
+            place = self._place_cached(int(ids[i]))
+            if place is not None:
+                out.append((place, float(dist[i])))
+        return out
+
+    def _load_points(self) -> Any:
+        with self._lock:
+            if self._points is None:
+                import numpy as np
+
+                rows = self._query("SELECT id, lat, lon, feature_class FROM places ORDER BY id")
+                ids = np.array([r[0] for r in rows], dtype=np.int64)
+                lats = np.radians(np.array([r[1] for r in rows], dtype=np.float64))
+                lons = np.radians(np.array([r[2] for r in rows], dtype=np.float64))
+                classes = np.array([r[3] for r in rows], dtype="<U1")
+                self._points = (ids, lats, lons, classes)
+            return self._points
+
+    # -- info ------------------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        """Describe the store: path, size, build time, counts per source and per id prefix."""
+        meta = self._meta
+        return {
+            "path": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "schema_version": int(meta.get("schema_version", "0")),
+            "built_at": meta.get("built_at", ""),
+            "build_seconds": float(meta.get("build_seconds", "0") or 0),
+            "places": sum(json.loads(meta.get("counts_by_id_prefix", "{}")).values()),
+            "names": int(meta.get("names", "0")),
+            "counts_by_source": json.loads(meta.get("counts_by_source", "{}")),
+            "counts_by_id_prefix": json.loads(meta.get("counts_by_id_prefix", "{}")),
+            "sources": json.loads(meta.get("sources", "[]")),
+            "imports": json.loads(meta.get("imports", "[]")),
+        }

