@@ -155,10 +155,11 @@ def _build_unlocked(
                                         total=_EXPECTED_PLACES)):
             writer.add_many(batch)
         if import_files:
-            from gazetteer.importers import read_any
+            from gazetteer.importers import apply_import
 
+            writer.ensure_indexes()
             for file in import_files:
-                writer.add_many(read_any(Path(file)), replace=True)
+                apply_import(writer, Path(file))
         writer.finish({
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "build_seconds": f"{time.perf_counter() - started:.2f}",

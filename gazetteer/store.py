@@ -136,7 +136,39 @@ class StoreWriter:
                 "SELECT 1 FROM sqlite_master WHERE name = 'places_place_id'"
             ).fetchone()
         )
+        self.replaced = 0
         self.conn.execute("BEGIN")
+
+    def ensure_indexes(self) -> None:
+        """Create the lookup indexes now (needed before replacing places by id)."""
+        if self.conn.in_transaction:
+            self.conn.execute("COMMIT")
+        self.conn.executescript(_INDEXES)
+        self._has_index = True
+        self.conn.execute("BEGIN")
+
+    def counts(self) -> tuple[int, int]:
+        """Number of places and of names currently in the store."""
+        places = self.conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+        names = self.conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+        return int(places), int(names)
+
+    def rowids_with_prefix(self, prefix: str) -> dict[str, int]:
+        """Map the part after ``prefix`` of matching place ids to internal row ids."""
+        rows = self.conn.execute(
+            "SELECT substr(place_id, ?), id FROM places WHERE place_id LIKE ?",
+            (len(prefix) + 1, prefix.replace("%", "") + "%"),
+        )
+        return dict(rows.fetchall())
+
+    def add_names_by_rowid(self, rows: Iterable[tuple[int, str, int]]) -> int:
+        """Add ``(rowid, name, kind)`` names; returns how many were new."""
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO names VALUES (?,?,?,?)",
+            ((key, rowid, kind, name) for rowid, name, kind in rows if (key := fold(name))),
+        )
+        return self.conn.total_changes - before
 
     def add_many(self, entries: Iterable[Entry], *, replace: bool = False) -> int:
         """Add entries; with ``replace`` an existing place with the same id is replaced."""
@@ -165,20 +197,12 @@ class StoreWriter:
         self.conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", name_rows)
         return count
 
-    def add_names(self, place_id: str, names: Iterable[tuple[str, int]]) -> bool:
-        """Add names to an existing place; False if the place is not in the store."""
-        row = self.conn.execute("SELECT id FROM places WHERE place_id = ?", (place_id,)).fetchone()
-        if row is None:
-            return False
-        rows = [(fold(n), row[0], k, n) for n, k in names if fold(n)]
-        self.conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", rows)
-        return True
-
     def _delete(self, place_id: str) -> None:
         row = self.conn.execute("SELECT id FROM places WHERE place_id = ?", (place_id,)).fetchone()
         if row is not None:
             self.conn.execute("DELETE FROM names WHERE pid = ?", (row[0],))
             self.conn.execute("DELETE FROM places WHERE id = ?", (row[0],))
+            self.replaced += 1
 
     def finish(self, meta: dict[str, object]) -> None:
         """Index, write the meta table (``complete`` last) and close."""
