@@ -1,0 +1,142 @@
+"""The analyst's map: one self-contained, offline HTML page per event collection.
+
+>>> from geomap.render import render_map
+>>> from geomap.types import EventCollection
+>>> html = render_map(EventCollection(events=()), title="empty")
+>>> html.startswith("<!DOCTYPE html>") and "<title>empty</title>" in html
+True
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from jinja2 import Environment
+
+from geomap.errors import OutputError
+from geomap.render.page import render_page
+from geomap.render.png import render_png
+from geomap.render.reader import read_events
+from geomap.render.schema import event_to_properties, properties_to_event
+from geomap.types import EventCollection
+
+__all__ = [
+    "embed_snippet",
+    "event_to_properties",
+    "properties_to_event",
+    "read_events",
+    "render_map",
+    "render_png",
+    "save_map",
+    "write_atomic",
+]
+
+
+def render_map(
+    collection: EventCollection,
+    *,
+    title: str | None = None,
+    embed: bool = False,
+    width: int = 900,
+    height: int = 600,
+    tiles: str | None = None,
+    attribution: str | None = None,
+    include_non_asserted: bool = False,
+    colors: Mapping[str, str] | None = None,
+) -> str:
+    """Return the map page for ``collection`` as HTML text (same input, same bytes).
+
+    Parameters
+    ----------
+    collection
+        The events to draw.
+    title
+        Page and legend title; defaults to ``collection.title``.
+    embed
+        Write a fixed-size page (``width`` x ``height`` pixels) meant for an iframe.
+    tiles
+        ``None`` (offline: shipped country outlines only), ``"osm"`` (OpenStreetMap tiles,
+        needs network when viewed) or an ``http(s)`` URL template with ``{z}/{x}/{y}``.
+    attribution
+        Attribution text for a custom ``tiles`` URL (escaped).
+    include_non_asserted
+        Also draw events whose modality is not 'asserted' (negated, hypothetical, future).
+    colors
+        Event type to CSS colour, overriding the defaults.
+    """
+    return render_page(
+        collection,
+        title=title,
+        embed=embed,
+        width=width,
+        height=height,
+        tiles=tiles,
+        attribution=attribution,
+        include_non_asserted=include_non_asserted,
+        colors=colors,
+    )
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    Raises :class:`~geomap.errors.OutputError` (one line) when the folder is not writable;
+    no partial file is left behind.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory; give a file name such as map.html")
+    if not folder.is_dir():
+        raise OutputError(f"{target}: folder {folder} does not exist")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, target)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return target
+
+
+def save_map(
+    collection: EventCollection,
+    path: str | Path,
+    **options: object,
+) -> Path:
+    """Render the map (options as in :func:`render_map`) and write it atomically to ``path``."""
+    html = render_map(collection, **options)  # type: ignore[arg-type]
+    return write_atomic(path, html)
+
+
+_SNIPPET = Environment(autoescape=True).from_string(
+    '<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" '
+    'style="border:0;max-width:100%" loading="lazy" '
+    'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
+)
+
+
+def embed_snippet(
+    path: str | Path, *, width: int = 900, height: int = 600, title: str = "Map of events"
+) -> str:
+    """The ``<iframe>`` to paste into a report for an embed page written at ``path``.
+
+    ``path`` is used as given (relative paths stay relative to the report).
+
+    >>> embed_snippet("maps/a b.html", width=640, height=400)[:48]
+    '<iframe src="maps/a%20b.html" width="640" height'
+    """
+    src = Path(path).as_posix().replace("%", "%25").replace(" ", "%20").replace("#", "%23")
+    return _SNIPPET.render(src=src, width=int(width), height=int(height), title=title)

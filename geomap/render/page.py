@@ -1,0 +1,253 @@
+"""The map page, built from folium/branca elements and Jinja templates.
+
+The page is a :class:`branca.element.Figure` holding a :class:`GeomapMap` (a folium map
+without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``), and two
+JSON data blocks (events, basemap). Element ids come from a counter, so the same input
+always gives the same bytes.
+
+Data never passes through a MacroElement macro: branca re-parses a macro's output as a
+Jinja template, so ``{{ ... }}`` in news text would be evaluated. Data goes into plain
+:class:`~branca.element.Element` children whose output is used verbatim.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from geomap.errors import InputError
+from geomap.render.data import pack_events, script_json, select_events
+from geomap.types import EventCollection
+
+LEAFLET_VERSION = "1.9.3"
+MAX_ZOOM = 18
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+)
+_CLOSERS = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
+
+
+def _template_text(name: str) -> str:
+    return resources.files("geomap").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def _asset(kind: str) -> str:
+    """Inlined library code, checked once: it must not be able to close its own element."""
+    if kind == "leaflet.js":
+        import xstatic.pkg.leaflet as xl
+
+        text = Path(xl.BASE_DIR, "leaflet.js").read_text(encoding="utf-8")
+    elif kind == "leaflet.css":
+        import xstatic.pkg.leaflet as xl
+
+        text = Path(xl.BASE_DIR, "leaflet.css").read_text(encoding="utf-8")
+        # the default-marker and layers images are never used; drop their relative URLs
+        text = re.sub(r"url\((?!data:)[^)]*\)", "none", text)
+    else:
+        text = _template_text(kind)
+    if _CLOSERS.search(text):
+        raise InputError(f"inlined asset {kind} contains a closing tag and cannot be inlined")
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _basemap_json() -> str:
+    raw = resources.files("geomap").joinpath("data", "basemap_countries.json").read_text("utf-8")
+    return raw.strip().translate(
+        str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+    )
+
+
+class InlineScript(Element):
+    """A ``<script>`` with library code from a file (already checked by :func:`_asset`)."""
+
+    _template = Template("<script>{{ this.code }}</script>")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "InlineScript"
+        self.code = code
+
+
+class InlineStyle(Element):
+    _template = Template("<style>{{ this.code }}</style>")
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self._name = "InlineStyle"
+        self.code = code
+
+
+class PageTitle(Element):
+    _template = Template("<title>{{ this.title|e }}</title>")
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "PageTitle"
+        self.title = title
+
+
+class JsonData(Element):
+    """A non-executed ``<script type="application/json">`` holding :func:`script_json` text."""
+
+    _template = Template(
+        '<script type="application/json" id="{{ this.dom_id|e }}">{{ this.payload }}</script>'
+    )
+
+    def __init__(self, payload: str) -> None:
+        super().__init__()
+        self._name = "JsonData"
+        self.payload = payload
+
+    @property
+    def dom_id(self) -> str:
+        return self.get_name().replace("_", "-")
+
+
+class GeomapMap(folium.Map):
+    """A folium map with no CDN links and a page layout of its own (full window or fixed size)."""
+
+    _template = Template("")  # the real one is loaded in __init__, not at import time
+
+    def __init__(self, *, embed: bool, width: int, height: int, max_zoom: int) -> None:
+        super().__init__(
+            location=None,
+            tiles=None,
+            max_zoom=max_zoom,
+            min_zoom=1,
+            zoom_control=True,
+            prefer_canvas=True,
+            world_copy_jump=False,
+        )
+        self.default_js = []
+        self.default_css = []
+        self._template = _map_template()
+        self.embed = embed
+        self.px_width = width
+        self.px_height = height
+        self.map_options = {
+            "center": [20.0, 10.0],
+            "zoom": 2,
+            "minZoom": 1,
+            "maxZoom": max_zoom,
+            "preferCanvas": True,
+            "zoomControl": True,
+            "attributionControl": True,
+        }
+
+
+@functools.lru_cache(maxsize=1)
+def _map_template() -> Template:
+    return Template(_template_text("map.j2"))
+
+
+class EventsLayer(MacroElement):
+    """Starts the geomap runtime on the parent map with the data and basemap blocks."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "geomap.init({{ this._parent.get_name() }}, {{ this.data_id|tojson }}, "
+        "{{ this.base_id|tojson }}, {{ this.options|tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, data_id: str, base_id: str | None, options: Mapping[str, Any]) -> None:
+        super().__init__()
+        self._name = "EventsLayer"
+        self.data_id = data_id
+        self.base_id = base_id
+        self.options = dict(options)
+
+
+def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
+    if tiles is None:
+        return None
+    if tiles == "osm":
+        return {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION}
+    if not re.match(r"^https?://", tiles) or "{z}" not in tiles:
+        raise InputError(
+            "tiles must be 'osm' or an http(s) URL template with {z}/{x}/{y}, "
+            f"got {tiles!r}"
+        )
+    # Leaflet inserts attribution as HTML, so user text is escaped here
+    return {"url": tiles, "attribution": html.escape(attribution or tiles.split("/")[2])}
+
+
+def _assign_ids(root: Element) -> None:
+    """Replace branca's random element ids by a counter, in tree order."""
+    counter = 0
+    stack: list[Element] = [root]
+    seen: set[int] = set()
+    while stack:
+        el = stack.pop(0)
+        if id(el) in seen:
+            continue
+        seen.add(id(el))
+        counter += 1
+        el._id = str(counter)
+        kids: list[Element] = []
+        if isinstance(el, Figure):
+            kids += [el.header, el.html, el.script]
+        kids += list(el._children.values())
+        stack[0:0] = kids
+
+
+def build_figure(
+    collection: EventCollection,
+    *,
+    title: str | None = None,
+    embed: bool = False,
+    width: int = 900,
+    height: int = 600,
+    tiles: str | None = None,
+    attribution: str | None = None,
+    include_non_asserted: bool = False,
+    colors: Mapping[str, str] | None = None,
+    basemap: bool = True,
+) -> Figure:
+    """Assemble the page as a branca Figure (not yet rendered)."""
+    if width < 200 or height < 150:
+        raise InputError(f"map size must be at least 200x150 pixels, got {width}x{height}")
+    page_title = title if title is not None else (collection.title or "geomap")
+    events = select_events(collection.events, include_non_asserted=include_non_asserted)
+    packed = pack_events(events, title=page_title, colors=colors)
+    tile_opt = _tiles_option(tiles, attribution)
+
+    fig = Figure()
+    fig.header.add_child(PageTitle(page_title))
+    fig.header.add_child(InlineStyle(_asset("leaflet.css")))
+    fig.header.add_child(InlineStyle(_asset("geomap.css")))
+    fig.header.add_child(InlineScript(_asset("leaflet.js")))
+    fig.header.add_child(InlineScript(_asset("geomap.js")))
+    gmap = GeomapMap(embed=embed, width=width, height=height, max_zoom=MAX_ZOOM)
+    fig.add_child(gmap)
+    data = JsonData(script_json(packed.blob))
+    fig.html.add_child(data)
+    base = JsonData(_basemap_json()) if basemap else None
+    if base is not None:
+        fig.html.add_child(base)
+    options: dict[str, Any] = {"tiles": tile_opt, "fitMaxZoom": 8}
+    if packed.bounds is not None:
+        options["bounds"] = [list(packed.bounds[0]), list(packed.bounds[1])]
+    layer = EventsLayer("", None, options)
+    gmap.add_child(layer)
+    _assign_ids(fig)
+    layer.data_id = data.dom_id
+    layer.base_id = base.dom_id if base is not None else None
+    return fig
+
+
+def render_page(collection: EventCollection, **options: Any) -> str:
+    """Render the page HTML (see :func:`geomap.render.render_map` for the options)."""
+    return build_figure(collection, **options).render()

@@ -1,0 +1,127 @@
+"""PNG export of a map page with headless Chromium (Debian's ``/usr/bin/chromium``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geomap.errors import InputError, OutputError
+
+if TYPE_CHECKING:
+    from geomap.types import EventCollection
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable to drive: ``$GEOMAP_CHROMIUM``, /usr/bin/chromium, or on PATH."""
+    for candidate in (os.environ.get("GEOMAP_CHROMIUM"), "/usr/bin/chromium"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def launch_chromium(playwright: Any) -> Any:
+    exe = chromium_path()
+    if exe is None:
+        raise OutputError("PNG export needs Chromium: install it with 'apt-get install chromium'")
+    return playwright.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+
+
+def render_png(
+    html_path_or_collection: str | Path | EventCollection,
+    png_path: str | Path,
+    *,
+    width: int = 1200,
+    height: int = 800,
+    timeout_s: float = 60.0,
+    allow_network: bool = False,
+) -> Path:
+    """Screenshot a map page (an HTML file, or an event collection rendered first) to a PNG.
+
+    The page is loaded from a file with network requests blocked unless ``allow_network``
+    (set it for maps with online tiles). Written atomically; raises
+    :class:`~geomap.errors.OutputError` when Chromium or playwright is missing or the page
+    never reports that it is drawn.
+    """
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise OutputError("PNG export needs playwright: pip install playwright") from None
+    from geomap.render import save_map, write_atomic
+    from geomap.types import EventCollection
+
+    out = Path(png_path)
+    with tempfile.TemporaryDirectory(prefix="geomap-png-") as tmp:
+        if isinstance(html_path_or_collection, EventCollection):
+            page_path = Path(tmp, "map.html")
+            save_map(html_path_or_collection, page_path)
+        else:
+            page_path = Path(html_path_or_collection)
+            if not page_path.is_file():
+                raise InputError(f"{page_path}: no such map file")
+        shot = Path(tmp, "shot.png")
+        try:
+            with sync_playwright() as pw:
+                browser = launch_chromium(pw)
+                try:
+                    page = browser.new_page(viewport={"width": width, "height": height})
+                    if not allow_network:
+                        page.route(
+                            "**/*",
+                            lambda route: route.continue_()
+                            if route.request.url.startswith(("file:", "data:"))
+                            else route.abort(),
+                        )
+                    page.goto(page_path.resolve().as_uri(), wait_until="load")
+                    page.wait_for_function(
+                        "window.geomapReady === true", timeout=timeout_s * 1000
+                    )
+                    if allow_network:
+                        try:
+                            page.wait_for_load_state("networkidle", timeout=10_000)
+                        except PlaywrightError:
+                            pass  # tiles that never arrive still leave the outlines
+                    page.screenshot(path=str(shot))
+                finally:
+                    browser.close()
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise OutputError(f"PNG export failed: {first}") from None
+        write_atomic_bytes(out, shot.read_bytes())
+    _ = write_atomic  # same atomic protocol as HTML output
+    return out
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: folder {folder} does not exist")
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
