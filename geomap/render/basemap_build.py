@@ -59,6 +59,57 @@ def _alpha2(numeric_id: str | None, name: str) -> str:
     return special.get(name, "")
 
 
+def _jumps(ring: list[tuple[float, float]]) -> bool:
+    return any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:]))
+
+
+def _unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = [ring[0]]
+    shift = 0.0
+    for a, b in zip(ring, ring[1:]):
+        if b[0] - a[0] > 180:
+            shift -= 360
+        elif a[0] - b[0] > 180:
+            shift += 360
+        out.append((b[0] + shift, b[1]))
+    return out
+
+
+def _split_antimeridian(rings: list[list[tuple[float, float]]]) -> Polygon | MultiPolygon:
+    """A polygon given on the sphere (crossing +-180, or around a pole) as planar pieces."""
+    outer = _unwrap(rings[0])
+    span = outer[-1][0] - outer[0][0]
+    if abs(span) > 300:  # the ring goes round the pole (Antarctica): close it along the pole
+        pole = -89.99 if sum(y for _, y in outer) < 0 else 89.99
+        outer = outer + [(outer[-1][0], pole), (outer[0][0], pole)]
+    poly = Polygon(outer, [_unwrap(r) for r in rings[1:] if len(r) >= 4]).buffer(0)
+    pieces = []
+    for shift in (-360.0, 0.0, 360.0):
+        from shapely.affinity import translate
+        from shapely.geometry import box
+
+        part = translate(poly, xoff=shift).intersection(box(-180, -90, 180, 90))
+        if not part.is_empty:
+            pieces.append(part)
+    merged = unary_union(pieces)
+    return merged
+
+
+def _encode_polygon(poly: Polygon | MultiPolygon) -> list[list[int]]:
+    rings = []
+    polys = list(poly.geoms) if isinstance(poly, MultiPolygon) else [poly]
+    for p in polys:
+        for ring in [p.exterior, *p.interiors]:
+            flat: list[int] = []
+            px = py = 0
+            for x, y in ring.coords:
+                qx, qy = round(x * QUANT), round(y * QUANT)
+                flat += [qx - px, qy - py]
+                px, py = qx, qy
+            rings.append(flat)
+    return rings
+
+
 def build(src: Path) -> dict[str, Any]:
     topo = json.loads(src.read_text(encoding="utf-8"))
     raw = _decode_arcs(topo)
@@ -82,6 +133,9 @@ def build(src: Path) -> dict[str, Any]:
             rings = [_ring(r, raw) for r in poly]
             if len(rings[0]) >= 4:
                 shapes.append(Polygon(rings[0], [r for r in rings[1:] if len(r) >= 4]))
+        crosses = any(_jumps(_ring(r, raw)) for poly in polys for r in poly)
+        if crosses:
+            shapes = [_split_antimeridian([_ring(r, raw) for r in poly]) for poly in polys]
         merged = unary_union([s.buffer(0) for s in shapes]) if shapes else None
         if merged is None or merged.is_empty:
             continue
@@ -89,15 +143,18 @@ def build(src: Path) -> dict[str, Any]:
         biggest = max(parts, key=lambda p: p.area)
         label = biggest.representative_point()
         minx, miny, maxx, maxy = biggest.bounds
-        countries.append(
-            {
-                "n": name,
-                "c": _alpha2(geom.get("id"), name),
-                "a": polys,
-                "l": [round(label.y, 2), round(label.x, 2)],
-                "w": round(maxx - minx, 2),
-            }
-        )
+        entry: dict[str, Any] = {
+            "n": name,
+            "c": _alpha2(geom.get("id"), name),
+            "l": [round(label.y, 2), round(label.x, 2)],
+            "w": round(maxx - minx, 2),
+        }
+        if crosses:
+            # filled from explicit rings cut at +-180; its borders still come from the arcs
+            entry["r"] = [_encode_polygon(p.simplify(TOLERANCE)) for p in parts]
+        else:
+            entry["a"] = polys
+        countries.append(entry)
     countries.sort(key=lambda c: (c["n"], c["c"]))
     arcs_out = []
     for q in simple:

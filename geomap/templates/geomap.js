@@ -8,6 +8,7 @@
   var PAD = 0.15;
   var DAY_MS = 86400000;
   var PAGE = 25;
+  var MAX_ARCS = 400;
 
   function projX(lon) { return (lon + 180) / 360 * 256; }
   function projY(lat) {
@@ -36,13 +37,13 @@
     onAdd: function (map) {
       this._canvas = L.DomUtil.create('canvas', 'leaflet-zoom-animated geomap-canvas');
       map.getPane(this._paneName).appendChild(this._canvas);
-      map.on('moveend resize viewreset', this.redraw, this);
+      map.on('moveend resize', this.redraw, this);
       map.on('zoomanim', this._animateZoom, this);
       this.redraw();
     },
     onRemove: function (map) {
       L.DomUtil.remove(this._canvas);
-      map.off('moveend resize viewreset', this.redraw, this);
+      map.off('moveend resize', this.redraw, this);
       map.off('zoomanim', this._animateZoom, this);
     },
     redraw: function () {
@@ -91,15 +92,31 @@
       return out;
     });
     function addArc(path, id, first) {
-      var a = id >= 0 ? arcs[id] : arcs[~id], n = a.length / 2, i, k;
+      var a = id >= 0 ? arcs[id] : arcs[~id], n = a.length / 2, i, k, lastX = 0;
       for (i = 0; i < n; i++) {
         k = id >= 0 ? i : n - 1 - i;
-        if (i === 0 && first) path.moveTo(a[2 * k], a[2 * k + 1]);
-        else if (i > 0) path.lineTo(a[2 * k], a[2 * k + 1]);
+        var x = a[2 * k], y = a[2 * k + 1];
+        // a jump across the antimeridian is a break in the line, not a line across the world
+        if ((i === 0 && first) || (i > 0 && Math.abs(x - lastX) > 128)) path.moveTo(x, y);
+        else if (i > 0) path.lineTo(x, y);
+        lastX = x;
       }
     }
     var land = new Path2D();
     B.countries.forEach(function (c) {
+      if (c.r) {
+        c.r.forEach(function (part) {
+          part.forEach(function (flat) {
+            var x = 0, y = 0;
+            for (var i = 0; i < flat.length; i += 2) {
+              x += flat[i]; y += flat[i + 1];
+              if (i === 0) land.moveTo(projX(x / q), projY(y / q)); else land.lineTo(projX(x / q), projY(y / q));
+            }
+            land.closePath();
+          });
+        });
+        return;
+      }
       c.a.forEach(function (poly) {
         poly.forEach(function (ring) {
           ring.forEach(function (id, j) { addArc(land, id, j === 0); });
@@ -369,25 +386,38 @@
   };
 
   GeomapView.prototype.drawArcs = function (ctx, v) {
-    var m = this.model, colors = this.D.colors, out = [];
-    var s = v.scale;
-    for (var i = 0; i < m.arcs.length; i++) {
+    var m = this.model, colors = this.D.colors, s = v.scale, nPt = m.nPt;
+    // Routes are merged per pair of drawn symbols, and only the busiest MAX_ARCS are drawn:
+    // thousands of individual arcs would be both slow and unreadable.
+    var agg = new Map(), routes = [], i;
+    for (i = 0; i < m.arcs.length; i++) {
       var a = m.arcs[i];
       var so = this.pointSym[a.o], sd = this.pointSym[a.d];
       if (so >= 0 && so === sd) continue;
-      var x0 = so >= 0 ? this.symX[so] : m.px[a.o] * s - v.ox, y0 = so >= 0 ? this.symY[so] : m.py[a.o] * s - v.oy;
-      var x1 = sd >= 0 ? this.symX[sd] : m.px[a.d] * s - v.ox, y1 = sd >= 0 ? this.symY[sd] : m.py[a.d] * s - v.oy;
+      var ko = so >= 0 ? so : nPt + a.o, kd = sd >= 0 ? sd : nPt + a.d;
+      var key = ko * 2 * nPt + kd, r = agg.get(key);
+      if (!r) { r = { so: so, sd: sd, o: a.o, d: a.d, n: 0, arcs: [], type: a.type, key: key }; agg.set(key, r); routes.push(r); }
+      r.n += a.events.length;
+      r.arcs.push(a);
+    }
+    routes.sort(function (x, y) { return y.n - x.n || x.key - y.key; });
+    this.routeTotal = routes.length;
+    var out = [];
+    for (i = 0; i < routes.length && out.length < MAX_ARCS; i++) {
+      var rt = routes[i];
+      var x0 = rt.so >= 0 ? this.symX[rt.so] : m.px[rt.o] * s - v.ox, y0 = rt.so >= 0 ? this.symY[rt.so] : m.py[rt.o] * s - v.oy;
+      var x1 = rt.sd >= 0 ? this.symX[rt.sd] : m.px[rt.d] * s - v.ox, y1 = rt.sd >= 0 ? this.symY[rt.sd] : m.py[rt.d] * s - v.oy;
       var dx = x1 - x0, dy = y1 - y0, len = Math.sqrt(dx * dx + dy * dy);
       if (len < 4) continue;
       if (Math.max(x0, x1) < -len || Math.min(x0, x1) > v.w + len || Math.max(y0, y1) < -len || Math.min(y0, y1) > v.h + len) continue;
       var cx = (x0 + x1) / 2 - dy * 0.22, cy = (y0 + y1) / 2 + dx * 0.22;
-      var rEnd = sd >= 0 ? this.symR[sd] + 2 : 3;
+      var rEnd = rt.sd >= 0 ? this.symR[rt.sd] + 2 : 3;
       var ex = x1 - cx, ey = y1 - cy, el2 = Math.sqrt(ex * ex + ey * ey) || 1;
       var tx = x1 - ex / el2 * rEnd, ty = y1 - ey / el2 * rEnd;
-      var color = colors[a.type];
+      var color = colors[rt.type];
       ctx.globalAlpha = 0.9;
       ctx.strokeStyle = color; ctx.fillStyle = color;
-      ctx.lineWidth = Math.min(6, 2 + Math.log(a.events.length));
+      ctx.lineWidth = Math.min(6, 2 + Math.log(rt.n));
       ctx.beginPath(); ctx.moveTo(x0, y0); ctx.quadraticCurveTo(cx, cy, tx, ty); ctx.stroke();
       var ux = ex / el2, uy = ey / el2, AL = 11, AW = 6;
       ctx.beginPath();
@@ -395,19 +425,18 @@
       ctx.lineTo(tx - ux * AL - uy * AW, ty - uy * AL + ux * AW);
       ctx.lineTo(tx - ux * AL + uy * AW, ty - uy * AL - ux * AW);
       ctx.closePath(); ctx.fill();
-      if (so < 0) {
+      if (rt.so < 0) {
         ctx.beginPath(); ctx.arc(x0, y0, 4, 0, 2 * Math.PI);
         ctx.fillStyle = '#fff'; ctx.fill(); ctx.lineWidth = 2; ctx.stroke();
       }
       ctx.globalAlpha = 1;
-      var pts = [];
-      for (var k = 0; k <= 20; k++) {
-        var t = k / 20, u = 1 - t;
-        pts.push(u * u * x0 + 2 * u * t * cx + t * t * tx, u * u * y0 + 2 * u * t * cy + t * t * ty);
-      }
-      out.push({ arc: a, pts: pts });
+      out.push({ route: rt, g: [x0, y0, cx, cy, tx, ty] });
     }
     this.drawnArcs = out;
+    if (this.arcNote) {
+      this.arcNote.textContent = routes.length > out.length
+        ? 'Showing the ' + out.length + ' busiest of ' + routes.length + ' movement routes in view' : '';
+    }
   };
 
   GeomapView.prototype.toView = function (cp) {
@@ -425,9 +454,12 @@
   GeomapView.prototype.arcAt = function (cp) {
     var q = this.toView(cp), best = null, bestD = 36;
     this.drawnArcs.forEach(function (d) {
-      for (var i = 0; i < d.pts.length; i += 2) {
-        var dx = d.pts[i] - q.x, dy = d.pts[i + 1] - q.y, dd = dx * dx + dy * dy;
-        if (dd < bestD) { bestD = dd; best = d.arc; }
+      var g = d.g;
+      for (var k = 0; k <= 20; k++) {
+        var t = k / 20, u = 1 - t;
+        var x = u * u * g[0] + 2 * u * t * g[2] + t * t * g[4], y = u * u * g[1] + 2 * u * t * g[3] + t * t * g[5];
+        var dd = (x - q.x) * (x - q.x) + (y - q.y) * (y - q.y);
+        if (dd < bestD) { bestD = dd; best = d.route; }
       }
     });
     return best;
@@ -484,23 +516,26 @@
         byPlace.get(pl).push(e);
       }
     });
-    var total = 0;
-    byPlace.forEach(function (evs) { total += evs.length; });
-    if (byPlace.size > 1) root.appendChild(el('div', 'geomap-place-sub', total + ' events at ' + byPlace.size + ' places'));
+    var total = 0, items = [];
     byPlace.forEach(function (evs, pl) {
-      root.appendChild(el('div', 'geomap-place', self.D.places[pl][1]));
-      var sub = self.placeLine(pl);
-      root.appendChild(el('div', 'geomap-place-sub', (sub ? sub + ' · ' : '') + evs.length + (evs.length === 1 ? ' event' : ' events')));
-      self.appendEvents(root, self.sortEvents(evs));
+      total += evs.length;
+      items.push({ place: pl, n: evs.length });
+      self.sortEvents(evs).forEach(function (e) { items.push({ e: e }); });
     });
+    if (byPlace.size > 1) root.appendChild(el('div', 'geomap-place-sub', total + ' events at ' + byPlace.size + ' places'));
+    this.appendItems(root, items);
     return root;
   };
-  GeomapView.prototype.arcContent = function (arc) {
-    var m = this.model, root = el('div', 'geomap-popup');
-    var o = this.D.places[m.origin[arc.events[0]]], d = this.D.places[m.evPlace[arc.events[0]]];
-    root.appendChild(el('div', 'geomap-place', o[1] + ' \u2192 ' + d[1]));
-    root.appendChild(el('div', 'geomap-place-sub', arc.events.length + (arc.events.length === 1 ? ' movement' : ' movements')));
-    this.appendEvents(root, this.sortEvents(arc.events.slice()));
+  GeomapView.prototype.arcContent = function (route) {
+    var m = this.model, D = this.D, root = el('div', 'geomap-popup'), evs = [];
+    var origins = new Set(), dests = new Set();
+    route.arcs.forEach(function (a) {
+      a.events.forEach(function (e) { evs.push(e); origins.add(D.places[m.origin[e]][1]); dests.add(D.places[m.evPlace[e]][1]); });
+    });
+    var name = function (set) { var a = Array.from(set); return a.length === 1 ? a[0] : a.length + ' places'; };
+    root.appendChild(el('div', 'geomap-place', name(origins) + ' \u2192 ' + name(dests)));
+    root.appendChild(el('div', 'geomap-place-sub', evs.length + (evs.length === 1 ? ' movement' : ' movements')));
+    this.appendItems(root, this.sortEvents(evs).map(function (e) { return { e: e }; }));
     return root;
   };
   GeomapView.prototype.sortEvents = function (evs) {
@@ -512,22 +547,29 @@
       return m.evKind[a] - m.evKind[b] || a - b;
     });
   };
-  GeomapView.prototype.appendEvents = function (root, evs) {
-    var self = this, shown = 0;
+  GeomapView.prototype.appendItems = function (root, items) {
+    // items are place headers ({place, n}) and events ({e}); PAGE events are shown at a time
+    var self = this, shown = 0, btn = null, left = 0;
+    items.forEach(function (it) { if (it.e !== undefined) left++; });
     var box = el('div');
     root.appendChild(box);
     function more() {
-      var stop = Math.min(evs.length, shown + PAGE);
-      for (; shown < stop; shown++) box.appendChild(self.eventNode(evs[shown]));
-      if (btn) btn.remove();
-      if (shown < evs.length) {
-        btn = el('button', 'geomap-more', 'Show ' + Math.min(PAGE, evs.length - shown) + ' more of ' + (evs.length - shown));
+      var n = 0;
+      while (shown < items.length && n < PAGE) {
+        var it = items[shown++];
+        if (it.e !== undefined) { box.appendChild(self.eventNode(it.e)); n++; left--; continue; }
+        box.appendChild(el('div', 'geomap-place', self.D.places[it.place][1]));
+        var sub = self.placeLine(it.place);
+        box.appendChild(el('div', 'geomap-place-sub', (sub ? sub + ' \u00b7 ' : '') + it.n + (it.n === 1 ? ' event' : ' events')));
+      }
+      if (btn) { btn.remove(); btn = null; }
+      if (left > 0) {
+        btn = el('button', 'geomap-more', 'Show ' + Math.min(PAGE, left) + ' more of ' + left);
         btn.type = 'button';
         L.DomEvent.on(btn, 'click', function (ev) { L.DomEvent.stop(ev); more(); });
         root.appendChild(btn);
       }
     }
-    var btn = null;
     more();
   };
   GeomapView.prototype.quoteNode = function (qi) {
@@ -625,6 +667,8 @@
     root.appendChild(body);
     this.summaryNode = el('div', 'geomap-summary');
     body.appendChild(this.summaryNode);
+    this.arcNote = el('div', 'geomap-summary');
+    body.appendChild(this.arcNote);
     var search = el('input');
     search.type = 'search'; search.placeholder = 'Search places or actors'; search.className = 'geomap-search';
     var timer = null;
@@ -791,7 +835,13 @@
         var v = self.layer.view;
         return { x: self.symX[0] - v.padX, y: self.symY[0] - v.padY };
       },
-      redraw: function () { self.layer.redraw(); return self.layer.lastMs; }
+      redraw: function () { self.layer.redraw(); return self.layer.lastMs; },
+      openSymbol: function (s) {
+        var v = self.layer.view;
+        var ll = self.map.containerPointToLatLng([self.symX[s] - v.padX, self.symY[s] - v.padY]);
+        self.openPopup(ll, self.pointsContent(self.membersOf(s)));
+        return self.map.getContainer().querySelectorAll('.leaflet-popup-content .geomap-ev').length;
+      }
     };
   };
 
@@ -813,6 +863,7 @@
     window.geomapMaps = window.geomapMaps || [];
     window.geomapMaps.push(api);
     window.geomapReady = true;
+    window.geomapReadyAt = performance.now();
     map.getContainer().setAttribute('data-geomap-ready', 'true');
     return api;
   }

@@ -1,0 +1,283 @@
+"""Benchmark: geomap's map page against naive folium (one Marker + Popup per event).
+
+Run:  python tests/benchmarks/bench_map.py [--sizes 1000,10000,100000] [--naive-max 10000]
+
+For each size it builds synthetic events (each with its own ~80-character quote), renders
+them with geomap and with naive folium (Leaflet and jQuery inlined the same way), loads
+both in headless Chromium with every non-file request blocked, and prints:
+- Python build time,
+- HTML bytes per event beyond the events' own quote text,
+- time from navigation until every event is drawn and a popup is open,
+- the time of a pan/zoom redraw (synchronous JS, and until the next frame),
+and the ratios naive/geomap measured in this same run. Nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import folium
+from branca.element import Element
+
+from gazetteer.model import Place
+from geomap.render import render_map
+from geomap.render.page import _asset
+from geomap.render.png import CHROMIUM_ARGS, chromium_path
+from geomap.types import Actor, Event, EventCollection, Quote
+
+TYPES = {
+    "Battles": ["Armed clash", "Government regains territory"],
+    "Explosions/Remote violence": ["Air/drone strike", "Shelling/artillery/missile attack"],
+    "Violence against civilians": ["Attack", "Abduction/forced disappearance"],
+    "Protests": ["Peaceful protest", "Protest with intervention"],
+    "Riots": ["Violent demonstration", "Mob violence"],
+    "Strategic developments": ["Agreement", "Arrests", "Looting/property destruction"],
+    "Movement": ["Arrival", "Departure"],
+    "Statements": ["Public statement"],
+}
+WORDS = (
+    "officials said forces crowds gathered near the city after reports of clashes overnight "
+    "while residents described heavy damage and local authorities promised an inquiry into "
+    "events that followed the announcement by the ministry on state television"
+).split()
+
+
+def synthetic(n: int, seed: int = 7) -> EventCollection:
+    rng = random.Random(seed)
+    n_places = max(10, n // 10)
+    places = []
+    for i in range(n_places):
+        lat = max(-60.0, min(70.0, rng.gauss(25, 18)))
+        lon = max(-170.0, min(170.0, rng.gauss(30, 50)))
+        places.append(
+            Place(f"synthetic:{i}", f"Town {i}", round(lat, 4), round(lon, 4),
+                  country_code="XX", admin1_name=f"Province {i % 300}")
+        )
+    actors = [Actor(f"Group {i}", "actor") for i in range(500)]
+    sources = [f"Outlet {i}" for i in range(20)]
+    types = list(TYPES)
+    start = dt.date(2024, 1, 1)
+    events = []
+    for i in range(n):
+        place = places[rng.randrange(n_places)]
+        words = []
+        while sum(len(w) + 1 for w in words) < 60:
+            words.append(rng.choice(WORDS))
+        text = f"In {place.name} " + " ".join(words) + f" (report {i})."
+        span = ((3, 3 + len(place.name)),)
+        doc = i // 10
+        et = types[i % len(types)]
+        events.append(
+            Event(
+                event_type=et,
+                sub_event_type=TYPES[et][i % len(TYPES[et])],
+                place=place,
+                quotes=(Quote(text, f"doc{doc}", 0, source=sources[doc % 20],
+                              url=f"https://news.example/{doc}", place_spans=span),),
+                date=start + dt.timedelta(days=rng.randrange(366)),
+                date_precision="day",
+                actors=(actors[rng.randrange(500)],),
+                origin=places[rng.randrange(n_places)] if et == "Movement" else None,
+                confidence=round(rng.random(), 2),
+            )
+        )
+    return EventCollection(events=tuple(events), title=f"{n} synthetic events")
+
+
+def own_text_bytes(c: EventCollection) -> int:
+    return sum(len(q.text.encode("utf-8")) for e in c.events for q in e.quotes)
+
+
+def build_naive(c: EventCollection) -> str:
+    m = folium.Map(location=[25, 30], zoom_start=2, tiles=None, max_zoom=18)
+    m.default_js = []
+    m.default_css = []
+    root = m.get_root()
+    root.header.add_child(Element("<style>" + _asset("leaflet.css") + "</style>"))
+    root.header.add_child(Element("<script>" + _asset("leaflet.js") + "</script>"))
+    import xstatic.pkg.jquery as xj
+
+    jq = Path(xj.BASE_DIR, "jquery.min.js").read_text(encoding="utf-8")
+    root.header.add_child(Element("<script>" + jq + "</script>"))
+    for e in c.events:
+        text = html.escape(e.quotes[0].text).replace("${", "$\\{")
+        folium.Marker(
+            [e.place.lat, e.place.lon],
+            popup=folium.Popup(f"<b>{html.escape(e.event_type)}</b><br>{text}"),
+        ).add_to(m)
+    return root.render()
+
+
+GEOMAP_READY = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  await frame();
+  const api = window.geomapMaps[0];
+  const drawn = api.drawnCount();
+  const shown = api.openSymbol(0);
+  await frame();
+  return {t: performance.now(), drawn: drawn, popupEvents: shown,
+          readyAt: window.geomapReadyAt};
+}"""
+
+NAIVE_READY = """async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  await frame();
+  const icons = document.querySelectorAll('.leaflet-marker-icon');
+  icons[0].dispatchEvent(new MouseEvent('click', {bubbles: true}));
+  await frame();
+  return {t: performance.now(), drawn: icons.length,
+          popupEvents: document.querySelectorAll('.leaflet-popup-content').length};
+}"""
+
+REDRAW = """async (kind) => {
+  const frame = () => new Promise(r => requestAnimationFrame(() => r()));
+  const map = window.geomapMaps ? window.geomapMaps[0].view.map
+                                : Object.values(window).find(v => v instanceof L.Map);
+  const sync = [], framed = [];
+  const ops = [() => map.setZoom(map.getZoom() + 1, {animate: false}),
+               () => map.panBy([200, 120], {animate: false}),
+               () => map.setZoom(map.getZoom() - 1, {animate: false}),
+               () => map.panBy([-200, -120], {animate: false})];
+  for (let round = 0; round < 3; round++) {
+    for (const op of ops) {
+      await frame();
+      const t0 = performance.now();
+      op();
+      sync.push(performance.now() - t0);
+      await frame();
+      framed.push(performance.now() - t0);
+    }
+  }
+  return {sync: sync, framed: framed};
+}"""
+
+
+def measure(page, path: Path, ready_js: str, wait_js: str, timeout_s: float) -> dict:
+    page.goto(path.resolve().as_uri(), wait_until="commit", timeout=timeout_s * 1000)
+    page.wait_for_function(wait_js, timeout=timeout_s * 1000, polling=50)
+    res = page.evaluate(ready_js)
+    red = page.evaluate(REDRAW, "x")
+    res["redraw_sync"] = statistics.median(red["sync"])
+    res["redraw_frame"] = statistics.median(red["framed"])
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--naive-max", type=int, default=10000,
+                    help="largest size to try naive folium at (its build alone is ~0.7 ms/event)")
+    ap.add_argument("--naive-timeout", type=float, default=120.0)
+    ap.add_argument("--out", default="/tmp/geomap-bench")
+    args = ap.parse_args()
+    exe = chromium_path()
+    if exe is None:
+        print("no Chromium found (apt-get install chromium)")
+        return 2
+    from playwright.sync_api import TimeoutError as PwTimeout
+    from playwright.sync_api import sync_playwright
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    empty = len(render_map(EventCollection(events=(), title="x")).encode())
+    rows = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        for n in [int(s) for s in args.sizes.split(",")]:
+            c = synthetic(n)
+            text = own_text_bytes(c)
+            t0 = time.perf_counter()
+            page_html = render_map(c, title="x")
+            build = time.perf_counter() - t0
+            size = len(page_html.encode())
+            g_path = out / f"geomap_{n}.html"
+            g_path.write_text(page_html, encoding="utf-8")
+            row = {"n": n, "g_build": build, "g_bytes": size,
+                   "g_over": (size - empty - text) / n, "text": text / n}
+            ctx = browser.new_context(viewport={"width": 1200, "height": 800})
+            ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+            page = ctx.new_page()
+            g = measure(page, g_path, GEOMAP_READY, "window.geomapReady === true", 60)
+            ctx.close()
+            row.update(g_tti=g["t"], g_ready=g["readyAt"], g_drawn=g["drawn"], g_popup=g["popupEvents"],
+                       g_redraw=g["redraw_sync"], g_redraw_frame=g["redraw_frame"])
+            if n <= args.naive_max:
+                t0 = time.perf_counter()
+                naive_html = build_naive(c)
+                row["f_build"] = time.perf_counter() - t0
+                row["f_bytes"] = len(naive_html.encode())
+                f_empty = len(build_naive(EventCollection(events=())).encode())
+                row["f_over"] = (row["f_bytes"] - f_empty - text) / n
+                f_path = out / f"naive_{n}.html"
+                f_path.write_text(naive_html, encoding="utf-8")
+                ctx = browser.new_context(viewport={"width": 1200, "height": 800})
+                ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+                page = ctx.new_page()
+                try:
+                    f = measure(page, f_path, NAIVE_READY,
+                                f"document.querySelectorAll('.leaflet-marker-icon').length >= {n}",
+                                args.naive_timeout)
+                    row.update(f_tti=f["t"], f_drawn=f["drawn"], f_redraw=f["redraw_sync"],
+                               f_redraw_frame=f["redraw_frame"])
+                except PwTimeout:
+                    row["f_tti"] = None
+                    row["f_timeout"] = args.naive_timeout
+                ctx.close()
+            rows.append(row)
+            print_row(row)
+            sys.stdout.flush()
+        browser.close()
+    print()
+    print_table(rows)
+    return 0
+
+
+def fmt_ms(x: float | None) -> str:
+    return "-" if x is None else (f"{x / 1000:.2f} s" if x >= 1000 else f"{x:.1f} ms")
+
+
+def print_row(r: dict) -> None:
+    print(f"n={r['n']}: geomap build {r['g_build']:.2f} s, {r['g_bytes'] / 1e6:.2f} MB, "
+          f"{r['g_over']:.1f} B/event overhead (quote {r['text']:.0f} B), "
+          f"ready {fmt_ms(r['g_ready'])}, interactive {fmt_ms(r['g_tti'])} "
+          f"(drawn {r['g_drawn']}, popup rows {r['g_popup']}), "
+          f"redraw {fmt_ms(r['g_redraw'])} (to next frame {fmt_ms(r['g_redraw_frame'])})")
+    if "f_build" in r:
+        tti = fmt_ms(r.get("f_tti")) if r.get("f_tti") is not None else \
+            f"did not become usable in {r['f_timeout']:.0f} s"
+        print(f"        naive folium build {r['f_build']:.2f} s, {r['f_bytes'] / 1e6:.2f} MB, "
+              f"{r['f_over']:.0f} B/event overhead, interactive {tti}, "
+              f"redraw {fmt_ms(r.get('f_redraw'))} (to next frame {fmt_ms(r.get('f_redraw_frame'))})")
+
+
+def print_table(rows: list[dict]) -> None:
+    print("| events | build geomap / folium | B/event over text geomap / folium | "
+          "interactive geomap / folium | redraw geomap / folium (sync, to frame) | "
+          "ratio interactive | ratio build | ratio bytes |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        f_tti = r.get("f_tti")
+        naive = "f_build" in r
+        ratio_tti = f"{f_tti / r['g_tti']:.0f}x" if f_tti else (
+            f"> {r['f_timeout'] * 1000 / r['g_tti']:.0f}x" if naive else "naive skipped")
+        print(
+            f"| {r['n']:,} | {r['g_build']:.2f} s / "
+            f"{(str(round(r['f_build'], 2)) + ' s') if naive else 'skipped'} | "
+            f"{r['g_over']:.1f} / {round(r['f_over']) if naive else '-'} | "
+            f"{fmt_ms(r['g_tti'])} / {fmt_ms(f_tti) if naive else 'skipped'} | "
+            f"{fmt_ms(r['g_redraw'])}, {fmt_ms(r['g_redraw_frame'])} / "
+            f"{fmt_ms(r.get('f_redraw'))}, {fmt_ms(r.get('f_redraw_frame'))} | {ratio_tti} | "
+            f"{(str(round(r['f_build'] / r['g_build'])) + 'x') if naive else '-'} | "
+            f"{(str(round(r['f_over'] / r['g_over'])) + 'x') if naive else '-'} |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
