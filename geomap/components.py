@@ -1,13 +1,28 @@
 """spaCy components of geomap, registered as factories (importing this module registers them).
 
-``geomap_gazetteer_ruler`` finds place names the statistical NER misses or mislabels:
-facilities (air bases, mosques, palaces), and names the model tagged as an organisation or a
-person although the gazetteer knows them as a facility. Add it to your own pipeline with
-``nlp.add_pipe("geomap_gazetteer_ruler", after="ner")`` after ``import geomap.components``.
+``geomap_gazetteer_ruler`` decides which spans of a parsed document are place names and writes
+them to ``doc.spans["geomap_places"]`` (a span group, so a place may sit inside an
+organisation's name: "Texas" in "Texas Department of Health"). It starts from the model's
+GPE/LOC/FAC entities and, with the gazetteer's help:
+
+* adds adjectival and demonym mentions the model calls NORP ("Syrian", "Russians");
+* adds places inside other entities ("Ohio" in "Ohio State University", "Oxford" in "Oxford
+  Police") and entities that are wholly a known place although labelled ORG or PERSON
+  ("Edmonton" for a sports team, a town the model took for a surname) when the document
+  uses the same name as a place elsewhere or after a locative preposition;
+* tags facilities (air bases, mosques, palaces) and significant places the model missed;
+* drops place entities that are a part of a person's name in the same document ("Georgia"
+  after "Georgia Stevens").
+
+``doc.ents`` keeps the model's entities (so organisations and persons stay available to
+other components), except that facility names the model mislabelled become FAC.
+Add it to your own pipeline with ``nlp.add_pipe("geomap_gazetteer_ruler", after="ner")``
+after ``import geomap.components``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
@@ -17,26 +32,52 @@ from spacy.util import filter_spans
 if TYPE_CHECKING:
     from gazetteer import Gazetteer
 
+#: The span group the ruler writes and :func:`geomap.mentions.extract_mentions` reads.
+SPAN_KEY = "geomap_places"
 PLACE_LABELS = ("GPE", "LOC", "FAC")
+#: Label of adjectival/demonym place mentions ("Syrian") in the span group.
+DEMONYM_LABEL = "NORP"
 #: Entity labels a gazetteer facility name may replace: the small model often calls a mosque
 #: an ORG or an air base a PERSON.
 RELABELLABLE = ("ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT")
+#: Entities whose words may contain a place name ("Ohio" in "Ohio State University").
+CONTAINERS = ("ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "NORP", "PERSON")
 MAX_NAME_TOKENS = 5
 #: Feature codes (GeoNames style) whose names are specific enough to tag without the model's help.
 FACILITY_CLASSES = ("S",)
 LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P": "GPE"}
+#: Prepositions after which a capitalised name is most likely a place.
+LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
+                      "toward", "towards", "through", "throughout", "across", "via", "between"})
+#: Words that name kinds of organisation or office; alone they are not places even when some
+#: small town carries the name ("University", Florida; "Police", Poland).
+GENERIC_WORDS = frozenset("""
+university college school academy institute church cathedral police department office
+state national federal united union center centre hospital clinic bank council court
+county city town village district club team league association society foundation museum
+library company group party board committee commission agency bureau service services
+army navy force forces guard news press times post journal herald tribune daily radio
+television tv network world international general royal capital central north south east
+west northern southern eastern western upper lower new old great little grand main high
+saint st mount fort lake river island islands park valley beach bay hill hills springs
+christian catholic baptist methodist muslim islamic jewish republican democrat democratic
+liberal conservative labour green free first second third mr mrs ms dr
+""".split())
+MATCH_OK = ("exact", "alternate", "abbreviation")
 
 
 class GazetteerRuler:
-    """Tag spans of capitalised tokens that the gazetteer knows as significant places."""
+    """Find the place-name spans of a document (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str, *, gazetteer_path: str | None = None,
-                 min_population: int = 100_000, gazetteer: Gazetteer | None = None) -> None:
+                 min_population: int = 100_000, min_inner_population: int = 15_000,
+                 gazetteer: Gazetteer | None = None) -> None:
         self.name = name
         self.gazetteer_path = gazetteer_path
         self.min_population = min_population
+        self.min_inner_population = min_inner_population
         self._gazetteer = gazetteer
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[tuple[str, str], str | None] = {}
 
     def __getstate__(self) -> dict[str, object]:
         # spaCy's multiprocessing pickles the pipeline; a worker reopens the store by path.
@@ -53,59 +94,182 @@ class GazetteerRuler:
                                else open_gazetteer())
         return self._gazetteer
 
-    def label_for(self, text: str, *, facilities_only: bool) -> str | None:
-        """The entity label for ``text`` if the gazetteer knows it as a notable place."""
-        key = f"{facilities_only}\x00{text}"
+    # -- what the gazetteer says about a name ---------------------------------------------
+    def label_for(self, text: str, *, facilities_only: bool = False, kind: str | None = None
+                  ) -> str | None:
+        """The label for ``text`` if the gazetteer knows it as a notable place, else None.
+
+        ``kind`` selects the test: ``"facility"`` (curated facilities only), ``"standalone"``
+        (significant enough to tag wherever it is written: countries, regions, first-level
+        divisions, cities of ``min_population``), ``"inner"`` (inside another entity: also
+        towns of ``min_inner_population``) or ``"demonym"`` (an adjective or people of a
+        country or region).
+        """
+        kind = kind or ("facility" if facilities_only else "standalone")
+        key = (kind, text)
         if key in self._cache:
             return self._cache[key]
         label: str | None = None
-        for match in self.gazetteer.lookup(text, fuzzy=False, limit=5):
-            if match.match_type not in ("exact", "alternate", "folded"):
-                continue
-            place = match.place
-            if place.feature_class in FACILITY_CLASSES:
-                label = "FAC"
-                break
-            if facilities_only:
-                continue
-            if place.feature_class in ("A", "L") or place.population >= self.min_population:
-                label = LABEL_BY_CLASS.get(place.feature_class, "GPE")
-                break
+        if kind == "demonym" or text.lower() not in GENERIC_WORDS:
+            for match in self.gazetteer.lookup(text, fuzzy=False, limit=8):
+                label = self._judge(match.place, match.match_type, kind)
+                if label:
+                    break
         self._cache[key] = label
         return label
 
+    def _judge(self, place: object, match_type: str, kind: str) -> str | None:
+        from gazetteer import Place
+
+        assert isinstance(place, Place)
+        fcl, code = place.feature_class, place.feature_code
+        if kind == "demonym":
+            if match_type == "demonym" or (match_type in MATCH_OK and code.startswith("PCL")):
+                return DEMONYM_LABEL
+            return None
+        if match_type not in MATCH_OK and not (match_type == "folded" and kind == "facility"):
+            return None
+        if fcl in FACILITY_CLASSES and place.source.startswith("curated"):
+            return "FAC"
+        if kind == "facility":
+            return None
+        if code.startswith("PCL") or code in ("CONT", "RGN", "ADM1", "ADM2", "TERR"):
+            return LABEL_BY_CLASS.get(fcl, "GPE") if match_type != "alternate" else None
+        floor = self.min_population if kind == "standalone" else self.min_inner_population
+        if fcl == "P" and place.population >= floor and (
+                match_type != "alternate" or place.population >= 10 * floor):
+            return "GPE"
+        return None
+
+    # -- the component --------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self._relabel_facilities(doc)
+        person_words = self._person_words(doc)
+        places: list[Span] = []
+        for ent in doc.ents:
+            if ent.label_ in PLACE_LABELS:
+                if not (len(ent) == 1 and ent.text in person_words):
+                    places.append(ent)
+            elif ent.label_ == "NORP":
+                if self.label_for(ent.text, kind="demonym"):
+                    places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
+                else:
+                    places.extend(self._inner_places(doc, ent.start, ent.end))
+        named = {p.text for p in places if p.label_ != DEMONYM_LABEL}
+        for ent in doc.ents:
+            if ent.label_ in PLACE_LABELS or ent.label_ == "NORP" or ent.label_ not in CONTAINERS:
+                continue
+            whole = self.label_for(ent.text, kind="standalone")
+            if ent.label_ == "PERSON":
+                # A town the model took for a person: believe the place reading only when
+                # the text itself says so (same name as a place elsewhere, or "in X").
+                if len(ent) == 1 and self.label_for(ent.text, kind="inner") and (
+                        ent.text in named or _after_locative(ent)):
+                    places.append(Span(doc, ent.start, ent.end, label="GPE"))
+                continue
+            if whole or (self.label_for(ent.text, kind="inner")
+                         and (ent.text in named or _after_locative(ent))):
+                places.append(Span(doc, ent.start, ent.end, label=whole or "GPE"))
+            else:
+                places.extend(self._inner_places(doc, ent.start, ent.end))
+        places.extend(self._untagged_places(doc))
+        doc.spans[SPAN_KEY] = sorted(filter_spans(places), key=lambda s: s.start)
+        return doc
+
+    def _relabel_facilities(self, doc: Doc) -> None:
+        """Curated facility names the model mislabelled (ORG, PERSON…) become FAC entities."""
+        found = [Span(doc, e.start, e.end, label="FAC") for e in doc.ents
+                 if e.label_ in RELABELLABLE and self.label_for(e.text, kind="facility")]
         taken = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ not in RELABELLABLE:
                 for i in range(ent.start, ent.end):
                     taken[i] = True
-        found: list[Span] = []
-        for ent in doc.ents:
-            if ent.label_ in RELABELLABLE and self.label_for(ent.text, facilities_only=True):
-                found.append(Span(doc, ent.start, ent.end, label="FAC"))
-        for start, token in enumerate(doc):
-            if taken[start] or not (token.is_title or token.is_upper) or not token.is_alpha:
-                continue
-            if token.ent_type_ in RELABELLABLE or (token.is_sent_start and token.is_stop):
-                continue
-            for end in range(min(len(doc), start + MAX_NAME_TOKENS), start, -1):
-                if any(taken[start:end]) or not (doc[end - 1].is_title or doc[end - 1].is_upper):
-                    continue
-                label = self.label_for(doc[start:end].text, facilities_only=True)
-                if label:
-                    found.append(Span(doc, start, end, label=label))
-                    break
+        for span in self._scan(doc, 0, len(doc), kind="facility", taken=taken):
+            found.append(span)
         if found:
             kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
             doc.ents = filter_spans(kept + found)
-        return doc
+
+    def _inner_places(self, doc: Doc, start: int, end: int) -> list[Span]:
+        return self._scan(doc, start, end, kind="inner", demonyms=True)
+
+    def _untagged_places(self, doc: Doc) -> list[Span]:
+        """Significant places in text the model left untagged."""
+        taken = [tok.ent_type_ != "" for tok in doc]
+        return self._scan(doc, 0, len(doc), kind="standalone", taken=taken)
+
+    def _scan(self, doc: Doc, start: int, end: int, *, kind: str, demonyms: bool = False,
+              taken: list[bool] | None = None) -> list[Span]:
+        """Longest capitalised n-grams in tokens [start, end) that pass ``kind``."""
+        found: list[Span] = []
+        i = start
+        while i < end:
+            token = doc[i]
+            if (taken is not None and taken[i]) or not _capitalised(token) or (
+                    token.is_sent_start and token.is_stop):
+                i += 1
+                continue
+            hit = None
+            for j in range(min(end, i + MAX_NAME_TOKENS), i, -1):
+                if taken is not None and any(taken[i:j]):
+                    continue
+                if not _capitalised(doc[j - 1]):
+                    continue
+                text = doc[i:j].text
+                label = self.label_for(text, kind=kind)
+                if label is None and demonyms:
+                    label = self.label_for(text, kind="demonym")
+                if label:
+                    hit = Span(doc, i, j, label=label)
+                    break
+            if hit is not None:
+                found.append(hit)
+                i = hit.end
+            else:
+                i += 1
+        return found
+
+    @staticmethod
+    def _person_words(doc: Doc) -> set[str]:
+        """First and last words of multi-word person names in the document."""
+        words: set[str] = set()
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                words.add(ent[0].text)
+                words.add(ent[-1].text)
+        return words
+
+
+def _capitalised(token: object) -> bool:
+    from spacy.tokens import Token
+
+    assert isinstance(token, Token)
+    return (token.is_title or token.is_upper) and (token.is_alpha or "." in token.text) and len(
+        token.text) > 1
+
+
+def _after_locative(span: Span) -> bool:
+    if span.start == 0:
+        return False
+    prev = span.doc[span.start - 1]
+    return prev.lower_ in LOCATIVE
+
+
+def place_spans(doc: Doc, labels: Iterable[str] = (*PLACE_LABELS, DEMONYM_LABEL)) -> list[Span]:
+    """The place spans of ``doc``: the ruler's span group if it ran, else the place entities."""
+    wanted = set(labels)
+    if SPAN_KEY in doc.spans:
+        return [s for s in doc.spans[SPAN_KEY] if s.label_ in wanted]
+    return [e for e in doc.ents if e.label_ in wanted and e.label_ != DEMONYM_LABEL]
 
 
 @Language.factory(
     "geomap_gazetteer_ruler",
-    default_config={"gazetteer_path": None, "min_population": 100_000},
+    default_config={"gazetteer_path": None, "min_population": 100_000,
+                    "min_inner_population": 15_000},
 )
 def make_gazetteer_ruler(nlp: Language, name: str, gazetteer_path: str | None,
-                         min_population: int) -> GazetteerRuler:
-    return GazetteerRuler(nlp, name, gazetteer_path=gazetteer_path, min_population=min_population)
+                         min_population: int, min_inner_population: int) -> GazetteerRuler:
+    return GazetteerRuler(nlp, name, gazetteer_path=gazetteer_path, min_population=min_population,
+                          min_inner_population=min_inner_population)

@@ -1,14 +1,17 @@
-"""Place mentions of a parsed document: spaCy entities labelled GPE, LOC or FAC."""
+"""Place mentions of a parsed document: the ruler's place spans (or GPE/LOC/FAC entities)."""
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from geomap.components import PLACE_LABELS
+from geomap.components import DEMONYM_LABEL, PLACE_LABELS, place_spans
 from geomap.types import Mention, Sentence
+
+_LEADING = frozenset({"the", "a", "an"})
+_POSSESSIVE = ("'s", "’s", "'", "’")
 
 
 def sentence_index_at(sentences: Sequence[Sentence], offset: int) -> int:
@@ -20,29 +23,50 @@ def sentence_index_at(sentences: Sequence[Sentence], offset: int) -> int:
     return -1
 
 
+def _trim(span: Span) -> tuple[int, int] | None:
+    """Character bounds of the name in ``span`` without articles, possessives and punctuation."""
+    while len(span) > 1 and (span[0].lower_ in _LEADING or span[0].is_punct):
+        span = span[1:]
+    while len(span) > 1 and (span[-1].tag_ == "POS" or span[-1].is_punct and span[-1].text != "."):
+        span = span[:-1]
+    start, end = span.start_char, span.end_char
+    text = span.doc.text[start:end]
+    for suffix in _POSSESSIVE:
+        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+            end -= len(suffix)
+            break
+    return (start, end) if end > start else None
+
+
+def _split_commas(span: Span) -> list[Span]:
+    """'Paris, Texas' tagged as one entity → 'Paris' and 'Texas' (each is a toponym)."""
+    parts: list[Span] = []
+    start = span.start
+    for tok in span:
+        if tok.text == "," and tok.i > start:
+            parts.append(span.doc[start:tok.i])
+            start = tok.i + 1
+    if start < span.end:
+        parts.append(span.doc[start:span.end])
+    return [p for p in parts if len(p)] or [span]
+
+
 def extract_mentions(doc: Doc, *, doc_id: str, sentences: Sequence[Sentence] = (),
-                     labels: Sequence[str] = PLACE_LABELS) -> list[Mention]:
-    """Every place-labelled entity of ``doc`` as a :class:`Mention`, in text order.
+                     labels: Sequence[str] = (*PLACE_LABELS, DEMONYM_LABEL)) -> list[Mention]:
+    """Every place span of ``doc`` as a :class:`Mention`, in text order.
 
     Leading articles ("the Gulf" → "Gulf") and trailing possessives ("Syria's" → "Syria")
-    are trimmed so that the surface is the name itself.
+    are trimmed so that the surface is the name itself; "Paris, Texas" tagged as one
+    entity becomes two mentions. Demonym mentions ("Syrian") carry the label ``NORP``.
     """
     mentions: list[Mention] = []
-    for ent in doc.ents:
-        if ent.label_ not in labels:
-            continue
-        span = ent
-        if span[0].lower_ == "the" and len(span) > 1:
-            span = span[1:]
-        if span[-1].tag_ == "POS" and len(span) > 1:
-            span = span[:-1]
-        start, end = span.start_char, span.end_char
-        text = doc.text[start:end]
-        for suffix in ("'s", "’s"):
-            if text.endswith(suffix) and len(text) > len(suffix):
-                end -= len(suffix)
-                text = text[: -len(suffix)]
-        mentions.append(Mention(doc_id=doc_id, start=start, end=end, surface=text,
-                                label=ent.label_,
-                                sentence_index=sentence_index_at(sentences, start)))
+    for span in place_spans(doc, labels):
+        for part in _split_commas(span):
+            bounds = _trim(part)
+            if bounds is None:
+                continue
+            start, end = bounds
+            mentions.append(Mention(doc_id=doc_id, start=start, end=end,
+                                    surface=doc.text[start:end], label=span.label_,
+                                    sentence_index=sentence_index_at(sentences, start)))
     return mentions
