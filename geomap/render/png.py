@@ -55,6 +55,27 @@ def render_png(
     :class:`~geomap.errors.OutputError` when Chromium or playwright is missing or the page
     never reports that it is drawn.
     """
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:
+        # playwright's sync API refuses to run under an event loop (Jupyter, or another
+        # playwright session in this thread): do the work in a thread of its own
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(
+                render_png,
+                html_path_or_collection,
+                png_path,
+                width=width,
+                height=height,
+                timeout_s=timeout_s,
+                allow_network=allow_network,
+            ).result()
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright

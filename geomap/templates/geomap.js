@@ -836,6 +836,11 @@
         return { x: self.symX[0] - v.padX, y: self.symY[0] - v.padY };
       },
       redraw: function () { self.layer.redraw(); return self.layer.lastMs; },
+      openArc: function (i) {
+        var d = self.drawnArcs[i];
+        var ll = self.map.containerPointToLatLng([d.g[2] - self.layer.view.padX, d.g[3] - self.layer.view.padY]);
+        self.openPopup(ll, self.arcContent(d.route));
+      },
       openSymbol: function (s) {
         var v = self.layer.view;
         var ll = self.map.containerPointToLatLng([self.symX[s] - v.padX, self.symY[s] - v.padY]);

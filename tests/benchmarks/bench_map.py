@@ -190,6 +190,14 @@ def main() -> int:
     rows = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        # warm-up: the first page of a fresh browser pays for process start-up
+        warm = out / "warmup.html"
+        warm.write_text(render_map(synthetic(100), title="x"), encoding="utf-8")
+        wctx = browser.new_context()
+        wpage = wctx.new_page()
+        wpage.goto(warm.resolve().as_uri())
+        wpage.wait_for_function("window.geomapReady === true")
+        wctx.close()
         for n in [int(s) for s in args.sizes.split(",")]:
             c = synthetic(n)
             text = own_text_bytes(c)

@@ -1,0 +1,226 @@
+"""Unit tests of the map renderer: data blob, escaping, determinism, reader/schema, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from render_fixtures import HOSTILE, hostile, seed_like
+
+from geomap.errors import InputError, OutputError
+from geomap.render import (
+    embed_snippet,
+    event_to_properties,
+    properties_to_event,
+    read_events,
+    render_map,
+    save_map,
+)
+from geomap.render.data import pack_events, script_json
+from geomap.types import Event, EventCollection
+
+GOLDEN = Path(__file__).parent / "golden" / "render_seed_like.html"
+
+
+def _blob(html: str) -> dict:
+    m = re.search(r'<script type="application/json" id="json-data-\d+">(.*?)</script>', html,
+                  re.S)
+    assert m, "no data block"
+    return json.loads(m.group(1))
+
+
+def test_same_input_same_bytes() -> None:
+    assert render_map(seed_like()) == render_map(seed_like())
+
+
+def test_no_random_ids_and_no_network_links() -> None:
+    html = render_map(seed_like())
+    assert not re.search(r"[0-9a-f]{32}", html), "branca's random ids leaked into the page"
+    assert not re.search(r'<(script|link)[^>]+(src|href)=', html), "external resource referenced"
+    assert "cdn." not in html and "code.jquery.com" not in html
+
+
+def test_golden_html() -> None:
+    html = render_map(seed_like())
+    if os.environ.get("GEOMAP_REGEN_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
+        GOLDEN.write_text(html, encoding="utf-8")
+    assert GOLDEN.exists(), "golden file missing: run with GEOMAP_REGEN_GOLDEN=1"
+    assert html == GOLDEN.read_text(encoding="utf-8"), (
+        "map HTML changed; if intended, regenerate with GEOMAP_REGEN_GOLDEN=1"
+    )
+
+
+def test_blob_contents() -> None:
+    blob = _blob(render_map(seed_like()))
+    assert blob["types"] == ["Protests", "Strategic developments", "Movement"]
+    assert len(blob["ev"]["kind"]) == 4
+    assert blob["q"]["text"][0].startswith("The former president")
+    assert blob["q"]["span"][0] == [31, 6]  # "Moscow" at 31, length 6
+    # one movement with its origin place
+    (ev_index, origin_place), = blob["ev"]["origin"]
+    assert ev_index == 0 and blob["places"][origin_place][1] == "Damascus"
+    # place names and sources shipped once however many events use them
+    assert blob["strs"].count("Example News") == 1
+
+
+def test_hostile_text_cannot_close_script_or_become_markup() -> None:
+    html = render_map(hostile())
+    clean = render_map(seed_like())
+    # the hostile page has exactly the script elements of a clean page, and no raw markup
+    assert html.lower().count("<script") == clean.lower().count("<script") == 5
+    assert html.lower().count("</script") == 5
+    assert "<img" not in html and "<!--" not in html and "${window" in html  # inert in JSON
+    blob = _blob(html)
+    assert any(bad in blob["q"]["text"][0] for bad in HOSTILE), "text must survive literally"
+    assert "{{ 7*7 }}" in blob["q"]["text"][0], "Jinja syntax in data must not be evaluated"
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and "<img" not in title.group(1) and "&lt;img" in title.group(1)
+
+
+def test_script_json_escapes() -> None:
+    s = script_json({"a": "</script><!-- & \u2028\u2029 >"})
+    assert "<" not in s and ">" not in s and "&" not in s and "\u2028" not in s
+    assert json.loads(s) == {"a": "</script><!-- & \u2028\u2029 >"}
+
+
+def test_non_asserted_hidden_by_default() -> None:
+    base = seed_like()
+    neg = Event("Battles", "Armed clash", base.events[1].place, base.events[1].quotes,
+                modality="negated")
+    c = EventCollection(base.events + (neg,))
+    assert "Battles" not in _blob(render_map(c))["types"]
+    blob = _blob(render_map(c, include_non_asserted=True))
+    assert "Battles" in blob["types"]
+    assert blob["modalities"][blob["ev"]["modality"][0][1]] == "negated"
+
+
+def test_colors_validated_and_used() -> None:
+    blob = _blob(render_map(seed_like(), colors={"Movement": "#123456"}))
+    assert blob["colors"][blob["types"].index("Movement")] == "#123456"
+    with pytest.raises(InputError):
+        render_map(seed_like(), colors={"Movement": "red;background:url(x)"})
+
+
+def test_tiles_options() -> None:
+    assert "tile.openstreetmap.org" in render_map(seed_like(), tiles="osm")
+    assert "tile.openstreetmap.org" not in render_map(seed_like())
+    with pytest.raises(InputError):
+        render_map(seed_like(), tiles="javascript:alert(1)")
+    html = render_map(seed_like(), tiles="https://t.example/{z}/{x}/{y}.png",
+                      attribution="<b>x</b>")
+    assert "&lt;b&gt;x&lt;/b&gt;" in html or "\\u0026lt;b" in html
+
+
+def test_embed_page_is_fixed_size_and_snippet() -> None:
+    html = render_map(seed_like(), embed=True, width=640, height=400)
+    assert "width: 640px; height: 400px" in html
+    assert "height: 100%" not in html
+    snip = embed_snippet('maps/a "b".html', width=640, height=400)
+    assert snip.startswith('<iframe src="maps/a%20&#34;b&#34;.html" width="640" height="400"')
+    assert 'sandbox="allow-scripts' in snip
+
+
+def test_save_map_atomic_and_errors(tmp_path: Path) -> None:
+    out = save_map(seed_like(), tmp_path / "m.html")
+    assert out.read_text(encoding="utf-8") == render_map(seed_like())
+    assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
+    with pytest.raises(OutputError, match="does not exist"):
+        save_map(seed_like(), tmp_path / "nope" / "m.html")
+    with pytest.raises(OutputError, match="directory"):
+        save_map(seed_like(), tmp_path)
+    if os.geteuid() != 0:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        with pytest.raises(OutputError):
+            save_map(seed_like(), ro / "m.html")
+
+
+def test_schema_round_trip() -> None:
+    for ev in seed_like().events + hostile().events:
+        props = json.loads(json.dumps(event_to_properties(ev)))
+        assert properties_to_event(props, ev.place.lat, ev.place.lon) == ev
+
+
+def _geojson(c: EventCollection) -> str:
+    return json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [e.place.lon, e.place.lat]},
+         "properties": event_to_properties(e)} for e in c.events]})
+
+
+def test_read_events_geojson_and_jsonl(tmp_path: Path) -> None:
+    c = seed_like()
+    g = tmp_path / "ev.geojson"
+    g.write_text(_geojson(c), encoding="utf-8")
+    assert read_events(g).events == c.events
+    j = tmp_path / "ev.jsonl"
+    j.write_text("".join(json.dumps({**event_to_properties(e), "lat": e.place.lat,
+                                     "lon": e.place.lon}) + "\n" for e in c.events))
+    assert read_events(j).events == c.events
+    # re-rendered from the file, the map is the same as from the collection
+    assert render_map(read_events(g), title="t") == render_map(c, title="t")
+
+
+def test_read_events_spreadsheet_edits(tmp_path: Path) -> None:
+    j = tmp_path / "ev.jsonl"
+    j.write_text(json.dumps({"event_type": "Protests", "lat": "33.5", "lon": 36.3,
+                             "quotes": ["Crowds in Damascus"], "place_name": "Damascus"}) + "\n")
+    (ev,) = read_events(j).events
+    assert ev.place.place_id.startswith("point:") and ev.quotes[0].text == "Crowds in Damascus"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ('{"event_type": "Protests", "lat": 1, "lon": 2, "quotes": ["q"]}\n{bad\n', "line 2"),
+        ('{"event_type": "Protests", "lat": 91, "lon": 2, "quotes": ["q"]}\n', "line 1"),
+        ('{"event_type": "Protests", "lat": 1, "lon": 2}\n', "quote"),
+        ('{"lat": 1, "lon": 2, "quotes": ["q"]}\n', "event_type"),
+        ('[1, 2]\n', "line 1"),
+    ],
+)
+def test_read_events_errors(tmp_path: Path, content: str, message: str) -> None:
+    p = tmp_path / "bad.jsonl"
+    p.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=message) as info:
+        read_events(p)
+    assert "\n" not in str(info.value)
+
+
+def test_read_events_missing_and_binary(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_events(tmp_path / "none.geojson")
+    b = tmp_path / "b.geojson"
+    b.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(InputError, match="binary"):
+        read_events(b)
+    g = tmp_path / "g.geojson"
+    g.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                 '"geometry": {"type": "LineString", "coordinates": []}, "properties": {}}]}')
+    with pytest.raises(InputError, match="feature 1: geometry must be a Point"):
+        read_events(g)
+
+
+def test_pack_dictionary_encodes_shared_strings() -> None:
+    c = seed_like()
+    many = tuple(c.events[1] for _ in range(50))
+    packed = pack_events(list(many), title="t")
+    assert len(packed.blob["places"]) == 1 and len(packed.blob["docs"]) == 1
+    assert len(packed.blob["q"]["text"]) == 50
+
+
+def test_png_command_registered() -> None:
+    import argparse
+
+    from geomap.cli_render import register
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["png", "m.html", "-o", "x.png", "--width", "640"])
+    assert args.width == 640 and args.output == "x.png" and callable(args.func)
