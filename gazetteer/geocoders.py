@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal, overload
 
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
@@ -62,6 +62,20 @@ class GazetteerGeocoder(Geocoder):
 
             self._gazetteer = open_gazetteer(self._path)
         return self._gazetteer
+
+    @overload
+    def geocode(
+        self, query: str | dict[str, str], *, exactly_one: Literal[True] = ...,
+        timeout: Any = ..., limit: int | None = ..., country_codes: str | list[str] | None = ...,
+        feature_class: str | None = ...,
+    ) -> Location | None: ...
+
+    @overload
+    def geocode(
+        self, query: str | dict[str, str], *, exactly_one: Literal[False],
+        timeout: Any = ..., limit: int | None = ..., country_codes: str | list[str] | None = ...,
+        feature_class: str | None = ...,
+    ) -> list[Location] | None: ...
 
     def geocode(
         self,
@@ -120,6 +134,18 @@ class GazetteerGeocoder(Geocoder):
             inside = [m for m in found if (m.place.country_code, m.place.admin1) == admin1]
             found = inside or found
         return found[:n]
+
+    @overload
+    def reverse(
+        self, query: Point | tuple[float, float] | str, *, exactly_one: Literal[True] = ...,
+        timeout: Any = ..., limit: int | None = ..., feature_class: str | None = ...,
+    ) -> Location | None: ...
+
+    @overload
+    def reverse(
+        self, query: Point | tuple[float, float] | str, *, exactly_one: Literal[False],
+        timeout: Any = ..., limit: int | None = ..., feature_class: str | None = ...,
+    ) -> list[Location] | None: ...
 
     def reverse(
         self,

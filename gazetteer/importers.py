@@ -43,9 +43,9 @@ from gazetteer.model import Place
 from gazetteer.sources import (
     ABBREVIATION,
     ALTERNATE,
+    CAPITAL_BONUS,
     CODE,
     IMPORTANCE_ADMIN1,
-    IMPORTANCE_CAPITAL,
     IMPORTANCE_COUNTRY,
     IMPORTANCE_USER,
     NAME,
@@ -90,7 +90,7 @@ def _geonames_importance(fcode: str, fclass: str, population: int) -> float:
     if fcode.startswith("PCL"):
         return IMPORTANCE_COUNTRY
     if fcode == "PPLC":
-        return IMPORTANCE_CAPITAL
+        return population_importance(population) + CAPITAL_BONUS
     if fcode == "ADM1":
         return IMPORTANCE_ADMIN1
     if population > 0:

