@@ -1,4 +1,5 @@
 """The map in real headless Chromium: drawing, filters, popups, hostile text, embed, PNG."""
+# ruff: noqa: F811  (fixtures imported from browser_support are used as parameters)
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ COUNT_COLOR = """([r, g, b]) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4)
-    if (Math.abs(d[i] - r) < 6 && Math.abs(d[i + 1] - g) < 6 && Math.abs(d[i + 2] - b) < 6 && d[i + 3] > 200) n++;
+    if (Math.abs(d[i] - r) < 6 && Math.abs(d[i + 1] - g) < 6 && Math.abs(d[i + 2] - b) < 6
+        && d[i + 3] > 200) n++;
   return n;
 }"""
 
@@ -179,7 +181,7 @@ def test_hostile_text_stays_inert(offline_page: OfflinePage, tmp_path: Path) -> 
 
 
 def test_embed_fragment_in_host_page(offline_page: OfflinePage, tmp_path: Path) -> None:
-    path = save_map(seed_like(), tmp_path / "map.html", embed=True, width=640, height=420)
+    save_map(seed_like(), tmp_path / "map.html", embed=True, width=640, height=420)
     host = tmp_path / "report.html"
     host.write_text(
         "<!DOCTYPE html><html><head><style>body{background:rgb(250,240,230);"

@@ -9,6 +9,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Mapping
@@ -104,10 +105,8 @@ def write_atomic(path: str | Path, text: str) -> Path:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
     return target
 
 

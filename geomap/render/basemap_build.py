@@ -60,13 +60,13 @@ def _alpha2(numeric_id: str | None, name: str) -> str:
 
 
 def _jumps(ring: list[tuple[float, float]]) -> bool:
-    return any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:]))
+    return any(abs(b[0] - a[0]) > 180 for a, b in zip(ring, ring[1:], strict=False))
 
 
 def _unwrap(ring: list[tuple[float, float]]) -> list[tuple[float, float]]:
     out = [ring[0]]
     shift = 0.0
-    for a, b in zip(ring, ring[1:]):
+    for a, b in zip(ring, ring[1:], strict=False):
         if b[0] - a[0] > 180:
             shift -= 360
         elif a[0] - b[0] > 180:

@@ -41,7 +41,7 @@ def _template_text(name: str) -> str:
     return resources.files("geomap").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _asset(kind: str) -> str:
     """Inlined library code, checked once: it must not be able to close its own element."""
     if kind == "leaflet.js":
@@ -61,12 +61,13 @@ def _asset(kind: str) -> str:
     return text
 
 
+_BASEMAP_ESCAPES: dict[int, str] = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
 @functools.lru_cache(maxsize=1)
 def _basemap_json() -> str:
     raw = resources.files("geomap").joinpath("data", "basemap_countries.json").read_text("utf-8")
-    return raw.strip().translate(
-        str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
-    )
+    return raw.strip().translate(_BASEMAP_ESCAPES)
 
 
 class InlineScript(Element):

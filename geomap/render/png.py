@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -111,10 +112,9 @@ def render_png(
                         "window.geomapReady === true", timeout=timeout_s * 1000
                     )
                     if allow_network:
-                        try:
+                        # tiles that never arrive still leave the outlines
+                        with contextlib.suppress(PlaywrightError):
                             page.wait_for_load_state("networkidle", timeout=10_000)
-                        except PlaywrightError:
-                            pass  # tiles that never arrive still leave the outlines
                     page.screenshot(path=str(shot))
                 finally:
                     browser.close()
@@ -142,7 +142,5 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
         raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
