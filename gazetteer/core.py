@@ -14,7 +14,7 @@ from typing import Any
 
 from gazetteer.errors import GazetteerError, GazetteerUnavailable
 from gazetteer.model import Match, Place
-from gazetteer.sources import ABBREVIATION, ALTERNATE, CODE, DEMONYM, NAME
+from gazetteer.sources import ABBREVIATION, CODE, DEMONYM, NAME
 from gazetteer.store import ALIAS_SEP, UNAVAILABLE_ADVICE, check_store, connect_readonly
 from gazetteer.text import compact, fold
 
@@ -76,8 +76,9 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._lookup_cached = functools.lru_cache(maxsize=cache_size)(self._lookup_uncached)
         self._contains_cached = functools.lru_cache(maxsize=cache_size)(self._contains_uncached)
-        self._place_cached = functools.lru_cache(maxsize=cache_size)(self._place_by_rowid)
-        self._fuzzy_index: tuple[list[str], list[list[int]]] | None = None
+        self._place_memo: dict[int, Place] = {}
+        self._place_memo_size = max(cache_size, 1024)
+        self._fuzzy_index: dict[str, list[str]] | None = None
         self._points: Any = None
         self._countries: dict[str, int] | None = None
         self._admin1: dict[tuple[str, str], int] | None = None
@@ -135,9 +136,23 @@ class Gazetteer:
             admin1_name=a1name, aliases=tuple(aliases.split(ALIAS_SEP)) if aliases else (),
         )
 
-    def _place_by_rowid(self, rowid: int) -> Place | None:
-        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places WHERE id = ?", (rowid,))
-        return self._row_to_place(rows[0]) if rows else None
+    def _places(self, rowids: Iterable[int]) -> dict[int, Place]:
+        """Places by internal row id, fetching the ones not yet memoised in one query."""
+        memo = self._place_memo
+        wanted = list(rowids)
+        missing = [r for r in wanted if r not in memo]
+        if missing:
+            if len(memo) + len(missing) > self._place_memo_size:
+                memo.clear()  # crude but bounded; hot places come back on the next miss
+            marks = ",".join("?" * len(missing))
+            for row in self._query(
+                f"SELECT {_PLACE_COLUMNS} FROM places WHERE id IN ({marks})", tuple(missing)
+            ):
+                memo[row[0]] = self._row_to_place(row)
+        return {r: memo[r] for r in wanted if r in memo}
+
+    def _place_cached(self, rowid: int) -> Place | None:
+        return self._places((rowid,)).get(rowid)
 
     def get(self, place_id: str) -> Place | None:
         """Return the place with this id (``geonames:170654``, ``curated:…``), or None."""
@@ -231,12 +246,13 @@ class Gazetteer:
             ranked = self._rank(query[4:], self._rows_for_key(key[4:]), ccs, fcs, None)
         if not ranked and fuzzy and len(key) >= 4:
             ranked = self._fuzzy(query, key, ccs, fcs)
-        out: list[Match] = []
-        for (*_, rowid, matched, mtype, score) in ranked[:limit]:
-            place = self._place_cached(rowid)
-            if place is not None:
-                out.append(Match(place, matched, mtype, score))
-        return tuple(out)
+        chosen = ranked[:limit]
+        places = self._places(item[-4] for item in chosen)
+        return tuple(
+            Match(places[rowid], matched, mtype, score)
+            for (*_, rowid, matched, mtype, score) in chosen
+            if rowid in places
+        )
 
     def _rows_for_key(self, key: str) -> list[Any]:
         return self._query(
@@ -280,7 +296,7 @@ class Gazetteer:
     ) -> list[tuple[Any, ...]]:
         from rapidfuzz import fuzz, process
 
-        keys, _ = self._fuzzy_keys()
+        keys = self._fuzzy_keys().get(key[0], [])
         hits = process.extract(key, keys, scorer=fuzz.ratio, limit=10, score_cutoff=85)
         rows: list[Any] = []
         scores: dict[str, float] = {}
@@ -292,20 +308,28 @@ class Gazetteer:
                 scores[row[1]] = max(scores.get(row[1], 0.0), round(score / 100 * FUZZY_MAX, 4))
         return self._rank(query, rows, ccs, fcs, scores)
 
-    def _fuzzy_keys(self) -> tuple[list[str], list[list[int]]]:
-        """Fold keys worth fuzzy-matching: names of places that matter in news.
+    def _fuzzy_keys(self) -> dict[str, list[str]]:
+        """Fold keys worth fuzzy matching, bucketed by first character.
 
-        Fuzzy search over every alternate name of every hamlet would be slow and would
-        mostly surface noise, so only places with importance >= 3 take part.
+        Only names of places with importance >= 3 take part (the store's
+        ``fuzzy_keys`` table): fuzzy search over every hamlet's alternate names would be
+        slow and mostly surface noise. Bucketing by the first character makes a
+        search ~30x cheaper; a misspelt first letter is left to the alternate names.
         """
         with self._lock:
             if self._fuzzy_index is None:
-                rows = self._query(
-                    "SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.pid "
-                    "WHERE p.importance >= 3 AND n.kind IN (?, ?, ?) AND length(n.key) >= 3",
-                    (NAME, ALTERNATE, DEMONYM),
-                )
-                self._fuzzy_index = ([r[0] for r in rows if r[0].isascii()], [])
+                try:
+                    rows = self._conn.execute("SELECT key FROM fuzzy_keys").fetchall()
+                except sqlite3.OperationalError:  # a store from before the table existed
+                    rows = self._query(
+                        "SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.pid "
+                        "WHERE p.importance >= 3 AND n.kind IN (0, 1, 2) AND length(n.key) >= 4"
+                    )
+                buckets: dict[str, list[str]] = {}
+                for (key,) in rows:
+                    if key.isascii():
+                        buckets.setdefault(key[0], []).append(key)
+                self._fuzzy_index = buckets
             return self._fuzzy_index
 
     def contains(self, name: str) -> bool:
@@ -390,43 +414,49 @@ class Gazetteer:
             return []
         import numpy as np
 
-        ids, lats, lons, classes = self._load_points()
-        mask = None
+        lat_deg, ids, lats, lons, classes = self._load_points()
+        wanted = None
         if feature_class is not None:
-            wanted = set(feature_class.upper()) if isinstance(feature_class, str) else {
-                f.upper() for f in feature_class
-            }
-            mask = np.isin(classes, sorted(wanted))
+            wanted = sorted(set(feature_class.upper()) if isinstance(feature_class, str)
+                            else {f.upper() for f in feature_class})
         la, lo = math.radians(lat), math.radians(lon)
-        # Haversine over every point: ~300k points in a few milliseconds.
-        a = (np.sin((lats - la) / 2) ** 2
-             + math.cos(la) * np.cos(lats) * np.sin((lons - lo) / 2) ** 2)
-        dist = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-        if mask is not None:
-            dist = np.where(mask, dist, np.inf)
-        k = min(k, len(dist))
-        idx = np.argpartition(dist, k - 1)[:k] if k < len(dist) else np.arange(len(dist))
-        idx = idx[np.lexsort((ids[idx], dist[idx]))]
-        out: list[tuple[Place, float]] = []
-        for i in idx:
-            if not np.isfinite(dist[i]):
+        km_per_degree = _EARTH_KM * math.pi / 180
+        # Search a latitude band that widens until it holds k places closer than the
+        # band's half-width: everything outside the band is farther than that.
+        half = 0.25
+        while True:
+            start = int(np.searchsorted(lat_deg, lat - half, side="left"))
+            stop = int(np.searchsorted(lat_deg, lat + half, side="right"))
+            b_lats, b_lons = lats[start:stop], lons[start:stop]
+            a = (np.sin((b_lats - la) / 2) ** 2
+                 + math.cos(la) * np.cos(b_lats) * np.sin((b_lons - lo) / 2) ** 2)
+            dist = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+            if wanted is not None:
+                dist = np.where(np.isin(classes[start:stop], wanted), dist, np.inf)
+            complete = half >= 180
+            limit = np.inf if complete else half * km_per_degree
+            inside = np.flatnonzero(dist <= limit)
+            if len(inside) >= k or complete:
                 break
-            place = self._place_cached(int(ids[i]))
-            if place is not None:
-                out.append((place, float(dist[i])))
-        return out
+            half *= 2
+        b_ids = ids[start:stop]
+        order = inside[np.lexsort((b_ids[inside], dist[inside]))][:k]
+        found = self._places(int(b_ids[i]) for i in order)
+        return [(found[int(b_ids[i])], float(dist[i])) for i in order
+                if int(b_ids[i]) in found]
 
     def _load_points(self) -> Any:
+        """Coordinates of every place, sorted by latitude (loaded once, ~0.5 s)."""
         with self._lock:
             if self._points is None:
                 import numpy as np
 
-                rows = self._query("SELECT id, lat, lon, feature_class FROM places ORDER BY id")
-                ids = np.array([r[0] for r in rows], dtype=np.int64)
-                lats = np.radians(np.array([r[1] for r in rows], dtype=np.float64))
+                rows = self._query("SELECT lat, id, lon, feature_class FROM places ORDER BY lat, id")
+                lat_deg = np.array([r[0] for r in rows], dtype=np.float64)
+                ids = np.array([r[1] for r in rows], dtype=np.int64)
                 lons = np.radians(np.array([r[2] for r in rows], dtype=np.float64))
                 classes = np.array([r[3] for r in rows], dtype="<U1")
-                self._points = (ids, lats, lons, classes)
+                self._points = (lat_deg, ids, np.radians(lat_deg), lons, classes)
             return self._points
 
     def info_meta(self) -> dict[str, str]:

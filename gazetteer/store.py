@@ -22,6 +22,7 @@ from gazetteer.text import compact, fold
 
 SCHEMA_VERSION = 1
 ALIAS_SEP = "\x1f"
+FUZZY_MIN_IMPORTANCE = 3.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -218,6 +219,15 @@ class StoreWriter:
                 "FROM places GROUP BY p"
             ).fetchall()
         )
+        # Names worth fuzzy matching: of places that matter in news (importance >= 3).
+        self.conn.executescript(f"""
+            DROP TABLE IF EXISTS fuzzy_keys;
+            CREATE TABLE fuzzy_keys(key TEXT PRIMARY KEY) WITHOUT ROWID;
+            INSERT OR IGNORE INTO fuzzy_keys
+                SELECT n.key FROM names n JOIN places p ON p.id = n.pid
+                WHERE p.importance >= {FUZZY_MIN_IMPORTANCE} AND n.kind IN (0, 1, 2)
+                AND length(n.key) >= 4;
+        """)
         n_names = self.conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
         values = {
             **{k: v if isinstance(v, str) else json.dumps(v) for k, v in meta.items()},
