@@ -246,18 +246,34 @@ class Gazetteer:
             ranked = self._rank(query[4:], self._rows_for_key(key[4:]), ccs, fcs, None)
         if not ranked and fuzzy and len(key) >= 4:
             ranked = self._fuzzy(query, key, ccs, fcs)
-        chosen = ranked[:limit]
-        places = self._places(item[-4] for item in chosen)
-        return tuple(
-            Match(places[rowid], matched, mtype, score)
-            for (*_, rowid, matched, mtype, score) in chosen
-            if rowid in places
+        memo = self._place_memo
+        out = []
+        for (*_, rowid, matched, mtype, score, row) in ranked[:limit]:
+            place = memo.get(rowid)
+            if place is None:
+                if len(memo) >= self._place_memo_size:
+                    memo.clear()
+                place = memo[rowid] = self._candidate_row_to_place(row)
+            out.append(Match(place, matched, mtype, score))
+        return tuple(out)
+
+    @staticmethod
+    def _candidate_row_to_place(row: tuple[Any, ...]) -> Place:
+        (_, _, _, _, cc, fcl, pop, place_id, name, lat, lon, fcode, a1, source, a1name,
+         aliases) = row
+        return Place(
+            place_id=place_id, name=name, lat=lat, lon=lon, feature_class=fcl,
+            feature_code=fcode, country_code=cc, admin1=a1, population=pop, source=source,
+            admin1_name=a1name, aliases=tuple(aliases.split(ALIAS_SEP)) if aliases else (),
         )
 
     def _rows_for_key(self, key: str) -> list[Any]:
         return self._query(
+            # One query gives both what ranking needs and the place itself.
             "SELECT n.kind, n.name, n.pid, p.importance, p.country_code, p.feature_class, "
-            "p.population, p.place_id FROM names n JOIN places p ON p.id = n.pid WHERE n.key = ?",
+            "p.population, p.place_id, p.name, p.lat, p.lon, p.feature_code, p.admin1, "
+            "p.source, p.admin1_name, p.aliases "
+            "FROM names n JOIN places p ON p.id = n.pid WHERE n.key = ?",
             (key,),
         )
 
@@ -270,7 +286,8 @@ class Gazetteer:
         fuzzy_score: dict[str, float] | None,
     ) -> list[tuple[Any, ...]]:
         best: dict[int, tuple[Any, ...]] = {}
-        for kind, stored, rowid, importance, cc, fcl, pop, place_id in rows:
+        for row in rows:
+            kind, stored, rowid, importance, cc, fcl, pop, place_id = row[:8]
             if ccs is not None and cc not in ccs:
                 continue
             if fcs is not None and fcl not in fcs:
@@ -286,7 +303,7 @@ class Gazetteer:
                 score = _SCORE[mtype]
             # Fuzzy candidates rank by similarity first; the others share score 0 here.
             item = (_tier(mtype), -score if fuzzy_score is not None else 0.0, -importance,
-                    _TYPE_ORDER[mtype], -pop, place_id, rowid, stored, mtype, score)
+                    _TYPE_ORDER[mtype], -pop, place_id, rowid, stored, mtype, score, row)
             if rowid not in best or item < best[rowid]:
                 best[rowid] = item
         return sorted(best.values())
@@ -311,26 +328,34 @@ class Gazetteer:
     def _fuzzy_keys(self) -> dict[str, list[str]]:
         """Fold keys worth fuzzy matching, bucketed by first character.
 
-        Only names of places with importance >= 3 take part (the store's
-        ``fuzzy_keys`` table): fuzzy search over every hamlet's alternate names would be
+        Only names of places with importance >= 3 take part (precomputed at build
+        time into the store's ``blobs`` table): fuzzy search over every hamlet's alternate names would be
         slow and mostly surface noise. Bucketing by the first character makes a
         search ~30x cheaper; a misspelt first letter is left to the alternate names.
         """
         with self._lock:
             if self._fuzzy_index is None:
-                try:
-                    rows = self._conn.execute("SELECT key FROM fuzzy_keys").fetchall()
-                except sqlite3.OperationalError:  # a store from before the table existed
-                    rows = self._query(
+                blob = self._blob("fuzzy_keys")
+                if blob is not None:
+                    keys = blob.decode("utf-8").split("\n")
+                else:  # a store written before the blobs table existed
+                    keys = [k for (k,) in self._query(
                         "SELECT DISTINCT n.key FROM names n JOIN places p ON p.id = n.pid "
                         "WHERE p.importance >= 3 AND n.kind IN (0, 1, 2) AND length(n.key) >= 4"
-                    )
+                    ) if k.isascii()]
                 buckets: dict[str, list[str]] = {}
-                for (key,) in rows:
-                    if key.isascii():
+                for key in keys:
+                    if key:
                         buckets.setdefault(key[0], []).append(key)
                 self._fuzzy_index = buckets
             return self._fuzzy_index
+
+    def _blob(self, name: str) -> bytes | None:
+        try:
+            rows = self._conn.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchall()
+        except sqlite3.OperationalError:
+            return None
+        return bytes(rows[0][0]) if rows else None
 
     def contains(self, name: str) -> bool:
         """True if ``lookup(name, fuzzy=False)`` would find something; cached and fast."""
@@ -451,12 +476,20 @@ class Gazetteer:
             if self._points is None:
                 import numpy as np
 
-                rows = self._query("SELECT lat, id, lon, feature_class FROM places ORDER BY lat, id")
-                lat_deg = np.array([r[0] for r in rows], dtype=np.float64)
-                ids = np.array([r[1] for r in rows], dtype=np.int64)
-                lons = np.radians(np.array([r[2] for r in rows], dtype=np.float64))
-                classes = np.array([r[3] for r in rows], dtype="<U1")
-                self._points = (lat_deg, ids, np.radians(lat_deg), lons, classes)
+                if (lat_blob := self._blob("points_lat")) is not None:
+                    lat_deg = np.frombuffer(lat_blob, dtype=np.float64)
+                    ids = np.frombuffer(self._blob("points_id") or b"", dtype=np.int64)
+                    lons = np.frombuffer(self._blob("points_lon") or b"", dtype=np.float64)
+                    classes = np.frombuffer(self._blob("points_class") or b"", dtype="S1")
+                else:  # a store written before the blobs table existed
+                    rows = self._query(
+                        "SELECT lat, id, lon, feature_class FROM places ORDER BY lat, id")
+                    lat_deg = np.array([r[0] for r in rows], dtype=np.float64)
+                    ids = np.array([r[1] for r in rows], dtype=np.int64)
+                    lons = np.array([r[2] for r in rows], dtype=np.float64)
+                    classes = np.array([r[3][:1] for r in rows], dtype="S1")
+                self._points = (lat_deg, ids, np.radians(lat_deg), np.radians(lons),
+                                classes.astype("<U1"))
             return self._points
 
     def info_meta(self) -> dict[str, str]:
