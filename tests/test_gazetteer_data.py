@@ -1,0 +1,79 @@
+"""Checks of the repository's place data files (no store needed)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from gazetteer.sources import FEATURE_CLASS, iter_regions, read_curated
+
+CURATED = Path(str(resources.files("gazetteer") / "data" / "curated_places.tsv"))
+
+
+def _country_shapes() -> dict[str, object]:
+    from shapely.geometry import shape
+
+    base = Path(str(resources.files("countryinfo") / "data"))
+    shapes: dict[str, object] = {}
+    for path in base.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        code = (data.get("ISO") or {}).get("alpha2")
+        features = (data.get("geoJSON") or {}).get("features") or []
+        if code and features:
+            shapes[code] = shape(features[0]["geometry"])
+    return shapes
+
+
+def test_curated_table_is_well_formed() -> None:
+    entries = list(read_curated())
+    assert len(entries) >= 250
+    header = CURATED.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    assert header == ["slug", "name", "aliases", "lat", "lon", "feature_code", "country_code",
+                      "admin1_name", "source"]
+    for e in entries:
+        p = e.place
+        assert p.feature_code in FEATURE_CLASS, p.place_id
+        assert p.source.startswith("curated: "), p.place_id
+        assert len(set(p.aliases)) == len(p.aliases), f"duplicate alias in {p.place_id}"
+        assert p.name not in p.aliases, p.place_id
+    must = {"hmeimim-air-base", "tartus-naval-facility", "umayyad-mosque"}
+    assert must <= {e.place.place_id.split(":", 1)[1] for e in entries}
+
+
+# Islands that countryinfo's coarse outlines leave out (checked by hand).
+OFFSHORE = {"curated:kharg-island-terminal", "curated:snake-island", "curated:kadena-air-base",
+            "curated:futenma-air-station"}
+
+
+def test_curated_points_lie_in_their_country() -> None:
+    """Catches swapped or sign-flipped coordinates: each point is in (or within ~25 km of,
+    for ports and coastal bases) the outline of its country."""
+    pytest.importorskip("shapely")
+    from shapely.geometry import Point
+
+    shapes = _country_shapes()
+    checked, outside = 0, []
+    for e in read_curated():
+        p = e.place
+        shape = shapes.get(p.country_code)
+        if shape is None or p.place_id in OFFSHORE:
+            continue
+        checked += 1
+        if not shape.buffer(0.25).contains(Point(p.lon, p.lat)):  # type: ignore[attr-defined]
+            outside.append(p.place_id)
+    assert checked >= 200
+    assert outside == []
+
+
+def test_regions_table() -> None:
+    regions = list(iter_regions())
+    codes = {e.place.feature_code for e in regions}
+    assert {"CONT", "RGN"} <= codes
+    names = {n for e in regions for n, _ in e.names}
+    for name in ("Middle East", "West Asia", "the Gulf", "Sahel", "Levant", "Balkans",
+                 "Caucasus", "Horn of Africa", "Central Asia", "Southeast Asia",
+                 "Latin America"):
+        assert name in names, name
