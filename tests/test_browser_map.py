@@ -103,7 +103,7 @@ def test_clicking_a_marker_opens_its_popup(offline_page: OfflinePage, tmp_path: 
     path = save_map(seed_like(), tmp_path / "m.html")
     page = offline_page.open_map(path)
     text = _open_popup_at(page, "Damascus")
-    assert "Damascus" in text and "Dimashq, SY" in text
+    assert "Damascus" in text and "Dimashq, Syria" in text
     assert "Protests · Peaceful protest" in text
     assert "2024-12-08 (day)" in text
     assert "Crowds celebrated in the streets of Damascus." in text
@@ -214,3 +214,24 @@ def test_png_export(tmp_path: Path, chromium_browser: Any) -> None:  # noqa: F81
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 500)
+
+
+def test_png_command_from_events_file(tmp_path: Path, chromium_browser: Any) -> None:
+    import argparse
+    import json
+
+    from geomap.cli_render import register
+    from geomap.render import event_to_properties
+
+    events = tmp_path / "events.geojson"
+    events.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature",
+         "geometry": {"type": "Point", "coordinates": [e.place.lon, e.place.lat]},
+         "properties": event_to_properties(e)} for e in seed_like().events]}))
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    out = tmp_path / "events.png"
+    args = parser.parse_args(["png", str(events), "-o", str(out), "--width", "640",
+                              "--height", "400"])
+    assert args.func(args) == 0
+    assert struct.unpack(">II", out.read_bytes()[16:24]) == (640, 400)

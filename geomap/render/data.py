@@ -10,6 +10,7 @@ beyond the quotes themselves. ``geomap/templates/geomap.js`` is the only reader.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import json
 import re
@@ -67,6 +68,39 @@ class PackedEvents:
     blob: dict[str, Any]
     event_count: int
     bounds: tuple[tuple[float, float], tuple[float, float]] | None
+
+
+@functools.lru_cache(maxsize=512)
+def country_name(code: str) -> str:
+    """'SY' -> 'Syria' for popups and search; unknown codes are kept as given."""
+    if not code or len(code) != 2:
+        return code
+    import pycountry
+
+    c = pycountry.countries.get(alpha_2=code.upper())
+    if c is None:
+        return code
+    return str(getattr(c, "common_name", None) or _SHORT_NAMES.get(c.alpha_2) or c.name)
+
+
+# ISO's formal names read oddly in a popup ("Syrian Arab Republic"); the usual ones instead.
+_SHORT_NAMES = {
+    "SY": "Syria",
+    "RU": "Russia",
+    "IR": "Iran",
+    "KP": "North Korea",
+    "KR": "South Korea",
+    "VE": "Venezuela",
+    "BO": "Bolivia",
+    "TZ": "Tanzania",
+    "MD": "Moldova",
+    "LA": "Laos",
+    "VN": "Vietnam",
+    "PS": "Palestine",
+    "CD": "DR Congo",
+    "GB": "United Kingdom",
+    "US": "United States",
+}
 
 
 def validate_colors(colors: Mapping[str, str] | None) -> dict[str, str]:
@@ -164,7 +198,7 @@ def _pack(
         pt = points.get(pt_key)
         if pt is None:
             pt = points[pt_key] = len(points)
-        key = (pt, p.name, p.country_code, p.admin1_name)
+        key = (pt, p.name, country_name(p.country_code), p.admin1_name)
         i = places.get(key)
         if i is None:
             i = places[key] = len(places)

@@ -403,6 +403,8 @@
     routes.sort(function (x, y) { return y.n - x.n || x.key - y.key; });
     this.routeTotal = routes.length;
     var out = [];
+    // many routes: draw them thin and translucent so the symbols stay readable
+    var busy = routes.length > 40, alpha = busy ? 0.4 : 0.9;
     for (i = 0; i < routes.length && out.length < MAX_ARCS; i++) {
       var rt = routes[i];
       var x0 = rt.so >= 0 ? this.symX[rt.so] : m.px[rt.o] * s - v.ox, y0 = rt.so >= 0 ? this.symY[rt.so] : m.py[rt.o] * s - v.oy;
@@ -415,9 +417,9 @@
       var ex = x1 - cx, ey = y1 - cy, el2 = Math.sqrt(ex * ex + ey * ey) || 1;
       var tx = x1 - ex / el2 * rEnd, ty = y1 - ey / el2 * rEnd;
       var color = colors[rt.type];
-      ctx.globalAlpha = 0.9;
+      ctx.globalAlpha = alpha;
       ctx.strokeStyle = color; ctx.fillStyle = color;
-      ctx.lineWidth = Math.min(6, 2 + Math.log(rt.n));
+      ctx.lineWidth = busy ? Math.min(4, 1 + 0.6 * Math.log(rt.n)) : Math.min(6, 2 + Math.log(rt.n));
       ctx.beginPath(); ctx.moveTo(x0, y0); ctx.quadraticCurveTo(cx, cy, tx, ty); ctx.stroke();
       var ux = ex / el2, uy = ey / el2, AL = 11, AW = 6;
       ctx.beginPath();
