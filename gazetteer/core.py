@@ -21,6 +21,9 @@ from gazetteer.text import compact, fold
 # Scores per match type; fuzzy scores are scaled into [0, FUZZY_MAX].
 _SCORE = {"exact": 1.0, "alternate": 0.98, "abbreviation": 0.95, "demonym": 0.92, "folded": 0.9}
 FUZZY_MAX = 0.85
+# An alternate name must belong to a place ~3x more important (log10 scale) to beat an
+# exact name: GeoNames alternates include historic names and names of parts.
+ALTERNATE_PENALTY = 0.5
 # Tie-break order inside a ranking tier.
 _TYPE_ORDER = {"exact": 0, "alternate": 1, "abbreviation": 2, "demonym": 3, "folded": 4,
                "fuzzy": 5}
@@ -38,6 +41,9 @@ def _match_type(query: str, name: str, kind: int) -> str | None:
         return "demonym"
     if query == name:
         return "exact" if kind == NAME else "alternate"
+    if len(query) <= 3 and query.isupper() and not name.isupper():
+        # "EU", "UN": an acronym is not the village "Eu" or "Un".
+        return None
     return "folded"
 
 
@@ -193,11 +199,13 @@ class Gazetteer:
     ) -> list[Match]:
         """Return candidate places for a name, best first; an unknown name gives ``[]``.
 
-        Ranking is (1) match tier — exact spelling, alternate name, abbreviation or
-        demonym; then case/diacritic-folded; then fuzzy — (2) importance — countries,
-        continents and regions, curated facilities (7), then cities by
-        log10(population) (+1 for capitals), admin-1 regions at 4.5 and airports at 3.5 — (3) match
-        type, (4) population, (5) id. Fuzzy matching (rapidfuzz) runs only when
+        Ranking is, in order: (1) match tier — exact spelling, alternate name,
+        abbreviation or demonym; then case/diacritic-folded; then fuzzy; (2) importance
+        — countries 10, continents and regions 9–9.5, curated facilities 7, admin-1
+        regions 6.5 (4.0 when a town inside has the same name), cities
+        log10(population) (+1.5 for capitals), airports 3.5, with 0.5 off for a match
+        on an alternate name; (3) match type; (4) population; (5) id. Fuzzy matching
+        (rapidfuzz) runs only when
         nothing matched exactly or folded.
 
         Parameters
@@ -302,6 +310,8 @@ class Gazetteer:
                 mtype = mtype_or_none
                 score = _SCORE[mtype]
             # Fuzzy candidates rank by similarity first; the others share score 0 here.
+            if mtype == "alternate":
+                importance -= ALTERNATE_PENALTY
             item = (_tier(mtype), -score if fuzzy_score is not None else 0.0, -importance,
                     _TYPE_ORDER[mtype], -pop, place_id, rowid, stored, mtype, score, row)
             if rowid not in best or item < best[rowid]:

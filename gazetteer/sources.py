@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from typing import Any
 
 from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
-from gazetteer.text import slugify
+from gazetteer.text import fold, slugify
 
 # Kinds of names in the store. CODE and ABBREVIATION match case-sensitively
 # (after removing dots), so "US"/"U.S." hit but the pronoun "us" does not.
@@ -40,12 +41,15 @@ NAME, ALTERNATE, DEMONYM, ABBREVIATION, CODE = 0, 1, 2, 3, 4
 IMPORTANCE_COUNTRY = 10.0
 IMPORTANCE_CONTINENT = 9.5
 IMPORTANCE_REGION = 9.0
-# Capitals get a bonus on top of log10(population): Paris FR 7.3, a 3,000-people capital 4.5.
-CAPITAL_BONUS = 1.0
+# Capitals get a bonus on top of log10(population): Paris FR 7.8, a 3,000-people capital 5.0.
+CAPITAL_BONUS = 1.5
 IMPORTANCE_CURATED = 7.0
 IMPORTANCE_USER = 6.5
-# Below most provincial capitals, so "Tartus" or "Idlib" is the city, not the province.
-IMPORTANCE_ADMIN1 = 4.5
+# A first-level region ranks like a city of ~3 million people ("Florida" is the state, not
+# Floridablanca) unless a town inside it has the same name: then the region ranks below
+# towns of 10,000, so "Tartus", "Idlib" or "New York" is the city, not the province.
+IMPORTANCE_ADMIN1 = 6.5
+IMPORTANCE_ADMIN1_NAMESAKE = 4.0
 IMPORTANCE_AIRPORT = 3.5
 IMPORTANCE_AIRSTRIP = 1.0
 
@@ -327,9 +331,13 @@ def _capitals() -> dict[str, str]:
 
 
 def _capital_ids(cities: dict[str, dict[str, Any]]) -> set[str]:
-    """Pick, per country, the most populous city named like the capital."""
+    """Pick, per country, the most populous city named like the capital.
+
+    A city whose own name is the capital's beats one that only has it as an alternate
+    name (New Delhi, not Delhi).
+    """
     capitals = _capitals()
-    best: dict[str, tuple[int, str]] = {}
+    best: dict[str, tuple[bool, int, str]] = {}
     for gid, c in cities.items():
         cc = str(c["countrycode"])
         cap = capitals.get(cc)
@@ -337,10 +345,10 @@ def _capital_ids(cities: dict[str, dict[str, Any]]) -> set[str]:
             continue
         alts = c.get("alternatenames") or []
         if c["name"] == cap or cap in alts:
-            pop = int(c.get("population") or 0)
-            if cc not in best or pop > best[cc][0]:
-                best[cc] = (pop, gid)
-    return {gid for _, gid in best.values()}
+            item = (c["name"] == cap, int(c.get("population") or 0), gid)
+            if cc not in best or item[:2] > best[cc][:2]:
+                best[cc] = item
+    return {gid for *_, gid in best.values()}
 
 
 ADMIN1_SUFFIXES = ("Province", "Governorate", "Region", "State", "Oblast", "Prefecture",
@@ -387,7 +395,12 @@ def admin1_table(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], Ent
         name = names[key].most_common(1)[0][0]
         if cc == "US" and code in us_states:
             name = us_states[code]["name"]
-        alias_names = [(name, NAME)] + [(f"{name} {s}", ALTERNATE) for s in ADMIN1_SUFFIXES]
+        bases = [name]
+        if cc in ARABIC_COUNTRIES and (bare := without_article(name)):
+            bases.append(bare)
+        alias_names = [(name, NAME)] + [
+            (f"{base} {s}", ALTERNATE) for base in bases for s in ADMIN1_SUFFIXES
+        ] + [(base, ALTERNATE) for base in bases[1:]]
         if "-" in name:
             alias_names.append((name.replace("-", " "), ALTERNATE))
         place = Place(
@@ -400,10 +413,39 @@ def admin1_table(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], Ent
     return out
 
 
+ARABIC_COUNTRIES = frozenset({"SY", "IQ", "LB", "JO", "PS", "SA", "YE", "OM", "AE", "QA", "BH",
+                              "KW", "EG", "LY", "TN", "DZ", "MA", "SD", "MR", "EH"})
+_ARTICLE = re.compile(r"^(?:al|el|ar|as|ash|at|ath|ad|adh|az|an|ed|es|er)[\s\-‑]+(?=\S{3})",
+                      re.IGNORECASE)
+
+
+def without_article(name: str) -> str | None:
+    """``"Al Ḩasakah"`` → ``"Ḩasakah"``: news often drops the Arabic article; None if absent."""
+    stripped = _ARTICLE.sub("", name)
+    return stripped if stripped != name else None
+
+
+def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
+                          admin1: dict[tuple[str, str], Entry]) -> None:
+    """Lower the importance of regions named after a town inside them (see IMPORTANCE_ADMIN1)."""
+    targets = {key: fold(e.place.name) for key, e in admin1.items()}
+    for c in cities.values():
+        key = (str(c["countrycode"]), str(c.get("admin1code") or ""))
+        target = targets.get(key)
+        if target is None:
+            continue
+        for candidate in (str(c["name"]), *(c.get("alternatenames") or [])):
+            if abs(len(candidate) - len(target)) <= 4 and fold(candidate) == target:
+                admin1[key].importance = IMPORTANCE_ADMIN1_NAMESAKE
+                del targets[key]
+                break
+
+
 def iter_cities_and_admin1() -> Iterator[Entry]:
     """Populated places (cities500) and the derived admin-1 regions."""
     cities = load_cities500()
     admin1 = admin1_table(cities)
+    _mark_namesake_admin1(cities, admin1)
     yield from admin1.values()
     capitals = _capital_ids(cities)
     for gid, c in cities.items():
@@ -421,7 +463,10 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
             admin1_name=a1_entry.place.name if a1_entry else "", aliases=tuple(alts),
         )
         imp = population_importance(pop) + (CAPITAL_BONUS if code == "PPLC" else 0.0)
-        yield Entry(place, [(name, NAME)] + [(a, _alt_kind(a)) for a in alts], imp)
+        names = [(name, NAME)] + [(a, _alt_kind(a)) for a in alts]
+        if cc in ARABIC_COUNTRIES:
+            names += [(bare, ALTERNATE) for n, _ in names[:] if (bare := without_article(n))]
+        yield Entry(place, names, imp)
 
 
 # --- airports ---------------------------------------------------------------------------
