@@ -45,14 +45,14 @@ def _fingerprint(sources: tuple[str, ...]) -> str:
     from importlib import metadata, resources
 
     h = hashlib.sha1(f"{SCHEMA_VERSION}.{BUILDER_VERSION}:{list(sources)}".encode())
-    for package in _SOURCE_PACKAGES:
+    for dist in _SOURCE_PACKAGES:
         try:
-            h.update(f"{package}={metadata.version(package)};".encode())
+            h.update(f"{dist}={metadata.version(dist)};".encode())
         except metadata.PackageNotFoundError:
-            h.update(f"{package}=missing;".encode())
-    package = resources.files("gazetteer")
-    for name in ("data/curated_places.tsv", "data/regions.tsv"):
-        h.update(package.joinpath(name).read_bytes())
+            h.update(f"{dist}=missing;".encode())
+    data = resources.files("gazetteer") / "data"
+    for name in ("curated_places.tsv", "regions.tsv"):
+        h.update((data / name).read_bytes())
     return h.hexdigest()[:16]
 
 
