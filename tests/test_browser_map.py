@@ -235,3 +235,13 @@ def test_png_command_from_events_file(tmp_path: Path, chromium_browser: Any) -> 
                               "--height", "400"])
     assert args.func(args) == 0
     assert struct.unpack(">II", out.read_bytes()[16:24]) == (640, 400)
+
+
+def test_hover_shows_place_and_count(offline_page: OfflinePage, tmp_path: Path) -> None:
+    path = save_map(seed_like(), tmp_path / "m.html")
+    page = offline_page.open_map(path)
+    pt = page.evaluate(f"{API}.pointOfPlace('Moscow')")
+    page.mouse.move(pt["x"], pt["y"])
+    tip = page.locator(".geomap-tip")
+    tip.wait_for()
+    assert tip.inner_text() == "Moscow · 1 event"

@@ -111,6 +111,13 @@ def test_tiles_options() -> None:
     assert "tile.openstreetmap.org" not in render_map(seed_like())
     with pytest.raises(InputError):
         render_map(seed_like(), tiles="javascript:alert(1)")
+    with pytest.raises(InputError):  # a host that would smuggle a CSP directive
+        render_map(seed_like(), tiles="https://a.example;script-src */{z}/{x}/{y}.png")
+    csp = re.search(r'Content-Security-Policy" content="([^"]*)"',
+                    render_map(seed_like(), tiles="https://{s}.t.example/{z}/{x}/{y}.png"))
+    assert csp and "img-src data: https://*.t.example;" in csp.group(1)
+    csp = re.search(r'Content-Security-Policy" content="([^"]*)"', render_map(seed_like()))
+    assert csp and "default-src 'none'" in csp.group(1) and "img-src data:;" in csp.group(1)
     html = render_map(seed_like(), tiles="https://t.example/{z}/{x}/{y}.png",
                       attribution="<b>x</b>")
     assert "&lt;b&gt;x&lt;/b&gt;" in html or "\\u0026lt;b" in html

@@ -90,6 +90,33 @@ class InlineStyle(Element):
         self.code = code
 
 
+class PageSecurity(Element):
+    """A Content-Security-Policy that lets the page fetch nothing but its tiles (if any).
+
+    Defence in depth: the page is built so that text never becomes markup, and with this
+    policy even a mistake could not load or send anything over the network.
+    """
+
+    _template = Template(
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        "img-src data:{% if this.tile_origin %} {{ this.tile_origin|e }}{% endif %}; "
+        "base-uri 'none'; form-action 'none'\">"
+    )
+
+    def __init__(self, tile_origin: str | None) -> None:
+        super().__init__()
+        self._name = "PageSecurity"
+        self.tile_origin = tile_origin
+
+
+class NoScript(Element):
+    _template = Template(
+        '<noscript><p style="padding:1em;font:14px sans-serif">'
+        "This map needs JavaScript to draw its events.</p></noscript>"
+    )
+
+
 class PageTitle(Element):
     _template = Template("<title>{{ this.title|e }}</title>")
 
@@ -176,7 +203,12 @@ def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] 
         return None
     if tiles == "osm":
         return {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION}
-    if not re.match(r"^https?://", tiles) or "{z}" not in tiles:
+    host = tiles.split("/")[2] if tiles.count("/") >= 3 else ""
+    if (
+        not re.match(r"^https?://", tiles)
+        or "{z}" not in tiles
+        or not re.fullmatch(r"(\{s\}\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?", host)
+    ):
         raise InputError(
             "tiles must be 'osm' or an http(s) URL template with {z}/{x}/{y}, "
             f"got {tiles!r}"
@@ -226,6 +258,12 @@ def build_figure(
     tile_opt = _tiles_option(tiles, attribution)
 
     fig = Figure()
+    tile_origin = None
+    if tile_opt is not None:
+        parts = tile_opt["url"].split("/")
+        # {s} subdomains become a wildcard host: https://*.tile.example
+        tile_origin = parts[0] + "//" + re.sub(r"^\{s\}", "*", parts[2])
+    fig.header.add_child(PageSecurity(tile_origin))
     fig.header.add_child(PageTitle(page_title))
     fig.header.add_child(InlineStyle(_asset("leaflet.css")))
     fig.header.add_child(InlineStyle(_asset("geomap.css")))
@@ -233,6 +271,7 @@ def build_figure(
     fig.header.add_child(InlineScript(_asset("geomap.js")))
     gmap = GeomapMap(embed=embed, width=width, height=height, max_zoom=MAX_ZOOM)
     fig.add_child(gmap)
+    fig.html.add_child(NoScript())
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
     base = JsonData(_basemap_json()) if basemap else None

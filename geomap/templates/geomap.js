@@ -17,6 +17,13 @@
     return (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * 256;
   }
   function isoDay(day) { return new Date(day * DAY_MS).toISOString().slice(0, 10); }
+  function dateText(day, precision) {
+    var iso = isoDay(day);
+    if (precision === 'year') return iso.slice(0, 4) + ' (year)';
+    if (precision === 'month') return iso.slice(0, 7) + ' (month)';
+    if (precision === 'week') return 'week of ' + iso;
+    return iso + (precision ? ' (' + precision + ')' : '');
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -294,6 +301,11 @@
     this.pointSym = new Int32Array(nPt);
     this.nSym = 0;
     this.drawnArcs = [];
+    this.tip = null;
+    this.tipSym = -1;
+    map.on('movestart zoomstart', function () {
+      if (self.tip) { map.closeTooltip(self.tip); self.tip = null; self.tipSym = -1; }
+    });
     map.createPane('geomapBase').style.zIndex = 150;
     map.createPane('geomapEvents').style.zIndex = 450;
     if (B) {
@@ -467,9 +479,25 @@
     return best;
   };
   GeomapView.prototype.onMove = function (e) {
-    var hit = this.symbolAt(e.containerPoint) >= 0 || this.arcAt(e.containerPoint) !== null;
+    var s = this.symbolAt(e.containerPoint);
+    var hit = s >= 0 || this.arcAt(e.containerPoint) !== null;
     var c = this.map.getContainer();
     if (hit) L.DomUtil.addClass(c, 'geomap-hover'); else L.DomUtil.removeClass(c, 'geomap-hover');
+    if (s === this.tipSym) return;
+    this.tipSym = s;
+    if (this.tip) { this.map.closeTooltip(this.tip); this.tip = null; }
+    if (s < 0) return;
+    var pts = this.membersOf(s), D = this.D, m = this.model;
+    var first = -1;
+    for (var j = m.ptStart[pts[0]]; j < m.ptStart[pts[0] + 1]; j++) if (m.vis[m.ptEvents[j]]) { first = m.ptEvents[j]; break; }
+    var label = first >= 0 ? D.places[m.evPlace[first]][1] : '';
+    if (pts.length > 1) label += ' and ' + (pts.length - 1) + ' more places';
+    label += ' \u00b7 ' + this.symN[s] + (this.symN[s] === 1 ? ' event' : ' events');
+    var v = this.layer.view;
+    this.tip = L.tooltip({ direction: 'top', offset: [0, -this.symR[s]], className: 'geomap-tip' })
+      .setLatLng(this.map.containerPointToLatLng([this.symX[s] - v.padX, this.symY[s] - v.padY]))
+      .setContent(el('span', null, label));
+    this.map.openTooltip(this.tip);
   };
   GeomapView.prototype.membersOf = function (s) {
     var out = [];
@@ -604,7 +632,7 @@
     var di = D.ev.date[e];
     if (di >= 0) {
       var dp = D.dates[di][1];
-      meta.push(isoDay(D.dates[di][0]) + (dp >= 0 ? ' (' + D.datePrecisions[dp] + ')' : ''));
+      meta.push(dateText(D.dates[di][0], dp >= 0 ? D.datePrecisions[dp] : null));
     } else meta.push('undated');
     var site = D.sites[D.ev.site[e]];
     var loc = D.places[site[0]][1] + ' \u2014 ' + D.precisions[site[1]];
@@ -788,6 +816,7 @@
     this.summaryNode.textContent = m.visible + ' of ' + m.N + ' events shown';
   };
   GeomapView.prototype.refresh = function () {
+    if (this.tip) { this.map.closeTooltip(this.tip); this.tip = null; this.tipSym = -1; }
     this.model.recompute();
     this.updateCounts();
     this.map.closePopup();
