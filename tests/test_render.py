@@ -231,3 +231,12 @@ def test_png_command_registered() -> None:
     register(parser.add_subparsers())
     args = parser.parse_args(["png", "m.html", "-o", "x.png", "--width", "640"])
     assert args.width == 640 and args.output == "x.png" and callable(args.func)
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "jsonl"])
+def test_extract_output_renders_the_same_map(tmp_path: Path, fmt: str) -> None:
+    export = pytest.importorskip("geomap.export")
+    c = seed_like()
+    path = tmp_path / f"events.{fmt}"
+    path.write_text(export.dumps(c, fmt), encoding="utf-8")
+    assert render_map(read_events(path), title="t") == render_map(c, title="t")
