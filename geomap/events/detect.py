@@ -1,0 +1,292 @@
+"""detect_events: one event per trigger instance, placed, dated, with actors and modality."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from geomap.events.merge import actor_key, combine, merge_actors, merge_quotes
+from geomap.events.places import (
+    LIGHT_VERBS,
+    Attachment,
+    PlaceIndex,
+    choose_syntactic,
+    contains,
+    fallback_place,
+    location_precision,
+    syntactic_candidates,
+)
+from geomap.events.roles import actors as find_actors
+from geomap.events.roles import date_expressions, governing_trigger, modality
+from geomap.events.triggers import Trigger, find_triggers
+from geomap.taxonomy import Taxonomy
+from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+_SKIP_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "PERSON", "ORG", "CARDINAL",
+                        "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "MONEY", "PERCENT", "QUANTITY"})
+_SCOPE_BONUS = {"syntax": 0.2, "sentence": 0.05, "context": -0.05, "document": -0.15}
+
+
+@dataclass
+class _Draft:
+    event: Event
+    sentence_index: int
+    token_i: int
+    date_fallback: bool
+    movement_to: bool = False
+    members: list[Event] = field(default_factory=list)
+
+
+def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
+                  places: Sequence[ResolvedPlace], *, taxonomy: Taxonomy,
+                  gazetteer: object | None = None) -> list[Event]:
+    """Find the events reported in one parsed document.
+
+    Parameters
+    ----------
+    doc
+        ``document.text`` parsed by a spaCy pipeline with tagger, parser, lemmatizer and NER.
+    sentences
+        Sentences with character offsets; those with ``copy_of`` set repeat an earlier one
+        and yield no events of their own.
+    places
+        Every place mention with its resolved place (or None).
+    taxonomy
+        Event types and their trigger rules (:func:`geomap.taxonomy.load_taxonomy`).
+    gazetteer
+        Optional; used to name the admin-1 region of a place when it carries no name for it.
+
+    Returns
+    -------
+    list of Event
+        In text order; events reported twice in the article are merged into one.
+    """
+    tok_sent: dict[int, int] = {}
+    spans: dict[int, tuple[int, int]] = {}
+    order: list[int] = []
+    by_index = {s.index: s for s in sentences}
+    for s in sentences:
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            continue
+        spans[s.index] = (span.start, span.end)
+        order.append(s.index)
+        for t in span:
+            tok_sent.setdefault(t.i, s.index)
+    index = PlaceIndex(doc, list(places))
+    index.by_sentence = {}
+    for rp in index.all():
+        sidx = tok_sent.get(index.token_of(rp).i, rp.mention.sentence_index)
+        index.by_sentence.setdefault(sidx, []).append(rp)
+
+    triggers = [t for t in find_triggers(doc, taxonomy) if _usable(t, tok_sent, by_index, index)]
+    strong = {tok_sent[t.token.i] for t in triggers if not t.rule.weak}
+    triggers = [t for t in triggers if not t.rule.weak or tok_sent[t.token.i] not in strong]
+    trigger_ids = {t.token.i for t in triggers}
+
+    attachments: dict[int, list[Attachment]] = {}
+    claimed: set[int] = set()
+    movement_claimed: set[int] = set()
+    for trig in triggers:
+        movement = trig.rule.movement
+        cands = syntactic_candidates(trig.token, index, trigger_ids - {trig.token.i}, movement)
+        chosen = choose_syntactic(cands, gazetteer=gazetteer, movement=movement)
+        attachments[trig.token.i] = chosen
+        for a in chosen:
+            claimed.add(id(a.rp))
+            if movement:
+                movement_claimed.add(id(a.rp))
+                if a.origin is not None:
+                    movement_claimed.add(id(a.origin))
+
+    dates = _dates(doc, spans, trigger_ids, triggers, document.published)
+    drafts: list[_Draft] = []
+    for trig in triggers:
+        etype = taxonomy.event_type(trig.rule.event_type)
+        sidx = tok_sent[trig.token.i]
+        chosen = attachments[trig.token.i]
+        if not chosen:
+            if etype.requires_place:
+                continue
+            fb = fallback_place(trig.token, sidx, index, claimed=claimed,
+                                movement_claimed=movement_claimed, sentence_order=order)
+            if fb is None:
+                continue
+            chosen = [fb]
+        day, precision, date_fallback = dates.get(trig.token.i, (None, None, True))
+        mode = modality(trig.token)
+        if mode == "asserted" and day is not None and document.published is not None \
+                and day > document.published and not date_fallback:
+            mode = "future"
+        light = trig.token.head if (trig.token.dep_ in ("dobj", "attr")
+                                    and trig.token.head.lemma_.lower() in LIGHT_VERBS) else None
+        who = find_actors(trig.token, doc, light_verb=light)
+        quote = _quote(by_index[sidx], document, places)
+        text = doc[trig.span_start:trig.span_end].text if trig.span_end > trig.span_start \
+            else trig.token.text
+        for att in chosen:
+            assert att.rp.place is not None
+            confidence = trig.rule.weight + _SCOPE_BONUS[att.scope]
+            confidence += -0.05 if date_fallback else 0.1
+            confidence += 0.05 if who else 0.0
+            pid = att.rp.place.place_id
+            event_id = hashlib.sha1(
+                f"{document.id}\x1f{sidx}\x1f{trig.token.idx}\x1f{pid}".encode()).hexdigest()[:16]
+            event = Event(
+                event_type=etype.name, sub_event_type=trig.rule.sub_event_type,
+                place=att.rp.place, quotes=(quote,), date=day, date_precision=precision,
+                actors=who, origin=att.origin.place if att.origin is not None else None,
+                location_precision=location_precision(att.rp.place, attached=att.attached),
+                region=att.region, trigger=text,
+                confidence=round(max(0.05, min(0.99, confidence)), 3), modality=mode,
+                event_id=event_id)
+            moving_to = bool(trig.rule.movement) and not (
+                att.origin is None and trig.rule.movement == "departure"
+                and _is_origin(att, trig, index))
+            drafts.append(_Draft(event, sidx, trig.token.i, date_fallback, moving_to))
+    drafts = _merge_in_document(drafts, taxonomy)
+    drafts = _join_movements(drafts)
+    drafts.sort(key=lambda d: (d.sentence_index, d.token_i, d.event.place.name))
+    return [d.event for d in drafts]
+
+
+def _usable(trig: Trigger, tok_sent: dict[int, int], by_index: dict[int, Sentence],
+            index: PlaceIndex) -> bool:
+    tok = trig.token
+    sidx = tok_sent.get(tok.i)
+    if sidx is None or by_index[sidx].copy_of is not None:
+        return False
+    if tok.i in index.by_token:
+        return False
+    return not (tok.ent_type_ in _SKIP_ENTS and tok.pos_ == "PROPN")
+
+
+def _is_origin(att: Attachment, trig: Trigger, index: PlaceIndex) -> bool:
+    """Whether a departure's only place is where it left from (so it is not a destination)."""
+    cands = syntactic_candidates(trig.token, index, set(), trig.rule.movement)
+    return any(c.rp is att.rp and c.role == "origin" for c in cands)
+
+
+def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
+           triggers: list[Trigger], published: dt.date | None,
+           ) -> dict[int, tuple[dt.date | None, str | None, bool]]:
+    """Trigger token -> (date, precision, is_fallback).
+
+    A date phrase belongs to the trigger that governs it in the parse; triggers with none of
+    their own take a date phrase of their sentence that no other trigger governs, else the
+    publication date (flagged as a fallback, which lowers confidence), else None.
+    """
+    by_sentence: dict[int, list[Trigger]] = {}
+    for t in triggers:
+        for sidx, (start, end) in spans.items():
+            if start <= t.token.i < end:
+                by_sentence.setdefault(sidx, []).append(t)
+                break
+    out: dict[int, tuple[dt.date | None, str | None, bool]] = {}
+    for sidx, trigs in by_sentence.items():
+        start, end = spans[sidx]
+        own: dict[int, tuple[dt.date, str]] = {}
+        free: list[tuple[dt.date, str]] = []
+        for root, day, precision, _ in date_expressions(doc, start, end, published):
+            gov = governing_trigger(root, trigger_ids)
+            if gov is None:
+                free.append((day, precision))
+            else:
+                own.setdefault(gov, (day, precision))
+        for t in trigs:
+            i = t.token.i
+            if i in own:
+                out[i] = (*own[i], False)
+            elif t.token.dep_ == "conj" and t.token.head.i in own:
+                out[i] = (*own[t.token.head.i], False)
+            elif free:
+                out[i] = (*free[0], False)
+            elif published is not None:
+                out[i] = (published, "day", True)
+            else:
+                out[i] = (None, None, True)
+    return out
+
+
+def _quote(sentence: Sentence, document: Document, places: Sequence[ResolvedPlace]) -> Quote:
+    spans = sorted({(rp.mention.start - sentence.start, rp.mention.end - sentence.start)
+                    for rp in places
+                    if sentence.start <= rp.mention.start and rp.mention.end <= sentence.end})
+    return Quote(text=sentence.text, doc_id=document.id, sentence_index=sentence.index,
+                 source=document.source, url=document.url, place_spans=tuple(spans))
+
+
+def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
+    """An article that reports one event twice (same type, place, date) gives one event."""
+    out: list[_Draft] = []
+    for d in drafts:
+        e = d.event
+        etype = taxonomy.event_type(e.event_type)
+        for o in out:
+            f = o.event
+            if (f.event_type != e.event_type or f.place.place_id != e.place.place_id
+                    or f.modality != e.modality or f.origin != e.origin
+                    or (not etype.merge_subtypes and f.sub_event_type != e.sub_event_type)
+                    or not (f.date == e.date or o.date_fallback or d.date_fallback)):
+                continue
+            sub = max((f.sub_event_type, e.sub_event_type),
+                      key=lambda s: taxonomy.subtype_rank(e.event_type, s))
+            merged = combine([f, e], sub_event_type=sub)
+            if o.date_fallback and not d.date_fallback:
+                merged = dataclasses.replace(merged, date=e.date, date_precision=e.date_precision)
+            o.event = dataclasses.replace(merged, event_id=f.event_id, trigger=f.trigger)
+            o.date_fallback = o.date_fallback and d.date_fallback
+            break
+        else:
+            out.append(d)
+    return out
+
+
+def _join_movements(drafts: list[_Draft]) -> list[_Draft]:
+    """Join one actor's movements in an article: 'landed in Russia' + 'arrival in Moscow' is one
+    arrival in Moscow; 'left Syria' then gives its origin, so the map can draw the arc."""
+    moves = [d for d in drafts if d.event.event_type == "Movement" and d.event.modality == "asserted"
+             and d.event.actors]
+    gone: set[int] = set()
+    for a in moves:
+        for b in moves:
+            if a is b or id(a) in gone or id(b) in gone or not (a.movement_to and b.movement_to):
+                continue
+            if _same_actor(a, b) and contains(a.event.place, b.event.place):
+                b.event = _absorb(b, a)
+                gone.add(id(a))
+    for dep in moves:
+        if id(dep) in gone or dep.movement_to:
+            continue
+        for arr in moves:
+            if id(arr) in gone or not arr.movement_to or arr.event.origin is not None:
+                continue
+            if _same_actor(dep, arr) and arr.event.place.place_id != dep.event.place.place_id \
+                    and not contains(dep.event.place, arr.event.place):
+                arr.event = dataclasses.replace(_absorb(arr, dep), origin=dep.event.place)
+                gone.add(id(dep))
+                break
+    return [d for d in drafts if id(d) not in gone]
+
+
+def _same_actor(a: _Draft, b: _Draft) -> bool:
+    return bool({actor_key(x) for x in a.event.actors} & {actor_key(y) for y in b.event.actors})
+
+
+def _absorb(keep: _Draft, other: _Draft) -> Event:
+    e, o = keep.event, other.event
+    date, precision = e.date, e.date_precision
+    if keep.date_fallback and not other.date_fallback:
+        date, precision = o.date, o.date_precision
+        keep.date_fallback = False
+    return dataclasses.replace(e, quotes=merge_quotes(e.quotes, o.quotes),
+                               actors=merge_actors(e.actors, o.actors), date=date,
+                               date_precision=precision,
+                               confidence=max(e.confidence, o.confidence))

@@ -1,0 +1,380 @@
+"""Tie an event trigger to the place where it happened, by syntax first and context second."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geomap.types import ResolvedPlace
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from gazetteer.model import Place
+
+LOC_PREPS = frozenset({"in", "at", "near", "into", "inside", "outside", "across", "around",
+                       "throughout", "on", "onto", "over", "along", "toward", "towards", "to",
+                       "within", "off", "between", "beyond", "through", "nearby",
+                       "amid", "underneath", "below", "above", "among", "for"})
+DEST_PREPS = frozenset({"to", "into", "in", "at", "toward", "towards", "for", "onto", "inside"})
+ORIGIN_PREPS = frozenset({"from"})
+AREA_NOUNS = frozenset({"outskirts", "suburb", "suburbs", "centre", "center", "city", "town",
+                        "village", "province", "region", "district", "area", "part", "capital",
+                        "streets", "street", "heart", "north", "south", "east", "west", "border",
+                        "governorate", "state", "county", "neighbourhood", "neighborhood"})
+DEPARTURE_VERBS = frozenset({"leave", "depart", "flee", "exit", "evacuate", "quit", "abandon",
+                             "departure", "exodus"})
+LIGHT_VERBS = frozenset({"make", "hold", "give", "stage", "deliver", "launch", "carry", "conduct",
+                         "organise", "organize", "mount", "lead", "host", "report", "see",
+                         "witness", "begin", "start", "continue"})
+SPEECH_VERBS = frozenset({"say", "report", "announce", "claim", "accuse", "tell", "state",
+                          "confirm", "deny", "warn", "cite", "condemn", "urge", "call", "insist",
+                          "vow", "add", "note", "demand", "blame", "threaten", "reject", "welcome",
+                          "criticise", "criticize", "praise", "allege", "argue", "declare"})
+_SKIP_DEPS = frozenset({"relcl", "parataxis"})
+_CONTAINER_DEPS = frozenset({"prep", "pobj", "appos", "poss", "acl", "npadvmod", "compound",
+                             "punct", "amod", "nmod", "advmod", "case", "det"})
+_SPECIFICITY = {"S": 4.0, "P": 3.0, "V": 2.5, "T": 2.5, "H": 2.5, "R": 2.5, "U": 2.5}
+
+
+def is_broad_region(place: Place) -> bool:
+    """Continents and large regions ("West Asia", "Middle East"): never a default location."""
+    return place.feature_code in ("CONT", "RGN", "RGNE", "OCN") or place.feature_class == "L"
+
+
+def is_country(place: Place) -> bool:
+    return place.feature_code.startswith("PCL") or place.feature_code in ("TERR", "ZN")
+
+
+def specificity(place: Place) -> float:
+    """Larger is more specific: facility > settlement > admin region > country > broad region."""
+    if is_broad_region(place):
+        return 0.0
+    if is_country(place):
+        return 1.0
+    if place.feature_class == "A":
+        return 2.0 if place.feature_code == "ADM1" else 2.3
+    return _SPECIFICITY.get(place.feature_class, 2.5)
+
+
+def location_precision(place: Place, *, attached: bool) -> str:
+    """exact (tied by syntax to a settlement/facility), nearby, region or country."""
+    if is_country(place):
+        return "country"
+    if place.feature_class in ("A", "L"):
+        return "region"
+    return "exact" if attached else "nearby"
+
+
+def contains(outer: Place, inner: Place) -> bool:
+    """Whether the gazetteer says ``outer`` (a country or admin-1 region) contains ``inner``."""
+    if outer.place_id == inner.place_id or not inner.country_code:
+        return False
+    if is_country(outer):
+        return inner.country_code == outer.country_code and not is_country(inner)
+    if outer.feature_code == "ADM1" and outer.admin1:
+        return (inner.country_code == outer.country_code and inner.admin1 == outer.admin1
+                and inner.feature_code != "ADM1" and not is_country(inner))
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place mention reached from a trigger through the parse."""
+
+    rp: ResolvedPlace
+    token: Token
+    path: tuple[Token, ...]
+    score: float
+    role: str = "place"  # 'origin' or 'destination' for movements
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """Where one event happened: the place, its containing region and (movements) the origin."""
+
+    rp: ResolvedPlace
+    region: str | None
+    attached: bool
+    origin: ResolvedPlace | None = None
+    scope: str = "syntax"  # syntax | sentence | context | document
+
+
+class PlaceIndex:
+    """Resolved place mentions of one document, addressable by token."""
+
+    def __init__(self, doc: Doc, places: list[ResolvedPlace]) -> None:
+        self.doc = doc
+        self.by_token: dict[int, ResolvedPlace] = {}
+        self.top: dict[int, Token] = {}  # id(rp) -> the mention's syntactic head
+        self.by_sentence: dict[int, list[ResolvedPlace]] = {}
+        for rp in places:
+            if rp.place is None:
+                continue
+            span = doc.char_span(rp.mention.start, rp.mention.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            if any(t.i in self.by_token for t in span):
+                continue  # overlapping mentions: keep the first
+            for t in span:
+                self.by_token[t.i] = rp
+            self.top[id(rp)] = span.root
+            self.by_sentence.setdefault(rp.mention.sentence_index, []).append(rp)
+        counts = Counter(rp.place.place_id for rp in self.all() if rp.place is not None)
+        self.counts = counts
+
+    def all(self) -> list[ResolvedPlace]:
+        seen: dict[int, ResolvedPlace] = {}
+        for rp in self.by_token.values():
+            seen.setdefault(id(rp), rp)
+        return sorted(seen.values(), key=lambda r: r.mention.start)
+
+    def token_of(self, rp: ResolvedPlace) -> Token:
+        return self.top[id(rp)]
+
+
+def _relation_score(token: Token, trigger: Token) -> tuple[float, Token]:
+    """How strongly the grammatical slot of a place mention says 'this happened here'."""
+    q, penalty = token, 0.0
+    for _ in range(4):
+        if q == trigger or q.head == q or q.head == trigger and q.dep_ in ("compound", "amod"):
+            break
+        if q.dep_ in ("conj", "appos"):
+            q = q.head
+        elif q.dep_ in ("compound", "amod", "nmod") and q.head.pos_ in ("NOUN", "PROPN"):
+            q, penalty = q.head, penalty + 0.1
+        else:
+            break
+    dep = q.dep_
+    if q == trigger:
+        return 2.6 - penalty, q
+    if dep == "pobj":
+        prep = q.head.lower_
+        if prep in LOC_PREPS:
+            return 3.0 - penalty, q
+        if prep == "of":
+            return (2.3 if q.head.head.lower_ in AREA_NOUNS else 1.5) - penalty, q
+        if prep in ORIGIN_PREPS:
+            return 1.5 - penalty, q
+        return 0.5 - penalty, q
+    if dep == "dobj":
+        return 3.3 - penalty, q  # "entered the Damascus suburbs", "shelled Kharkiv"
+    if dep in ("nsubjpass", "attr", "oprd", "npadvmod", "dative"):
+        return 2.8 - penalty, q
+    if dep in ("compound", "amod", "nmod") and q.head == trigger:
+        return 2.6 - penalty, q
+    if dep == "poss":
+        return 2.4 - penalty, q
+    if dep in ("nsubj", "agent", "csubj"):
+        return 0.0, q
+    return 1.0 - penalty, q
+
+
+def _walk(trigger: Token, stop: set[int]) -> list[tuple[Token, tuple[Token, ...]]]:
+    """Tokens of the trigger's own phrase (not other triggers' clauses), breadth first."""
+    roots: list[Token] = [trigger]
+    if (trigger.pos_ in ("NOUN", "PROPN") and trigger.dep_ in ("dobj", "attr", "nsubjpass")
+            and trigger.head.lemma_.lower() in LIGHT_VERBS):
+        roots.append(trigger.head)  # "made an appearance at X": X hangs on the light verb
+    out: list[tuple[Token, tuple[Token, ...]]] = []
+    seen = {trigger.i}
+    queue: list[tuple[Token, tuple[Token, ...]]] = []
+    for r in roots:
+        for child in r.children:
+            queue.append((child, (child,)))
+    while queue:
+        tok, path = queue.pop(0)
+        if tok.i in seen or tok.i in stop or len(path) > 12:
+            continue
+        seen.add(tok.i)
+        if tok.dep_ in _SKIP_DEPS or (tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX")):
+            continue
+        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SPEECH_VERBS:
+            continue
+        out.append((tok, path))
+        for child in tok.children:
+            queue.append((child, (*path, child)))
+    return out
+
+
+def _path_is_containment(upper: Token, lower: Token) -> bool:
+    """``lower`` hangs under ``upper`` through modifiers only ("Hmeimim, located in Latakia")."""
+    cur = lower
+    for _ in range(8):
+        if cur == upper:
+            return True
+        if cur.dep_ not in _CONTAINER_DEPS or cur.head == cur:
+            return False
+        cur = cur.head
+    return False
+
+
+def _coordinated(a: Token, b: Token) -> bool:
+    """Whether two mentions are conjoined ("a base in Tartous and an airbase in Hmeimim")."""
+    ancestors = {a.i: a}
+    cur = a
+    while cur.head != cur:
+        cur = cur.head
+        ancestors[cur.i] = cur
+    path: list[Token] = []
+    cur = b
+    while cur.i not in ancestors and cur.head != cur:
+        path.append(cur)
+        cur = cur.head
+    lca = cur
+    cur = a
+    while cur != lca and cur.head != cur:
+        path.append(cur)
+        cur = cur.head
+    return any(t.dep_ == "conj" for t in path)
+
+
+def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
+                         movement: str = "") -> list[Candidate]:
+    """Place mentions tied to ``trigger`` by the parse, best first."""
+    found: dict[int, Candidate] = {}
+    lemma = trigger.lemma_.lower()
+    for tok, path in _walk(trigger, stop):
+        rp = index.by_token.get(tok.i)
+        if rp is None or id(rp) in found or rp.place is None:
+            continue
+        head = index.token_of(rp)
+        rel, slot = _relation_score(head, trigger)
+        if rel <= 0.0:
+            continue
+        score = rel + 0.1 * specificity(rp.place) - 0.08 * max(0, len(path) - 2)
+        if is_broad_region(rp.place):
+            score -= 3.0
+        role = "place"
+        if movement:
+            prep = slot.head.lower_ if slot.dep_ == "pobj" else ""
+            if prep in ORIGIN_PREPS or (slot.dep_ in ("dobj", "compound", "poss")
+                                        and lemma in DEPARTURE_VERBS):
+                role = "origin"
+            elif prep in DEST_PREPS or prep in LOC_PREPS or slot.dep_ in (
+                    "dobj", "compound", "poss", "npadvmod", "nsubjpass") or slot == trigger:
+                role = "destination"
+            else:
+                continue
+        found[id(rp)] = Candidate(rp, head, path, score, role)
+    return sorted(found.values(), key=lambda c: (-c.score, c.token.i))
+
+
+def _region_name(c: Candidate, others: list[Candidate], gazetteer: object | None) -> str | None:
+    place = c.rp.place
+    assert place is not None
+    containers = [o for o in others if o is not c and o.rp.place is not None
+                  and (contains(o.rp.place, place) or (
+                      _path_is_containment(c.token, o.token)
+                      and specificity(o.rp.place) < specificity(place)))]
+    containers.sort(key=lambda o: (-specificity(o.rp.place), o.token.i))  # type: ignore[arg-type]
+    if containers and not is_country(containers[0].rp.place):  # type: ignore[arg-type]
+        return containers[0].rp.place.name  # type: ignore[union-attr]
+    named = admin_region(place, gazetteer)
+    if named is not None:
+        return named
+    return containers[0].rp.place.name if containers else None  # type: ignore[union-attr]
+
+
+def admin_region(place: Place, gazetteer: object | None) -> str | None:
+    """The admin-1 region a place lies in, by name (None for countries and regions)."""
+    if is_country(place) or place.feature_code == "ADM1" or is_broad_region(place):
+        return None
+    if place.admin1_name:
+        return place.admin1_name
+    if gazetteer is not None and place.admin1 and place.country_code:
+        try:
+            region = gazetteer.admin1(place.country_code, place.admin1)  # type: ignore[attr-defined]
+        except Exception:  # a gazetteer without that region: no region, not an error
+            return None
+        return getattr(region, "name", None) or None
+    return None
+
+
+def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
+                     movement: str = "") -> list[Attachment]:
+    """The place(s) of one trigger from its candidates: the best, plus places conjoined with it."""
+    if not cands:
+        return []
+    pool = [c for c in cands if c.role != "origin"] if movement else cands
+    origins = [c for c in cands if c.role == "origin"] if movement else []
+    origin = _best_of(origins)
+    if not pool:
+        if origin is None:
+            return []
+        # A departure with no destination happened at its origin.
+        return [Attachment(origin.rp, _region_name(origin, cands, gazetteer), True, None)]
+    top = [c for c in pool if not any(
+        o is not c and o.rp.place is not None and c.rp.place is not None and (
+            contains(c.rp.place, o.rp.place) or (_path_is_containment(o.token, c.token)
+                                                 and specificity(c.rp.place) < specificity(o.rp.place)))
+        for o in pool)]
+    best = _best_of(top) or pool[0]
+    chosen = [best] + [c for c in top if c is not best and c.score >= best.score - 1.0
+                       and _coordinated(best.token, c.token)][:5]
+    chosen.sort(key=lambda c: c.token.i)
+    return [Attachment(c.rp, _region_name(c, cands, gazetteer), True,
+                       origin.rp if origin is not None and origin.rp is not c.rp else None)
+            for c in chosen]
+
+
+def _best_of(cands: list[Candidate]) -> Candidate | None:
+    if not cands:
+        return None
+    return sorted(cands, key=lambda c: (-c.score, c.token.i))[0]
+
+
+def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
+                   claimed: set[int], movement_claimed: set[int],
+                   sentence_order: list[int]) -> Attachment | None:
+    """The sentence's, then the nearby sentences', then the document's most specific place."""
+
+    def usable(rp: ResolvedPlace) -> bool:
+        tok = index.token_of(rp)
+        if id(rp) in movement_claimed:
+            return False
+        return not (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SPEECH_VERBS)
+
+    here = [rp for rp in index.by_sentence.get(sentence_index, []) if usable(rp)]
+    for tier in (
+        [rp for rp in here if id(rp) not in claimed and index.token_of(rp).dep_ != "nsubj"],
+        here,
+    ):
+        pick = _most_specific(tier, index, near=trigger)
+        if pick is not None:
+            return Attachment(pick, _admin_name(pick), False, scope="sentence")
+    pos = sentence_order.index(sentence_index) if sentence_index in sentence_order else -1
+    for back in (1, 2):
+        if pos - back < 0:
+            break
+        prev = [rp for rp in index.by_sentence.get(sentence_order[pos - back], []) if usable(rp)]
+        pick = _most_specific(prev, index, near=None)
+        if pick is not None:
+            return Attachment(pick, _admin_name(pick), False, scope="context")
+    everything = [rp for rp in index.all() if usable(rp)]
+    narrow = [rp for rp in everything if rp.place is not None and not is_broad_region(rp.place)]
+    pool = narrow or everything
+    if not pool:
+        return None
+    pick = sorted(pool, key=lambda r: (-index.counts[r.place.place_id],  # type: ignore[union-attr]
+                                       r.mention.start))[0]
+    return Attachment(pick, _admin_name(pick), False, scope="document")
+
+
+def _admin_name(rp: ResolvedPlace, gazetteer: object | None = None) -> str | None:
+    return admin_region(rp.place, gazetteer) if rp.place is not None else None
+
+
+def _most_specific(pool: list[ResolvedPlace], index: PlaceIndex,
+                   near: Token | None) -> ResolvedPlace | None:
+    narrow = [rp for rp in pool if rp.place is not None and not is_broad_region(rp.place)]
+    if not narrow:
+        return None
+
+    def key(rp: ResolvedPlace) -> tuple[float, int, int]:
+        tok = index.token_of(rp)
+        distance = abs(tok.i - near.i) if near is not None else -tok.i
+        return (-specificity(rp.place), distance, tok.i)  # type: ignore[arg-type]
+
+    return sorted(narrow, key=key)[0]

@@ -1,0 +1,195 @@
+"""Who took part (actors), whether it happened (modality) and when (dates) for one trigger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from geomap.dates import WEEKDAYS, resolve_date
+from geomap.types import Actor
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+NEGATING_HEADS = frozenset({"deny", "refute", "reject", "dismiss", "fail", "avoid", "prevent",
+                            "foil", "thwart", "avert", "stop", "block", "halt", "cancel",
+                            "postpone"})
+HYPOTHETICAL_HEADS = frozenset({"threaten", "warn", "fear", "consider", "propose", "demand", "urge",
+                                "call", "risk", "vow", "pledge", "seek", "want", "hope", "may",
+                                "could", "might", "would", "should", "possible", "potential",
+                                "threat", "plot", "ask", "request", "suggest", "rumour", "rumor",
+                                "unless", "if", "whether", "able", "ready", "prepared",
+                                "willing"})
+FUTURE_HEADS = frozenset({"plan", "intend", "schedule", "expect", "prepare", "set", "due", "aim",
+                          "poise", "upcoming", "future", "next", "will", "shall", "forthcoming",
+                          "decide", "agree"})
+_TIGHT = frozenset({"xcomp", "conj", "amod", "compound", "pcomp", "pobj", "prep", "dobj", "acl",
+                    "nsubjpass", "nsubj", "attr", "advcl", "ccomp", "oprd", "appos"})
+_HYPO_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can"})
+_FUTURE_AUX = frozenset({"will", "shall", "wo", "'ll"})
+ACTOR_LABELS = ("PERSON", "ORG", "NORP")
+GROUP_NOUNS = frozenset({"rebel", "police", "army", "troop", "soldier", "militant", "insurgent",
+                         "gunman", "protester", "demonstrator", "fighter", "militia", "rioter",
+                         "government", "force", "mob", "crowd", "student", "worker", "jihadist",
+                         "official", "authority", "settler", "villager", "resident", "farmer",
+                         "bandit", "kidnapper", "attacker", "assailant", "youth", "activist"})
+_PRONOUNS = frozenset({"he", "she", "him", "her"})
+
+
+def modality(trigger: Token) -> str:
+    """'asserted', or 'negated' / 'hypothetical' / 'future' when the text does not say it happened.
+
+    >>> # "denied attacking", "threatened to strike", "plans to visit", "will travel"
+    """
+    cur, tight = trigger, True
+    for _ in range(5):
+        if tight:
+            for child in cur.children:
+                low, lemma = child.lower_, child.lemma_.lower()
+                if child.dep_ == "neg" or (child.dep_ == "det" and low == "no"):
+                    return "negated"
+                if child.dep_ in ("aux", "auxpass") and low in _FUTURE_AUX | {"will"}:
+                    return "future"
+                if child.dep_ == "aux" and lemma in _HYPO_AUX:
+                    return "hypothetical"
+                if child.dep_ == "mark" and low in ("if", "unless", "whether"):
+                    return "hypothetical"
+                if child.dep_ in ("amod", "compound") and lemma in (
+                        "planned", "plan", "proposed", "upcoming", "future", "possible",
+                        "potential", "threatened", "expected", "scheduled", "alleged"):
+                    return "future" if lemma in ("planned", "plan", "upcoming", "future",
+                                                 "expected", "scheduled") else "hypothetical"
+        if cur != trigger:
+            lemma = cur.lemma_.lower()
+            if lemma in NEGATING_HEADS:
+                return "negated"
+            if lemma in HYPOTHETICAL_HEADS:
+                return "hypothetical"
+            if lemma in FUTURE_HEADS and cur.pos_ in ("VERB", "ADJ", "AUX") and _governs_to(cur):
+                return "future"
+        if cur.head == cur or cur.dep_ not in _TIGHT:
+            break
+        # Clauses reported by someone else keep their own modality: stop after one hop.
+        tight = cur.dep_ in ("xcomp", "conj", "amod", "compound", "pobj", "prep", "pcomp",
+                             "dobj", "acl", "nsubjpass", "attr", "oprd", "appos")
+        if cur.dep_ == "conj" and cur.pos_ in ("VERB", "AUX"):
+            tight = True
+        cur = cur.head
+    return "asserted"
+
+
+def _governs_to(token: Token) -> bool:
+    """'plans to', 'is set to', 'expected to': the future verbs only when they take a clause."""
+    return any(c.dep_ in ("xcomp", "ccomp", "prep") for c in token.children)
+
+
+def _entity_for(arg: Token, doc: Doc) -> tuple[str, str] | None:
+    """Name and label of the PERSON/ORG/NORP entity heading or modifying ``arg``'s phrase."""
+    if arg.ent_type_ in ACTOR_LABELS:
+        for ent in doc.ents:
+            if ent.start <= arg.i < ent.end:
+                return ent.text, ent.label_
+    candidates: list[Span] = []
+    allowed = {"compound", "appos", "amod", "poss", "nmod", "det", "punct", "flat", "case"}
+    for ent in doc.ents:
+        if ent.label_ not in ACTOR_LABELS:
+            continue
+        root = ent.root
+        cur, ok = root, False
+        for _ in range(4):
+            if cur == arg:
+                ok = True
+                break
+            if cur.dep_ not in allowed or cur.head == cur:
+                break
+            cur = cur.head
+        if ok:
+            candidates.append(ent)
+    if not candidates:
+        return None
+    rank = {"PERSON": 0, "ORG": 1, "NORP": 2}
+    ent = sorted(candidates, key=lambda e: (rank[e.label_], e.start))[0]
+    if ent.label_ == "NORP" and arg.pos_ == "NOUN":
+        return f"{ent.text} {arg.text}", "NORP"  # "Israeli troops", not just "Israeli"
+    return ent.text, ent.label_
+
+
+def _pronoun_antecedent(token: Token, doc: Doc) -> tuple[str, str] | None:
+    """The most recent PERSON before a he/she subject, within a few sentences."""
+    best = None
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and ent.end <= token.i and token.i - ent.end < 120:
+            best = ent
+    return (best.text, "PERSON") if best is not None else None
+
+
+def actors(trigger: Token, doc: Doc, *, light_verb: Token | None = None) -> tuple[Actor, ...]:
+    """Actors tied to the trigger: subject, object, agent (by-phrase) and possessor."""
+    found: list[Actor] = []
+    heads = [trigger] + ([light_verb] if light_verb is not None else [])
+    args: list[tuple[Token, str]] = []
+    for h in heads:
+        for child in h.children:
+            if child.dep_ == "nsubj":
+                args.append((child, "subject"))
+            elif child.dep_ == "nsubjpass" or (child.dep_ == "dobj" and h == trigger):
+                args.append((child, "object"))
+            elif child.dep_ == "agent":
+                args.extend((g, "agent") for g in child.children if g.dep_ == "pobj")
+            elif child.dep_ == "poss" and h == trigger or child.dep_ in ("amod", "compound") and h == trigger and child.ent_type_ in ACTOR_LABELS:
+                args.append((child, "subject"))
+            elif child.dep_ == "prep" and child.lower_ == "by" and h == trigger:
+                args.extend((g, "agent") for g in child.children if g.dep_ == "pobj")
+    if not any(role in ("subject", "agent") for _, role in args):
+        cur = trigger if light_verb is None else light_verb
+        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head != cur:
+            args.extend((c, "subject") for c in cur.head.children if c.dep_ == "nsubj")
+    for arg, role in args:
+        named = _entity_for(arg, doc)
+        if named is None and arg.lower_ in _PRONOUNS:
+            named = _pronoun_antecedent(arg, doc)
+        if named is None and arg.lemma_.lower() in GROUP_NOUNS:
+            mods = [c for c in arg.children if c.dep_ in ("amod", "compound")
+                    and c.ent_type_ in ("NORP", "GPE", "ORG")]
+            name = " ".join([*(m.text for m in mods), arg.text])
+            named = (name, "group")
+        if named is None:
+            continue
+        actor = Actor(named[0], role, named[1])
+        if actor not in found:
+            found.append(actor)
+    return tuple(found)
+
+
+def date_expressions(doc: Doc, start: int, end: int,
+                     published: dt.date | None) -> list[tuple[Token, dt.date, str, bool]]:
+    """Dates in tokens [start, end): (root token, date, precision, explicit_year)."""
+    out: list[tuple[Token, dt.date, str, bool]] = []
+    covered: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("DATE", "TIME") or ent.start < start or ent.end > end:
+            continue
+        covered.update(range(ent.start, ent.end))
+        day, precision = resolve_date(ent.text, published)
+        if day is not None and precision is not None:
+            out.append((ent.root, day, precision, True))
+    words = set(WEEKDAYS) | {"yesterday", "today", "tonight", "overnight"}
+    for tok in doc[start:end]:
+        if tok.i not in covered and tok.lower_ in words:
+            day, precision = resolve_date(tok.text, published)
+            if day is not None and precision is not None:
+                out.append((tok, day, precision, True))
+    out.sort(key=lambda x: x[0].i)
+    return out
+
+
+def governing_trigger(token: Token, triggers: set[int]) -> int | None:
+    """The nearest trigger token above ``token`` in the parse (None if none)."""
+    cur = token
+    for _ in range(10):
+        if cur.i in triggers:
+            return cur.i
+        if cur.head == cur:
+            return None
+        cur = cur.head
+    return None

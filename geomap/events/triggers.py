@@ -1,0 +1,166 @@
+"""Find trigger tokens: the taxonomy's Matcher/DependencyMatcher patterns plus context rules."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from geomap.taxonomy import Taxonomy, TriggerRule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+    from spacy.vocab import Vocab
+
+# Subordinate clauses describe other happenings; context words there say nothing about this one.
+_CLAUSE_BOUNDARIES = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj"})
+_OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "compound", "attr", "oprd", "dative"})
+_OBJECT_PREPS = frozenset({"on", "against", "at", "near", "targeting", "of", "in", "into"})
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A token that reports an event, with the rule that recognised it."""
+
+    token: Token
+    rule: TriggerRule
+    span_start: int
+    span_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    taxonomy: Taxonomy
+    vocab: Vocab
+    matcher: object
+    dep_matcher: object | None
+
+
+_CACHE: dict[tuple[int, int], _Compiled] = {}
+_LOCK = threading.Lock()
+
+
+def _compile(taxonomy: Taxonomy, vocab: Vocab) -> _Compiled:
+    """Build (once per taxonomy and vocabulary) the matchers for every rule of ``taxonomy``."""
+    key = (id(taxonomy), id(vocab))
+    hit = _CACHE.get(key)
+    if hit is not None and hit.taxonomy is taxonomy and hit.vocab is vocab:
+        return hit
+    from spacy.matcher import DependencyMatcher, Matcher
+
+    matcher = Matcher(vocab)
+    dep_matcher = DependencyMatcher(vocab)
+    has_dep = False
+    for n, rule in enumerate(taxonomy.rules):
+        patterns: list[list[dict[str, object]]] = []
+        if rule.lemmas:
+            base: dict[str, object] = {"POS": {"IN": list(rule.pos)}} if rule.pos else {}
+            patterns.append([{"LEMMA": {"IN": list(rule.lemmas)}, **base}])
+            patterns.append([{"LOWER": {"IN": list(rule.lemmas)}, **base}])
+        patterns.extend(json.loads(p) for p in rule.patterns)
+        if patterns:
+            matcher.add(str(n), patterns)
+        if rule.dependency_patterns:
+            dep_matcher.add(str(n), [json.loads(p) for p in rule.dependency_patterns])
+            has_dep = True
+    compiled = _Compiled(taxonomy, vocab, matcher, dep_matcher if has_dep else None)
+    with _LOCK:
+        _CACHE[key] = compiled
+    return compiled
+
+
+def clause_head(token: Token) -> Token:
+    """The verb whose clause ``token`` belongs to (the token itself for verbs)."""
+    cur = token
+    for _ in range(6):
+        if cur.pos_ in ("VERB", "AUX") or cur.head == cur:
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _lemma_set(tokens: list[Token]) -> set[str]:
+    out: set[str] = set()
+    for t in tokens:
+        out.add(t.lemma_.lower())
+        out.add(t.lower_)
+    return out
+
+
+def _clause_tokens(token: Token) -> list[Token]:
+    head = clause_head(token)
+    out: list[Token] = []
+    stack = [head]
+    while stack:
+        cur = stack.pop()
+        out.append(cur)
+        for child in cur.children:
+            if child.dep_ in _CLAUSE_BOUNDARIES and child != token:
+                continue
+            if child.dep_ == "conj" and child.pos_ in ("VERB", "AUX"):
+                continue
+            stack.append(child)
+    if head.dep_ in ("conj", "xcomp") and head.head != head:
+        # "Rebels seized X and entered Y": the subject sits on the first verb.
+        for child in head.head.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                out.extend(child.subtree)
+    return out
+
+
+def _object_tokens(token: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in token.children:
+        if child.dep_ in _OBJECT_DEPS or child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS:
+            out.extend(child.subtree)
+    if token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
+        # "carried out an attack on a checkpoint" vs "attacked a checkpoint": same object.
+        head = token.head.head if token.dep_ == "pobj" else token.head
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in _OBJECT_PREPS and child != token.head:
+                out.extend(child.subtree)
+    return out
+
+
+def _context_ok(rule: TriggerRule, token: Token, span: list[Token]) -> bool:
+    if not rule.context and not rule.exclude_context:
+        return True
+    scope = _object_tokens(token) if rule.context_scope == "object" else _clause_tokens(token)
+    words = _lemma_set(scope)
+    if rule.exclude_context and words & set(rule.exclude_context):
+        return False
+    if rule.context:
+        return bool((words | _lemma_set(span)) & set(rule.context))
+    return True
+
+
+def find_triggers(doc: Doc, taxonomy: Taxonomy) -> list[Trigger]:
+    """Every trigger token of ``doc`` with the best rule for it, in document order.
+
+    Where several rules match one token, the longest match wins, then a rule whose context
+    condition held, then the rule listed first in the taxonomy.
+    """
+    compiled = _compile(taxonomy, doc.vocab)
+    rules = taxonomy.rules
+    # token index -> (rank key, Trigger)
+    best: dict[int, tuple[tuple[int, int, int], Trigger]] = {}
+
+    def offer(root: Token, n: int, start: int, end: int, span: list[Token]) -> None:
+        rule = rules[n]
+        if not _context_ok(rule, root, span):
+            return
+        key = (len(span), 1 if rule.context else 0, -n)
+        prev = best.get(root.i)
+        if prev is None or key > prev[0]:
+            best[root.i] = (key, Trigger(root, rule, start, end))
+
+    for match_id, start, end in compiled.matcher(doc):  # type: ignore[operator]
+        n = int(doc.vocab.strings[match_id])
+        offer(doc[start:end].root, n, start, end, list(doc[start:end]))
+    if compiled.dep_matcher is not None:
+        for match_id, token_ids in compiled.dep_matcher(doc):  # type: ignore[operator]
+            n = int(doc.vocab.strings[match_id])
+            ids = sorted(token_ids)
+            offer(doc[token_ids[0]], n, ids[0], ids[-1] + 1, [doc[i] for i in ids])
+    return [best[i][1] for i in sorted(best)]
