@@ -136,7 +136,8 @@ def actors(trigger: Token, doc: Doc, *, light_verb: Token | None = None) -> tupl
                 args.append((child, "object"))
             elif child.dep_ == "agent":
                 args.extend((g, "agent") for g in child.children if g.dep_ == "pobj")
-            elif child.dep_ == "poss" and h == trigger or child.dep_ in ("amod", "compound") and h == trigger and child.ent_type_ in ACTOR_LABELS:
+            elif h == trigger and (child.dep_ == "poss" or (
+                    child.dep_ in ("amod", "compound") and child.ent_type_ in ACTOR_LABELS)):
                 args.append((child, "subject"))
             elif child.dep_ == "prep" and child.lower_ == "by" and h == trigger:
                 args.extend((g, "agent") for g in child.children if g.dep_ == "pobj")
