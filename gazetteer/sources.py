@@ -434,8 +434,12 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
         target = targets.get(key)
         if target is None:
             continue
+        first = target[:1]
         for candidate in (str(c["name"]), *(c.get("alternatenames") or [])):
-            if abs(len(candidate) - len(target)) <= 4 and fold(candidate) == target:
+            # Cheap filters first: folding every alternate name of every town is slow.
+            if (abs(len(candidate) - len(target)) <= 4
+                    and (not candidate.isascii() or candidate[:1].lower() == first)
+                    and fold(candidate) == target):
                 admin1[key].importance = IMPORTANCE_ADMIN1_NAMESAKE
                 del targets[key]
                 break

@@ -16,7 +16,7 @@ _SPACE = dict.fromkeys(map(ord, "-‐‑‒–—―_/,;:()[]{}\"“”«»!?"),
 _SPECIAL = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "đ": "d",
                           "Đ": "d", "ł": "l", "Ł": "l", "ı": "i", "œ": "oe", "Œ": "oe",
                           "þ": "th", "ð": "d", "ħ": "h"})
-_WS = re.compile(r"\s+")
+_ASCII = {**_DROP, **_SPACE}
 
 
 def fold(name: str) -> str:
@@ -29,10 +29,14 @@ def fold(name: str) -> str:
     >>> fold("Al-Udeid"), fold("U.S."), fold("Sana'a")
     ('al udeid', 'us', 'sanaa')
     """
+    if name.isascii():
+        # Fast path (most names): no diacritics to strip, and casefold() == lower().
+        return " ".join(name.translate(_ASCII).split()).lower()
     text = name.translate(_SPECIAL).translate(_DROP).translate(_SPACE)
     text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _WS.sub(" ", text).strip().casefold()
+    if not text.isascii():
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(text.split()).casefold()
 
 
 def compact(name: str) -> str:
