@@ -85,6 +85,15 @@ def _governs_to(token: Token) -> bool:
 
 def _entity_for(arg: Token, doc: Doc) -> tuple[str, str] | None:
     """Name and label of the PERSON/ORG/NORP entity heading or modifying ``arg``'s phrase."""
+    if arg.pos_ == "PROPN":
+        # "Amir Khan Muttaqi" where NER tags only part of the name: take the proper-noun run.
+        start = arg.i
+        while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in (
+                arg.i, doc[start].i) and doc[start - 1].dep_ in ("compound", "flat", "punct"):
+            start -= 1
+        labels = [t.ent_type_ for t in doc[start:arg.i + 1] if t.ent_type_ in ACTOR_LABELS]
+        if labels and start < arg.i:
+            return doc[start:arg.i + 1].text, labels[-1]
     if arg.ent_type_ in ACTOR_LABELS:
         for ent in doc.ents:
             if ent.start <= arg.i < ent.end:
