@@ -681,6 +681,7 @@
   GeomapView.prototype.legendNode = function (opts) {
     var self = this, D = this.D, m = this.model;
     var root = el('div', 'geomap-legend');
+    if (this.map.getSize().x < 720) root.classList.add('geomap-compact');
     L.DomEvent.disableClickPropagation(root);
     L.DomEvent.disableScrollPropagation(root);
     var head = el('div', 'geomap-head');
