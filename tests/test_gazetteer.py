@@ -123,6 +123,18 @@ def test_admin1_regions_are_findable(gaz: Gazetteer) -> None:
     assert km(latakia.lat, latakia.lon, 35.6, 36.0) < 60
     texas = top(gaz, "Texas")
     assert (texas.place.feature_code, texas.place.admin1) == ("ADM1", "TX")
+    # A region not named after a town in it ranks above foreign towns of that name.
+    assert top(gaz, "Florida").place.place_id == "admin1:US.FL"
+    # ...but a region named after its capital ranks below the capital.
+    assert top(gaz, "New York").place.feature_class == "P"
+
+
+def test_admin2_regions(gaz: Gazetteer) -> None:
+    cook = top(gaz, "Cook County").place
+    assert (cook.feature_code, cook.country_code, cook.admin1) == ("ADM2", "US", "IL")
+    assert km(cook.lat, cook.lon, 41.84, -87.82) < 40
+    gironde = top(gaz, "Gironde").place
+    assert (gironde.feature_code, gironde.country_code) == ("ADM2", "FR")
 
 
 @pytest.mark.parametrize("name,code", [("Middle East", "RGN"), ("the Levant", "RGN"),
@@ -243,4 +255,5 @@ def test_info(gaz: Gazetteer) -> None:
     assert info["places"] > 250_000
     assert info["counts_by_id_prefix"]["curated"] >= 250
     assert info["counts_by_id_prefix"]["admin1"] > 3000
+    assert info["counts_by_id_prefix"]["admin2"] > 10000
     assert info["size_bytes"] == gaz.path.stat().st_size
