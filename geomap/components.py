@@ -148,7 +148,7 @@ class GazetteerRuler:
         places: list[Span] = []
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
-                if not (len(ent) == 1 and ent.text in person_words):
+                if not (len(ent) == 1 and (ent.text in person_words or _hyphened_to_person(ent))):
                     places.append(ent)
             elif ent.label_ == "NORP":
                 if self.label_for(ent.text, kind="demonym"):
@@ -247,6 +247,16 @@ def _capitalised(token: object) -> bool:
     assert isinstance(token, Token)
     return (token.is_title or token.is_upper) and (token.is_alpha or "." in token.text) and len(
         token.text) > 1
+
+
+def _hyphened_to_person(span: Span) -> bool:
+    """'Al' in 'Al-Assad': a name glued by a hyphen to a person's name is part of that name."""
+    doc = span.doc
+    for hyphen, other in ((span.end, span.end + 1), (span.start - 1, span.start - 2)):
+        if 0 <= other < len(doc) and 0 <= hyphen < len(doc) and doc[hyphen].text == "-" \
+                and doc[other].ent_type_ == "PERSON" and not doc[min(hyphen, other)].whitespace_:
+            return True
+    return False
 
 
 def _after_locative(span: Span) -> bool:

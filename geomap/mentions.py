@@ -23,16 +23,16 @@ def sentence_index_at(sentences: Sequence[Sentence], offset: int) -> int:
     return -1
 
 
-def _trim(span: Span) -> tuple[int, int] | None:
+def _trim(span: Span, text: str) -> tuple[int, int] | None:
     """Character bounds of the name in ``span`` without articles, possessives and punctuation."""
     while len(span) > 1 and (span[0].lower_ in _LEADING or span[0].is_punct):
         span = span[1:]
     while len(span) > 1 and (span[-1].tag_ == "POS" or span[-1].is_punct and span[-1].text != "."):
         span = span[:-1]
     start, end = span.start_char, span.end_char
-    text = span.doc.text[start:end]
+    name = text[start:end]
     for suffix in _POSSESSIVE:
-        if text.endswith(suffix) and len(text) > len(suffix) + 1:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
             end -= len(suffix)
             break
     return (start, end) if end > start else None
@@ -60,13 +60,14 @@ def extract_mentions(doc: Doc, *, doc_id: str, sentences: Sequence[Sentence] = (
     entity becomes two mentions. Demonym mentions ("Syrian") carry the label ``NORP``.
     """
     mentions: list[Mention] = []
+    text = doc.text  # built from the tokens on every access: read it once
     for span in place_spans(doc, labels):
         for part in _split_commas(span):
-            bounds = _trim(part)
+            bounds = _trim(part, text)
             if bounds is None:
                 continue
             start, end = bounds
             mentions.append(Mention(doc_id=doc_id, start=start, end=end,
-                                    surface=doc.text[start:end], label=span.label_,
+                                    surface=text[start:end], label=span.label_,
                                     sentence_index=sentence_index_at(sentences, start)))
     return mentions

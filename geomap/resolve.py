@@ -1,17 +1,21 @@
 """Choosing, for each place mention, the gazetteer place it refers to.
 
-The resolver scores every candidate of a mention from features (how well the name matched,
-how important the place is, whether its country is the document's, whether the text puts it
-inside another mentioned place) and keeps the best, with a confidence in [0, 1].
+The resolver scores every candidate of a mention with a linear model over features — how well
+the name matched, how important the place is (population, country / first-level division /
+capital), whether its country and region are the document's, whether the text puts it inside
+another mentioned place ("Paris, Texas"; "Hmeimim, located in Latakia"), how close it is to the
+document's other places — keeps the best, and reports a confidence in [0, 1] (the softmax
+probability of the chosen candidate). A name is read the same way throughout a document (one
+sense per discourse) unless a containment cue says otherwise.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from geomap.types import Mention, ResolvedPlace
@@ -19,15 +23,40 @@ from geomap.types import Mention, ResolvedPlace
 if TYPE_CHECKING:
     from gazetteer import Gazetteer, Match, Place
 
-MATCH_QUALITY = {"exact": 1.0, "alternate": 0.95, "abbreviation": 0.95, "folded": 0.9,
-                 "demonym": 0.85, "fuzzy": 0.5}
-FEATURE_BONUS = {"PCLI": 0.9, "PCLD": 0.6, "PCLS": 0.6, "PCLIX": 0.6, "PCL": 0.6, "PCLF": 0.5,
-                 "CONT": 0.6, "RGN": 0.3, "ADM1": 0.45, "PPLC": 0.5, "PPLA": 0.25, "PPLA2": 0.1}
-#: "X, located in Y", "X in Y", "X, Y" — a place followed by the place that contains it.
-CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is )?(?:in |near )?|\s+in\s+|\s+near\s+)"
-                         r"(?:the\s+)?$")
+MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded": 0.8,
+                 "demonym": 0.9, "fuzzy": 0.3}
+#: Importance of administrative and named regions, on the scale of log10(population) / 7.
+LEVEL_IMPORTANCE = {"PCLI": 1.35, "PCLD": 1.1, "PCLS": 1.1, "PCLIX": 1.1, "PCL": 1.1, "PCLF": 1.0,
+                    "TERR": 1.0, "CONT": 1.2, "RGN": 1.0, "ADM1": 1.05, "ADM2": 0.75}
+CITY_BONUS = {"PPLC": 0.3, "PPLA": 0.12, "PPLA2": 0.04}
+#: "X, located in Y", "X in Y", "X, Y", "X near Y" — a place followed by the place containing it.
+CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is |just )?(?:in |near |outside )?"
+                         r"|\s+(?:in|near|outside of|outside)\s+)(?:the\s+)?$")
 CONTAINMENT_WINDOW = 40
-NEAR_KM = 250.0
+EPONYM_MIN_POPULATION = 50_000
+NEAR_KM = 400.0
+#: AP-style abbreviations of US states, common in US news ("Kan.", "W.Va.").
+US_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
+    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas",
+    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
+    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nebr.": "Nebraska", "Nev.": "Nevada",
+    "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
+    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon",
+    "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina",
+    "S.D.": "South Dakota", "Tenn.": "Tennessee", "Tex.": "Texas", "Vt.": "Vermont",
+    "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "W. Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
+}
+_QUALIFIERS = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+                         r"north-east|north-west|south-east|south-west|central|northern|southern|"
+                         r"eastern|western|upper|lower|greater|downtown|metro|metropolitan|"
+                         r"inner|outer|rural|suburban|mid|coastal)\s+", re.IGNORECASE)
+_GENERIC_TAIL = re.compile(r"\s+(?:city|village|town|township|area|region|province|governorate|"
+                           r"state|district|municipality|metro area|county|parish|borough)$",
+                           re.IGNORECASE)
 
 
 class Resolver(Protocol):
@@ -49,13 +78,24 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
-def prior(place: Place) -> float:
-    """How likely a news text means this place, before reading the text (0 … ~1.6)."""
-    pop = min(math.log10(place.population + 1) / 7.0, 1.0)
-    bonus = FEATURE_BONUS.get(place.feature_code, 0.0)
+def importance(place: Place) -> float:
+    """How likely a news text means this place before reading the text (about 0 … 1.6).
+
+    Cities score log10(population) / 7 plus a bonus for capitals; countries, regions and
+    first-level divisions score by level (their population is often unknown).
+    """
+    code = place.feature_code
+    if code in LEVEL_IMPORTANCE:
+        return LEVEL_IMPORTANCE[code]
     if place.feature_class == "S" and place.source.startswith("curated"):
-        bonus = max(bonus, 0.7)
-    return pop + bonus
+        return 1.0
+    pop = min(math.log10(place.population + 1) / 7.0, 1.1)
+    return pop + CITY_BONUS.get(code, 0.0)
+
+
+def prior(place: Place) -> float:
+    """Alias of :func:`importance` (kept for callers of the first version)."""
+    return importance(place)
 
 
 def contains(outer: Place, inner: Place) -> bool:
@@ -64,88 +104,224 @@ def contains(outer: Place, inner: Place) -> bool:
         return False
     if outer.feature_code.startswith("PCL"):
         return bool(outer.country_code) and outer.country_code == inner.country_code
-    if outer.feature_code == "ADM1" and outer.admin1 and outer.country_code == inner.country_code:
-        return outer.admin1 == inner.admin1 or haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 150
+    if outer.feature_code in ("ADM1", "ADM2") and outer.country_code == inner.country_code:
+        if outer.admin1 and outer.admin1 == inner.admin1:
+            return True
+        return haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 150
     return haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 60
 
 
+#: Weights of the linear candidate score (features are described in :class:`ContextResolver`).
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "match": 1.0, "importance": 1.0, "country": 1.1, "admin1": 0.6, "contained": 2.0,
+    "near": 0.5, "mentioned_country": 0.4,
+}
+
+
 @dataclass(frozen=True, slots=True)
+class _Cand:
+    match: Match
+    base: float  # name quality + importance
+
+
+@dataclass(frozen=True)
 class ContextResolver:
-    """Feature-based resolver using the document's other mentions as context."""
+    """Feature-based resolver using the document's other mentions as context.
+
+    Features of a candidate place for a mention:
+
+    ``match``       quality of the name match (exact > alternate > folded > fuzzy)
+    ``importance``  :func:`importance` (population, capital, administrative level)
+    ``country``     share of the document's other names that have a reading in this country
+    ``admin1``      the same for the first-level division (state, province)
+    ``contained``   the text puts the mention inside another place that contains it
+    ``near``        closeness to the places chosen for the document's other names
+    ``mentioned_country``  the document names the candidate's country itself
+    """
 
     gazetteer: Gazetteer
-    candidates_per_mention: int = 12
+    candidates_per_mention: int = 20
     min_confidence: float = 0.0
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
-    def _candidates(self, surface: str) -> list[Match]:
-        return list(self.gazetteer.lookup(surface, limit=self.candidates_per_mention))
+    # -- candidates -----------------------------------------------------------------------
+    def candidates(self, mention: Mention) -> list[Match]:
+        """Gazetteer candidates of a mention, with fall-backs for names it lacks as written."""
+        surface = mention.surface
+        if mention.label == "NORP":
+            found = [m for m in self.gazetteer.lookup(surface, fuzzy=False, limit=5)
+                     if m.match_type == "demonym" or m.place.feature_class in ("A", "L")]
+            if found:
+                return found
+        found = list(self.gazetteer.lookup(surface, limit=self.candidates_per_mention))
+        if found and found[0].match_type != "fuzzy":
+            return found
+        variants = []
+        state = US_STATE_ABBREVIATIONS.get(surface) or US_STATE_ABBREVIATIONS.get(
+            surface.replace(" ", ""))
+        if state:
+            variants.append((state, "US", "A"))
+        stripped = _QUALIFIERS.sub("", surface)
+        if stripped != surface:
+            variants.append((stripped, None, None))
+        tail = _GENERIC_TAIL.sub("", surface)
+        if tail != surface:
+            variants.append((tail, None, None))
+        for name, cc, fcl in variants:
+            alt = self.gazetteer.lookup(name, country=cc, feature_class=fcl, fuzzy=False,
+                                        limit=self.candidates_per_mention)
+            if alt:
+                return [m if m.match_type != "exact" else _as_variant(m) for m in alt]
+        return found
 
+    # -- resolution -----------------------------------------------------------------------
     def resolve(self, mentions: Sequence[Mention], *, text: str) -> list[ResolvedPlace]:
-        by_surface: dict[str, list[Match]] = {}
+        if not mentions:
+            return []
+        w = self.weights
+        by_key: dict[tuple[str, str], list[_Cand]] = {}
         for m in mentions:
-            if m.surface not in by_surface:
-                by_surface[m.surface] = self._candidates(m.surface)
-        # Document context: countries of confidently named places (a mention whose best
-        # candidate by prior is a country, or whose candidates all share one country).
-        context = Counter[str]()
-        anchors: list[Place] = []
-        for cands in by_surface.values():
-            if not cands:
-                continue
-            best = max(cands, key=lambda c: MATCH_QUALITY.get(c.match_type, 0.5) * c.score + prior(c.place))
-            countries = {c.place.country_code for c in cands if c.place.country_code}
-            if best.place.feature_code.startswith("PCL") or len(countries) == 1:
-                context[best.place.country_code] += 1
-                anchors.append(best.place)
-        containers = [self._container(m, mentions, i, text, by_surface) for i, m in enumerate(mentions)]
-        # Mentions with a containment cue ("Paris, Texas") go first, so that their reading
-        # becomes the document's sense of that name (one sense per discourse).
+            key = (m.surface, m.label)
+            if key not in by_key:
+                by_key[key] = self._base_scores(self.candidates(m))
+        # Context: for every distinct name, which countries and regions its readings are in,
+        # weighted by how plausible each reading is on its own (softmax of the base score).
+        country_of: dict[tuple[str, str], dict[str, float]] = {}
+        admin_of: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
+        named_countries: set[str] = set()
+        for key, cands in by_key.items():
+            probs = _softmax([c.base for c in cands], temperature=0.35)
+            cc: dict[str, float] = defaultdict(float)
+            a1: dict[tuple[str, str], float] = defaultdict(float)
+            for c, p in zip(cands, probs, strict=True):
+                place = c.match.place
+                if place.country_code:
+                    cc[place.country_code] += p
+                    if place.admin1:
+                        a1[(place.country_code, place.admin1)] += p
+            country_of[key], admin_of[key] = cc, a1
+            if cands and probs[0] > 0.5 and cands[0].match.place.feature_code.startswith("PCL"):
+                named_countries.add(cands[0].match.place.country_code)
+        total_cc: Counter[str] = Counter()
+        total_a1: Counter[tuple[str, str]] = Counter()
+        for key in by_key:
+            total_cc.update(country_of[key])
+            total_a1.update(admin_of[key])
+        n_keys = len(by_key)
+
+        containers = [self._container(m, mentions, i, text, by_key) for i, m in enumerate(mentions)]
+
+        def score(key: tuple[str, str], c: _Cand, container: Place | None,
+                  chosen: Mapping[tuple[str, str], Place] | None) -> float:
+            place = c.match.place
+            s = c.base
+            if n_keys > 1 and place.country_code:
+                own = country_of[key].get(place.country_code, 0.0)
+                s += w["country"] * (total_cc[place.country_code] - own) / (n_keys - 1)
+                if place.admin1:
+                    k = (place.country_code, place.admin1)
+                    s += w["admin1"] * (total_a1[k] - admin_of[key].get(k, 0.0)) / (n_keys - 1)
+                if place.country_code in named_countries and not place.feature_code.startswith("PCL"):
+                    s += w["mentioned_country"]
+            if container is not None and contains(container, place):
+                s += w["contained"]
+            if chosen:
+                others = [p for k, p in chosen.items() if k != key and p.place_id != place.place_id
+                          and not p.feature_code.startswith("PCL")
+                          and p.feature_code not in ("CONT", "RGN")]
+                if others:
+                    near = min(haversine_km(p.lat, p.lon, place.lat, place.lon) for p in others)
+                    s += w["near"] * max(0.0, 1.0 - near / NEAR_KM)
+            return s
+
+        # Pass 1 without proximity; pass 2 with proximity to the other names' pass-1 choices.
+        chosen: dict[tuple[str, str], Place] = {}
+        for key, cands in by_key.items():
+            if cands:
+                chosen[key] = max(cands, key=lambda c: (score(key, c, None, None),
+                                                        c.match.place.place_id)).match.place
         order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
         results: dict[int, ResolvedPlace] = {}
-        chosen_by_surface: dict[str, ResolvedPlace] = {}
+        sense: dict[tuple[str, str], ResolvedPlace] = {}
         for i in order:
             m, container = mentions[i], containers[i]
-            cands = by_surface[m.surface]
+            key = (m.surface, m.label)
+            cands = by_key[key]
             if not cands:
                 results[i] = ResolvedPlace(m, None, 0.0, reason="no gazetteer entry for this name")
                 continue
-            if container is None and m.surface in chosen_by_surface:
-                prev = chosen_by_surface[m.surface]
+            if container is None and key in sense:
+                prev = sense[key]
                 results[i] = ResolvedPlace(m, prev.place, prev.score)
                 continue
-            scored = []
-            for c in cands:
-                s = MATCH_QUALITY.get(c.match_type, 0.5) * c.score + prior(c.place)
-                if c.place.country_code and context:
-                    s += 0.6 * context[c.place.country_code] / max(context.values())
-                if container is not None and contains(container, c.place):
-                    s += 1.5
-                if len(anchors) > 1 and c.place.feature_class != "A":
-                    near = min((haversine_km(a.lat, a.lon, c.place.lat, c.place.lon) for a in anchors
-                                if a.place_id != c.place.place_id), default=NEAR_KM)
-                    if near < NEAR_KM:
-                        s += 0.3 * (1 - near / NEAR_KM)
-                scored.append((s, c.place.place_id, c))
-            scored.sort(key=lambda t: (-t[0], t[1]))
-            top = scored[0]
-            margin = top[0] - scored[1][0] if len(scored) > 1 else 1.0
-            confidence = max(0.0, min(1.0, 0.5 + margin / 2)) * MATCH_QUALITY.get(top[2].match_type, 0.5)
-            rp = ResolvedPlace(m, top[2].place, round(confidence, 4))
+            scored = sorted(((score(key, c, container, chosen), c.match.place.place_id, c)
+                             for c in cands), key=lambda t: (-t[0], t[1]))
+            probs = _softmax([t[0] for t in scored], temperature=0.25)
+            top = scored[0][2]
+            confidence = round(probs[0] * min(1.0, MATCH_QUALITY.get(top.match.match_type, 0.5)
+                                              * top.match.score / 0.8), 4)
+            if confidence < self.min_confidence:
+                results[i] = ResolvedPlace(m, None, confidence,
+                                           reason=f"no reading is confident enough "
+                                                  f"(best {top.match.place.name}, {confidence:.2f})")
+                continue
+            rp = ResolvedPlace(m, top.match.place, confidence)
             results[i] = rp
-            chosen_by_surface.setdefault(m.surface, rp)
+            sense.setdefault(key, rp)
         return [results[i] for i in range(len(mentions))]
 
+    def _base_scores(self, matches: Sequence[Match]) -> list[_Cand]:
+        w = self.weights
+        # A province and its same-named capital ("Latakia", "Aleppo"): news means the city
+        # unless the text says "province"; the capital inherits the province's weight.
+        regions = {(m.place.country_code, m.place.admin1) for m in matches
+                   if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1}
+        out = []
+        for c in matches:
+            imp = importance(c.place)
+            if (c.place.feature_class == "P" and c.place.population >= EPONYM_MIN_POPULATION
+                    and (c.place.country_code, c.place.admin1) in regions):
+                imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + 0.05)
+            out.append(_Cand(c, w["match"] * _quality(c) + w["importance"] * imp))
+        return out
+
     def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
-                   by_surface: dict[str, list[Match]]) -> Place | None:
+                   by_key: Mapping[tuple[str, str], list[_Cand]]) -> Place | None:
         """The place that the text says contains mention ``i`` ("X, located in Y"), if any."""
         for nxt in mentions[i + 1: i + 3]:
             gap = text[m.end:nxt.start]
-            if len(gap) > CONTAINMENT_WINDOW or not CONTAINMENT.match(gap):
+            if nxt.label == "NORP" or len(gap) > CONTAINMENT_WINDOW or not CONTAINMENT.match(gap):
                 continue
-            cands = by_surface.get(nxt.surface) or []
-            if cands:
-                return max(cands, key=lambda c: MATCH_QUALITY.get(c.match_type, 0.5) + prior(c.place)).place
+            cands = by_key.get((nxt.surface, nxt.label)) or []
+            # The container is a larger unit than the contained name: prefer regions.
+            regional = [c for c in cands if c.match.place.feature_class == "A"
+                        or c.match.place.feature_code in ("PPLC", "PPLA")]
+            pool = regional or cands
+            if pool:
+                return max(pool, key=lambda c: (c.base, c.match.place.place_id)).match.place
         return None
+
+
+def _quality(match: Match) -> float:
+    q = MATCH_QUALITY.get(match.match_type, 0.5)
+    if match.match_type == "fuzzy":
+        return q * match.score
+    return q
+
+
+def _as_variant(match: Match) -> Match:
+    from gazetteer import Match as M
+
+    return M(match.place, match.matched_name, "alternate", match.score)
+
+
+def _softmax(xs: Sequence[float], *, temperature: float) -> list[float]:
+    if not xs:
+        return []
+    top = max(xs)
+    es = [math.exp((x - top) / temperature) for x in xs]
+    total = sum(es)
+    return [e / total for e in es]
 
 
 def resolve_mentions(mentions: Sequence[Mention], *, text: str, gazetteer: Gazetteer) -> list[ResolvedPlace]:
