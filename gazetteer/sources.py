@@ -24,7 +24,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -484,8 +484,15 @@ def without_article(name: str) -> str | None:
 
 def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
                           admin1: dict[tuple[str, str], Entry]) -> None:
-    """Lower the importance of regions named after a town inside them (see IMPORTANCE_ADMIN1)."""
+    """Regions named after a town inside them (Latakia, Tartus, Idlib, New York).
+
+    Their importance drops below the town's (see IMPORTANCE_ADMIN1), and their
+    representative point becomes that town — usually the regional capital, where
+    maps conventionally put a province's name — instead of the member-town medoid
+    (except US states: New York State is not centred on New York City).
+    """
     targets = {key: fold(e.place.name) for key, e in admin1.items()}
+    namesake: dict[tuple[str, str], dict[str, Any]] = {}
     for c in cities.values():
         key = (str(c["countrycode"]), str(c.get("admin1code") or ""))
         target = targets.get(key)
@@ -497,9 +504,16 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
             if (abs(len(candidate) - len(target)) <= 4
                     and (not candidate.isascii() or candidate[:1].lower() == first)
                     and fold(candidate) == target):
-                admin1[key].importance = IMPORTANCE_ADMIN1_NAMESAKE
-                del targets[key]
+                best = namesake.get(key)
+                if best is None or (c.get("population") or 0) > (best.get("population") or 0):
+                    namesake[key] = c
                 break
+    for key, town in namesake.items():
+        entry = admin1[key]
+        entry.importance = IMPORTANCE_ADMIN1_NAMESAKE
+        if key[0] != "US":  # New York State is not named after its capital
+            entry.place = replace(entry.place, lat=float(town["latitude"]),
+                                  lon=float(town["longitude"]))
 
 
 def iter_cities_and_admin1() -> Iterator[Entry]:
