@@ -69,7 +69,7 @@ FEATURE_CLASS = {
     "MNMT": "S", "MUS": "S", "STDM": "S", "HSP": "S", "UNIV": "S", "SQR": "S", "TMPL": "S",
     "SHRN": "S", "CSTL": "S", "RUIN": "S", "ANS": "S", "HSTS": "S", "CMP": "S", "INSM": "S",
     "OILR": "S", "OILT": "S", "MN": "S", "RSTN": "S", "BRKW": "S", "PIER": "S", "MFG": "S",
-    "RF": "H",
+    "RF": "H", "CMPRF": "S",
     "ZN": "A", "DMZ": "A", "PRK": "L", "AREA": "L", "RGN": "L", "CONT": "L", "PEN": "T",
     "ISL": "T", "ISLS": "T", "MT": "T", "MTS": "T", "PASS": "T", "DSRT": "T", "VAL": "T",
     "STRT": "H", "SEA": "H", "GULF": "H", "BAY": "H", "LK": "H", "STM": "H", "CNL": "H",

@@ -139,7 +139,9 @@ def test_admin2_regions(gaz: Gazetteer) -> None:
 
 @pytest.mark.parametrize("name,code", [("Middle East", "RGN"), ("the Levant", "RGN"),
                                        ("Sahel", "RGN"), ("the Gulf", "RGN"), ("Africa", "CONT"),
-                                       ("West Asia", "RGN"), ("Horn of Africa", "RGN")])
+                                       ("West Asia", "RGN"), ("Horn of Africa", "RGN"),
+                                       ("Iraqi Kurdistan", "RGN"), ("Strait of Hormuz", "STRT"),
+                                       ("the Black Sea", "SEA"), ("Indian Ocean", "OCN")])
 def test_regions_and_continents(gaz: Gazetteer, name: str, code: str) -> None:
     assert top(gaz, name).place.feature_code == code
 
