@@ -119,42 +119,72 @@ def cmd_map(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_extract(args: argparse.Namespace) -> int:
-    from geomap.export import FORMATS, dumps, format_for_path, save
+def _interrupted(output: str | None) -> int:
+    from geomap.corpus import partial_path
 
-    fmt = args.format or (format_for_path(args.output) if args.output else "geojson")
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if args.output:
-        check_writable(Path(args.output))
-    collection = _collect(args)
-    if args.output:
-        save(collection, args.output, fmt=fmt)
-        print(_summary(collection), file=sys.stderr)
-        print(f"{fmt}: {args.output}", file=sys.stderr)
+    if output and partial_path(output).exists():
+        print(f"geomap: interrupted; finished documents are kept in {partial_path(output)}; "
+              "rerun the same command with --resume to continue", file=sys.stderr)
     else:
-        sys.stdout.write(dumps(collection, fmt))
+        print("geomap: interrupted; nothing was written", file=sys.stderr)
+    return 130
+
+
+def _add_corpus_options(p: argparse.ArgumentParser) -> None:
+    # Argument definitions of `extract` and `toponyms` (corpus runs; see geomap.corpus).
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run from OUT.partial (same inputs and options)")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from geomap.corpus import CORPUS_FORMATS, extract_corpus, format_for_output
+
+    fmt = args.format or (format_for_output(args.output) if args.output else "geojson")
+    if fmt not in CORPUS_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(CORPUS_FORMATS)}")
+    if args.resume and not args.output:
+        raise InputError("--resume needs -o OUT: progress is kept in OUT.partial")
+    options = {"fmt": fmt, "published": args.published, "model": args.model,
+               "gazetteer": args.gazetteer, "taxonomy": args.taxonomy,
+               "batch_size": args.batch_size}
+    try:
+        if args.dask:
+            from geomap.distributed import extract_dask
+
+            if args.processes != 1:
+                raise InputError("--processes is for one machine; with --dask the cluster's "
+                                 "workers run the documents")
+            stats = extract_dask(args.inputs, args.output, address=args.dask,
+                                 parts_dir=args.parts, blocksize=args.blocksize,
+                                 resume=args.resume, **options)
+        else:
+            if args.parts:
+                raise InputError("--parts goes with --dask (partitioned outputs of a cluster run)")
+            stats = extract_corpus(args.inputs, args.output, n_process=args.processes,
+                                   resume=args.resume, progress=sys.stderr.isatty(), **options)
+    except KeyboardInterrupt:
+        return _interrupted(args.output)
+    if args.output:
+        print(stats.summary(), file=sys.stderr)
+        print(f"{fmt}: {args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_toponyms(args: argparse.Namespace) -> int:
-    from geomap.export import toponym_record
-    from geomap.io import atomic_writer
-    from geomap.pipeline import Pipeline
+    from geomap.corpus import toponyms_corpus
 
-    pipeline = Pipeline(model=args.model, gazetteer=args.gazetteer, detect=False).load()
-    docs = _progress(iter_documents(args.inputs, published=args.published),
-                     enabled=sys.stderr.isatty())
-    results = pipeline.analyze(docs, batch_size=args.batch_size, n_process=args.processes)
-    lines = (json.dumps(toponym_record(r.document.id, r.places), ensure_ascii=False) + "\n"
-             for r in results)
+    if args.resume and not args.output:
+        raise InputError("--resume needs -o OUT: progress is kept in OUT.partial")
+    try:
+        stats = toponyms_corpus(args.inputs, args.output, published=args.published,
+                                model=args.model, gazetteer=args.gazetteer,
+                                batch_size=args.batch_size, n_process=args.processes,
+                                resume=args.resume, progress=sys.stderr.isatty())
+    except KeyboardInterrupt:
+        return _interrupted(args.output)
     if args.output:
-        with atomic_writer(args.output) as fh:
-            for line in lines:
-                fh.write(line)
-    else:
-        for line in lines:
-            sys.stdout.write(line)
+        print(stats.summary().splitlines()[-2], file=sys.stderr)
+        print(stats.summary().splitlines()[-1], file=sys.stderr)
     return 0
 
 
@@ -182,10 +212,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="write the events as GeoJSON, CSV, JSON Lines or KML")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", metavar="OUT", help="default: standard output")
-    p.add_argument("--format", choices=("geojson", "csv", "jsonl", "kml"),
-                   help="default: from the output extension, else geojson")
+    p.add_argument("--format", choices=("geojson", "csv", "jsonl", "kml", "parquet"),
+                   help="default: from the output extension, else geojson; parquet is "
+                        "GeoParquet (needs pyarrow)")
     p.add_argument("--taxonomy", metavar="FILE", help="event taxonomy JSON replacing the default")
     _add_pipeline_options(p)
+    _add_corpus_options(p)
+    p.add_argument("--dask", metavar="ADDRESS|local:N",
+                   help="run on a Dask cluster: a scheduler address (tcp://host:8786), or "
+                        "local:N to start a local cluster of N worker processes")
+    p.add_argument("--parts", metavar="DIR",
+                   help="with --dask: also keep each partition's events in DIR as "
+                        "part-NNNNN.jsonl and part-NNNNN.parquet")
+    p.add_argument("--blocksize", default="16MB", metavar="SIZE",
+                   help="with --dask: bytes of JSON Lines per partition (default 16MB)")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("toponyms", help="every place mention with where it was resolved (JSONL)",
@@ -194,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="IN.jsonl")
     p.add_argument("-o", "--output", metavar="OUT.jsonl", help="default: standard output")
     _add_pipeline_options(p)
+    _add_corpus_options(p)
     p.set_defaults(func=cmd_toponyms)
 
     for module in ("geomap.cli_gazetteer", "geomap.cli_render", "geomap.cli_eval"):
