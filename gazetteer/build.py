@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -212,6 +213,12 @@ def _build_unlocked(
             "fingerprint": data_fingerprint(chosen),
         })
         os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        writer.abort()
+        raise GazetteerUnavailable(
+            f"could not build the gazetteer store at {target}: {exc}; check free space and "
+            f"permissions, or set {ENV_VAR} to another path"
+        ) from exc
     except BaseException:
         writer.abort()
         raise

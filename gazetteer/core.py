@@ -84,6 +84,7 @@ class Gazetteer:
         self._contains_cached = functools.lru_cache(maxsize=cache_size)(self._contains_uncached)
         self._place_memo: dict[int, Place] = {}
         self._place_memo_size = max(cache_size, 1024)
+        self._cache_size = cache_size
         self._fuzzy_index: dict[str, list[str]] | None = None
         self._points: Any = None
         self._countries: dict[str, int] | None = None
@@ -131,6 +132,11 @@ class Gazetteer:
 
     def __repr__(self) -> str:
         return f"Gazetteer({str(self.path)!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles as "reopen this path" (spaCy/Dask workers): connections and caches
+        # are per process.
+        return (_reopen, (str(self.path), self._cache_size))
 
     # -- places ----------------------------------------------------------------------------
     @staticmethod
@@ -524,3 +530,7 @@ class Gazetteer:
             "imports": json.loads(meta.get("imports", "[]")),
             "fingerprint": meta.get("fingerprint", ""),
         }
+
+
+def _reopen(path: str, cache_size: int) -> Gazetteer:
+    return Gazetteer(path, cache_size=cache_size)

@@ -164,6 +164,23 @@ def test_forked_child_reopens_its_own_connection(small_store: Path) -> None:
     assert queue.get(timeout=5) == "curated:umayyad-mosque"
 
 
+def test_gazetteer_pickles_as_a_reopen(small_store: Path) -> None:
+    import pickle
+
+    gaz = Gazetteer(small_store, cache_size=10)
+    gaz.lookup("Hmeimim")
+    clone = pickle.loads(pickle.dumps(gaz))
+    assert clone is not gaz and clone.path == gaz.path
+    assert clone.lookup("Hmeimim") == gaz.lookup("Hmeimim")
+
+
+def test_unwritable_location_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    with pytest.raises(GazetteerUnavailable, match="cannot create"):
+        build_gazetteer(blocker / "sub" / "g.sqlite", progress=False, sources=("regions",))
+
+
 # --- importers ---------------------------------------------------------------------------------
 
 def test_import_csv(store_copy: Path, tmp_path: Path) -> None:
