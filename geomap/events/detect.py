@@ -27,7 +27,7 @@ from geomap.taxonomy import Taxonomy
 from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "PERSON", "ORG", "CARDINAL",
                         "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "MONEY", "PERCENT", "QUANTITY"})
@@ -87,6 +87,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         index.by_sentence.setdefault(sidx, []).append(rp)
 
     triggers = [t for t in find_triggers(doc, taxonomy) if _usable(t, tok_sent, by_index, index)]
+    triggers = _drop_nested(triggers)
     strong = {tok_sent[t.token.i] for t in triggers if not t.rule.weak}
     triggers = [t for t in triggers if not t.rule.weak or tok_sent[t.token.i] not in strong]
     trigger_ids = {t.token.i for t in triggers}
@@ -168,6 +169,44 @@ def _usable(trig: Trigger, tok_sent: dict[int, int], by_index: dict[int, Sentenc
     return not (tok.ent_type_ in _SKIP_ENTS and tok.pos_ == "PROPN")
 
 
+_ARGUMENT_LINKS = frozenset({"dobj", "compound", "amod", "nsubjpass", "attr", "oprd", "appos"})
+
+
+def _drop_nested(triggers: list[Trigger]) -> list[Trigger]:
+    """Keep one trigger per happening.
+
+    A trigger inside another's matched words ("rally" in "addressed a rally"), a noun
+    modifier ("riot police", "protest leaders") and a trigger that is the object of another
+    ("defused a bomb", "agreed to a ceasefire", "dispersed a march") are not events of their own.
+    """
+    by_token = {t.token.i: t for t in triggers}
+    covered = {i for t in triggers for i in range(t.span_start, t.span_end) if i != t.token.i}
+    kept: list[Trigger] = []
+    for t in triggers:
+        tok = t.token
+        if tok.i in covered:
+            continue
+        if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+            continue
+        cur, nested = tok, False
+        for _ in range(3):
+            link = cur.dep_
+            if cur.head == cur:
+                break
+            if link == "pobj" and cur.head.lower_ in ("to", "of", "for"):
+                cur = cur.head.head
+            elif link in _ARGUMENT_LINKS:
+                cur = cur.head
+            else:
+                break
+            if cur.i in by_token and cur.i != tok.i:
+                nested = True
+                break
+        if not nested:
+            kept.append(t)
+    return kept
+
+
 def _is_origin(att: Attachment, trig: Trigger, index: PlaceIndex) -> bool:
     """Whether a departure's only place is where it left from (so it is not a destination)."""
     cands = syntactic_candidates(trig.token, index, set(), trig.rule.movement)
@@ -194,12 +233,15 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
         start, end = spans[sidx]
         own: dict[int, tuple[dt.date, str]] = {}
         free: list[tuple[dt.date, str]] = []
+        shared: list[tuple[dt.date, str]] = []
         for root, day, precision, _ in date_expressions(doc, start, end, published):
             gov = governing_trigger(root, trigger_ids)
             if gov is None:
                 free.append((day, precision))
             else:
                 own.setdefault(gov, (day, precision))
+                if not _in_temporal_clause(doc[gov]):
+                    shared.append((day, precision))
         for t in trigs:
             i = t.token.i
             if i in own:
@@ -208,11 +250,30 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
                 out[i] = (*own[t.token.head.i], False)
             elif free:
                 out[i] = (*free[0], False)
+            elif shared:
+                out[i] = (*shared[0], False)
             elif published is not None:
                 out[i] = (published, "day", True)
             else:
                 out[i] = (None, None, True)
     return out
+
+
+_TEMPORAL_MARKS = frozenset({"since", "after", "before", "until", "till", "following", "once"})
+
+
+def _in_temporal_clause(token: Token) -> bool:
+    """'since fighters entered X on Saturday': that date is not the main clause's date."""
+    cur = token
+    for _ in range(3):
+        if any(c.dep_ in ("mark", "prep") and c.lower_ in _TEMPORAL_MARKS for c in cur.children):
+            return True
+        if cur.dep_ == "pcomp" and cur.head.lower_ in _TEMPORAL_MARKS:
+            return True
+        if cur.dep_ not in ("conj", "xcomp") or cur.head == cur:
+            return False
+        cur = cur.head
+    return False
 
 
 def _quote(sentence: Sentence, document: Document, places: Sequence[ResolvedPlace]) -> Quote:

@@ -58,6 +58,13 @@ def specificity(place: Place) -> float:
     return _SPECIFICITY.get(place.feature_class, 2.5)
 
 
+def is_demonym(token: Token) -> bool:
+    """A place mention used as an adjective ("Syrian", "Russian"): it names a party, not a site."""
+    if token.pos_ == "ADJ":
+        return True
+    return token.ent_type_ == "NORP" and token.dep_ in ("amod", "compound", "nmod")
+
+
 def location_precision(place: Place, *, attached: bool) -> str:
     """exact (tied by syntax to a settlement/facility), nearby, region or country."""
     if is_country(place):
@@ -240,6 +247,8 @@ def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
         if rp is None or id(rp) in found or rp.place is None:
             continue
         head = index.token_of(rp)
+        if is_demonym(head):
+            continue  # "Russian missiles", "an Israeli air strike": who, not where
         rel, slot = _relation_score(head, trigger)
         if rel <= 0.0:
             continue
@@ -337,10 +346,8 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
         return not (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SPEECH_VERBS)
 
     here = [rp for rp in index.by_sentence.get(sentence_index, []) if usable(rp)]
-    for tier in (
-        [rp for rp in here if id(rp) not in claimed and index.token_of(rp).dep_ != "nsubj"],
-        here,
-    ):
+    named = [rp for rp in here if not is_demonym(index.token_of(rp))]
+    for tier in ([rp for rp in named if index.token_of(rp).dep_ != "nsubj"], named):
         pick = _most_specific(tier, index, near=trigger)
         if pick is not None:
             return Attachment(pick, _admin_name(pick), False, scope="sentence")
@@ -348,10 +355,14 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
     for back in (1, 2):
         if pos - back < 0:
             break
-        prev = [rp for rp in index.by_sentence.get(sentence_order[pos - back], []) if usable(rp)]
+        prev = [rp for rp in index.by_sentence.get(sentence_order[pos - back], [])
+                if usable(rp) and not is_demonym(index.token_of(rp))]
         pick = _most_specific(prev, index, near=None)
         if pick is not None:
             return Attachment(pick, _admin_name(pick), False, scope="context")
+    pick = _most_specific(here, index, near=trigger)  # only adjectives left: "Syrian", "Israeli"
+    if pick is not None:
+        return Attachment(pick, _admin_name(pick), False, scope="sentence")
     everything = [rp for rp in index.all() if usable(rp)]
     narrow = [rp for rp in everything if rp.place is not None and not is_broad_region(rp.place)]
     pool = narrow or everything

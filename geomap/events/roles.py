@@ -19,7 +19,8 @@ HYPOTHETICAL_HEADS = frozenset({"threaten", "warn", "fear", "consider", "propose
                                 "could", "might", "would", "should", "possible", "potential",
                                 "threat", "plot", "ask", "request", "suggest", "rumour", "rumor",
                                 "unless", "if", "whether", "able", "ready", "prepared",
-                                "willing"})
+                                "willing", "try", "attempt", "proposal", "plan", "offer",
+                                "bid", "draft", "initiative", "idea", "option"})
 FUTURE_HEADS = frozenset({"plan", "intend", "schedule", "expect", "prepare", "set", "due", "aim",
                           "poise", "upcoming", "future", "next", "will", "shall", "forthcoming",
                           "decide", "agree"})
@@ -41,7 +42,7 @@ def modality(trigger: Token) -> str:
 
     >>> # "denied attacking", "threatened to strike", "plans to visit", "will travel"
     """
-    cur, tight = trigger, True
+    cur, tight, via_argument = trigger, True, True
     for _ in range(5):
         if tight:
             for child in cur.children:
@@ -55,18 +56,18 @@ def modality(trigger: Token) -> str:
                 if child.dep_ == "mark" and low in ("if", "unless", "whether"):
                     return "hypothetical"
                 if child.dep_ in ("amod", "compound") and lemma in (
-                        "planned", "plan", "proposed", "upcoming", "future", "possible",
+                        "planned", "plan", "planning", "proposed", "upcoming", "future", "possible",
                         "potential", "threatened", "expected", "scheduled", "alleged"):
-                    return "future" if lemma in ("planned", "plan", "upcoming", "future",
+                    return "future" if lemma in ("planned", "plan", "planning", "upcoming", "future",
                                                  "expected", "scheduled") else "hypothetical"
-        if cur != trigger:
+        if cur != trigger and via_argument:
             lemma = cur.lemma_.lower()
             if lemma in NEGATING_HEADS:
                 return "negated"
-            if lemma in HYPOTHETICAL_HEADS:
-                return "hypothetical"
             if lemma in FUTURE_HEADS and cur.pos_ in ("VERB", "ADJ", "AUX") and _governs_to(cur):
                 return "future"
+            if lemma in HYPOTHETICAL_HEADS:
+                return "hypothetical"
         if cur.head == cur or cur.dep_ not in _TIGHT:
             break
         # Clauses reported by someone else keep their own modality: stop after one hop.
@@ -74,12 +75,16 @@ def modality(trigger: Token) -> str:
                              "dobj", "acl", "nsubjpass", "attr", "oprd", "appos")
         if cur.dep_ == "conj" and cur.pos_ in ("VERB", "AUX"):
             tight = True
+        # "blocked roads, clashing with police": an adverbial clause is not what 'block' blocks.
+        via_argument = cur.dep_ not in ("advcl", "conj", "nsubj", "relcl")
         cur = cur.head
     return "asserted"
 
 
 def _governs_to(token: Token) -> bool:
-    """'plans to', 'is set to', 'expected to': the future verbs only when they take a clause."""
+    """'is set to', 'due to', 'poised to': these only look ahead when they take a clause."""
+    if token.lemma_.lower() not in ("set", "due", "poise", "aim"):
+        return True
     return any(c.dep_ in ("xcomp", "ccomp", "prep") for c in token.children)
 
 
@@ -151,9 +156,16 @@ def actors(trigger: Token, doc: Doc, *, light_verb: Token | None = None) -> tupl
             elif child.dep_ == "prep" and child.lower_ == "by" and h == trigger:
                 args.extend((g, "agent") for g in child.children if g.dep_ == "pobj")
     if not any(role in ("subject", "agent") for _, role in args):
+        # "landed in Madrid after leaving Caracas": the subject sits on a governing verb.
         cur = trigger if light_verb is None else light_verb
-        if cur.dep_ in ("conj", "xcomp", "advcl") and cur.head != cur:
-            args.extend((c, "subject") for c in cur.head.children if c.dep_ == "nsubj")
+        for _ in range(3):
+            if cur.dep_ not in ("conj", "xcomp", "advcl", "pcomp", "prep") or cur.head == cur:
+                break
+            cur = cur.head
+            subjects = [c for c in cur.children if c.dep_ == "nsubj"]
+            if subjects:
+                args.extend((c, "subject") for c in subjects)
+                break
     for arg, role in args:
         named = _entity_for(arg, doc)
         if named is None and arg.lower_ in _PRONOUNS:
