@@ -49,8 +49,9 @@ LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P
 #: Prepositions after which a capitalised name is most likely a place.
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "across", "via", "between"})
-#: Words that name kinds of organisation or office; alone they are not places even when some
-#: small town carries the name ("University", Florida; "Police", Poland).
+#: Words that name kinds of organisation or office, and common English words that are also the
+#: names of some town somewhere ("University", Florida; "Police", Poland; "Man", Ivory Coast).
+#: Alone, outside the model's place entities, they are read as words, not places.
 GENERIC_WORDS = frozenset("""
 university college school academy institute church cathedral police department office
 state national federal united union center centre hospital clinic bank council court
@@ -62,7 +63,28 @@ west northern southern eastern western upper lower new old great little grand ma
 saint st mount fort lake river island islands park valley beach bay hill hills springs
 christian catholic baptist methodist muslim islamic jewish republican democrat democratic
 liberal conservative labour green free first second third mr mrs ms dr
+man men woman women boy girl child children people person family home house as at by
+of on in is it be we us our best good better young old time times day week year spring
+summer autumn fall winter superior metro forest woods woodlands lakes terrace reading
+olympic olympics lone star bell hail victory liberty independence commerce enterprise
+industry progress unity hope faith justice mercy harmony energy opportunity paradise
+mission normal plain plains globe golden silver gold diamond crystal royal crown king
+queen prince princess lord bishop deacon judge mayor governor president senator sheriff
+chief captain major general colonel sergeant officer doctor nurse pastor father mother
+sister brother son daughter friend friends street road avenue highway route square
+market station airport bridge tower hall building plaza mall store shop office offices
+health care medical energy water power oil gas coal steel auto motor motors transit
+media public private community regional local global standard express pacific atlantic
 """.split())
+#: Last words of street and building names: the model calls them FAC; the corpora, and most
+#: map readers, do not treat them as places of their own.
+STREET_WORDS = frozenset("""
+street st st. road rd rd. avenue ave ave. boulevard blvd blvd. highway hwy route lane ln drive
+dr dr. way court ct place pl parkway pkwy interstate expressway freeway turnpike trail circle
+hall building center centre room office offices jail prison school elementary academy church
+""".split())
+LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
+                           "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
 MATCH_OK = ("exact", "alternate", "abbreviation")
 
 
@@ -99,7 +121,8 @@ class GazetteerRuler:
                   ) -> str | None:
         """The label for ``text`` if the gazetteer knows it as a notable place, else None.
 
-        ``kind`` selects the test: ``"facility"`` (curated facilities only), ``"standalone"``
+        ``kind`` selects the test: ``"facility"`` (curated facilities only), ``"admin"``
+        (countries, regions, first-level divisions), ``"standalone"``
         (significant enough to tag wherever it is written: countries, regions, first-level
         divisions, cities of ``min_population``), ``"inner"`` (inside another entity: also
         towns of ``min_inner_population``) or ``"demonym"`` (an adjective or people of a
@@ -110,9 +133,13 @@ class GazetteerRuler:
         if key in self._cache:
             return self._cache[key]
         label: str | None = None
-        if kind == "demonym" or text.lower() not in GENERIC_WORDS:
+        # Short all-capital words are mostly acronyms (CNN, PKK): as places only when they
+        # abbreviate a country or a state ("US", "UAE").
+        acronym = text.isupper() and len(text.replace(".", "")) <= 4 and kind in ("inner",
+                                                                                "standalone")
+        if kind in ("demonym", "facility") or text.lower() not in GENERIC_WORDS:
             for match in self.gazetteer.lookup(text, fuzzy=False, limit=8):
-                label = self._judge(match.place, match.match_type, kind)
+                label = self._judge(match.place, match.match_type, "admin" if acronym else kind)
                 if label:
                     break
         self._cache[key] = label
@@ -133,11 +160,15 @@ class GazetteerRuler:
             return "FAC"
         if kind == "facility":
             return None
-        if code.startswith("PCL") or code in ("CONT", "RGN", "ADM1", "ADM2", "TERR"):
-            return LABEL_BY_CLASS.get(fcl, "GPE") if match_type != "alternate" else None
+        if code.startswith("PCL") or code in ("CONT", "RGN", "ADM1", "TERR"):
+            return LABEL_BY_CLASS.get(fcl, "GPE")
+        if kind == "admin":
+            return None
         floor = self.min_population if kind == "standalone" else self.min_inner_population
-        if fcl == "P" and place.population >= floor and (
-                match_type != "alternate" or place.population >= 10 * floor):
+        # Alternate names of towns are mostly foreign spellings ("Hamas" for Hamm): only a
+        # big city's alternate name is read as that city.
+        if fcl in ("P", "A") and place.population >= floor and (
+                match_type != "alternate" or place.population >= 1_000_000):
             return "GPE"
         return None
 
@@ -147,34 +178,49 @@ class GazetteerRuler:
         person_words = self._person_words(doc)
         places: list[Span] = []
         for ent in doc.ents:
-            if ent.label_ in PLACE_LABELS:
+            if ent.label_ == "FAC" and not self._known(ent.text):
+                # Streets and buildings are not places of their own; a town in their name is.
+                if ent[-1].lower_ not in STREET_WORDS:
+                    places.append(ent)
+                else:
+                    places.extend(self._inner_places(doc, ent.start, ent.end - 1))
+            elif ent.label_ in PLACE_LABELS:
                 if not (len(ent) == 1 and (ent.text in person_words or _hyphened_to_person(ent))):
                     places.append(ent)
             elif ent.label_ == "NORP":
                 if self.label_for(ent.text, kind="demonym"):
-                    places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
+                    if not _language_use(ent):
+                        places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
                 else:
                     places.extend(self._inner_places(doc, ent.start, ent.end))
         named = {p.text for p in places if p.label_ != DEMONYM_LABEL}
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS or ent.label_ == "NORP" or ent.label_ not in CONTAINERS:
                 continue
-            whole = self.label_for(ent.text, kind="standalone")
-            if ent.label_ == "PERSON":
-                # A town the model took for a person: believe the place reading only when
-                # the text itself says so (same name as a place elsewhere, or "in X").
-                if len(ent) == 1 and self.label_for(ent.text, kind="inner") and (
-                        ent.text in named or _after_locative(ent)):
-                    places.append(Span(doc, ent.start, ent.end, label="GPE"))
-                continue
-            if whole or (self.label_for(ent.text, kind="inner")
-                         and (ent.text in named or _after_locative(ent))):
-                places.append(Span(doc, ent.start, ent.end, label=whole or "GPE"))
-            else:
+            # A whole organisation or person entity is a place only when the text says so:
+            # the same name is a place elsewhere in it, or it follows "in", "at", "from"...
+            # (a team called by its city; a town the model took for a surname). A country or
+            # state is taken as it is.
+            evidence = ent.text in named or _after_locative(ent)
+            whole = self.label_for(ent.text, kind="admin")
+            if not whole and evidence:
+                whole = self.label_for(ent.text, kind="inner")
+            if whole and (ent.label_ != "PERSON" or evidence):
+                places.append(Span(doc, ent.start, ent.end, label=whole))
+            elif ent.label_ != "PERSON":
                 places.extend(self._inner_places(doc, ent.start, ent.end))
         places.extend(self._untagged_places(doc))
         doc.spans[SPAN_KEY] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
+
+    def _known(self, text: str) -> bool:
+        """Whether the gazetteer has the name as written (any kind of place)."""
+        key = ("known", text)
+        if key not in self._cache:
+            found = any(m.match_type in MATCH_OK
+                        for m in self.gazetteer.lookup(text, fuzzy=False, limit=3))
+            self._cache[key] = "yes" if found else None
+        return self._cache[key] is not None
 
     def _relabel_facilities(self, doc: Doc) -> None:
         """Curated facility names the model mislabelled (ORG, PERSON…) become FAC entities."""
@@ -195,8 +241,13 @@ class GazetteerRuler:
         return self._scan(doc, start, end, kind="inner", demonyms=True)
 
     def _untagged_places(self, doc: Doc) -> list[Span]:
-        """Significant places in text the model left untagged."""
-        taken = [tok.ent_type_ != "" for tok in doc]
+        """Significant places in text the model left untagged (not in title-case headlines)."""
+        taken = [tok.ent_type_ != "" or (tok.is_upper and len(tok) <= 4) for tok in doc]
+        for sent in doc.sents if doc.has_annotation("SENT_START") else ():
+            words = [t for t in sent if t.is_alpha]
+            if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) >= 0.7 * len(words):
+                for t in sent:
+                    taken[t.i] = True
         return self._scan(doc, 0, len(doc), kind="standalone", taken=taken)
 
     def _scan(self, doc: Doc, start: int, end: int, *, kind: str, demonyms: bool = False,
@@ -257,6 +308,15 @@ def _hyphened_to_person(span: Span) -> bool:
                 and doc[other].ent_type_ == "PERSON" and not doc[min(hyphen, other)].whitespace_:
             return True
     return False
+
+
+def _language_use(span: Span) -> bool:
+    """'spoke French', 'French language': a demonym naming a language, not a place."""
+    doc = span.doc
+    before = doc[span.start - 1].lower_ if span.start > 0 else ""
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return before in LANGUAGE_CUES or after in ("language", "languages", "speaker", "speakers",
+                                                "speaking", "translation", "subtitles")
 
 
 def _after_locative(span: Span) -> bool:
