@@ -207,11 +207,10 @@ def _build_unlocked(
                 apply_import(writer, Path(file))
         writer.finish({
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "build_seconds": f"{time.perf_counter() - started:.2f}",
             "sources": list(chosen),
             "imports": import_files,
             "fingerprint": data_fingerprint(chosen),
-        })
+        }, started=started)
         os.replace(tmp, target)
     except (sqlite3.Error, OSError) as exc:
         writer.abort()

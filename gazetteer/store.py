@@ -206,8 +206,12 @@ class StoreWriter:
             self.conn.execute("DELETE FROM places WHERE id = ?", (row[0],))
             self.replaced += 1
 
-    def finish(self, meta: dict[str, object]) -> None:
-        """Index, write the meta table (``complete`` last) and close."""
+    def finish(self, meta: dict[str, object], *, started: float | None = None) -> None:
+        """Index, write the meta table (``complete`` last) and close.
+
+        With ``started`` (a :func:`time.perf_counter` value) the meta table records
+        ``build_seconds`` up to this point.
+        """
         if self.conn.in_transaction:
             self.conn.execute("COMMIT")
         self.conn.executescript(_INDEXES)
@@ -229,8 +233,10 @@ class StoreWriter:
             "counts_by_id_prefix": json.dumps(prefixes, sort_keys=True),
             "names": str(n_names),
         }
-        self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
         self.conn.execute("ANALYZE")
+        if started is not None:
+            values["build_seconds"] = f"{time.perf_counter() - started:.2f}"
+        self.conn.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(values.items()))
         self.conn.execute("INSERT OR REPLACE INTO meta VALUES ('complete', '1')")
         self.conn.close()
 
