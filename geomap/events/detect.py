@@ -18,6 +18,7 @@ from geomap.events.places import (
     contains,
     fallback_place,
     location_precision,
+    prefer_settlement,
     syntactic_candidates,
 )
 from geomap.events.roles import actors as find_actors
@@ -109,6 +110,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
 
     dates = _dates(doc, spans, trigger_ids, triggers, document.published)
     drafts: list[_Draft] = []
+    settlement_cache: dict[str, ResolvedPlace] = {}
     for trig in triggers:
         etype = taxonomy.event_type(trig.rule.event_type)
         sidx = tok_sent[trig.token.i]
@@ -133,6 +135,9 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         text = doc[trig.span_start:trig.span_end].text if trig.span_end > trig.span_start \
             else trig.token.text
         for att in chosen:
+            if att.rp.place is not None and att.rp.place.feature_code == "ADM1":
+                att = dataclasses.replace(att, rp=prefer_settlement(
+                    att.rp, att.rp.mention.surface, gazetteer, settlement_cache))
             assert att.rp.place is not None
             confidence = trig.rule.weight + _SCOPE_BONUS[att.scope]
             confidence += -0.05 if date_fallback else 0.1

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from geomap.types import ResolvedPlace
@@ -326,6 +327,41 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
     return [Attachment(c.rp, _region_name(c, cands, gazetteer), True,
                        origin.rp if origin is not None and origin.rp is not c.rp else None)
             for c in chosen]
+
+
+def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None,
+                      cache: dict[str, ResolvedPlace]) -> ResolvedPlace:
+    """'in Kano' resolved to Kano State: an event there is placed at the town of that name.
+
+    Only when the gazetteer has a populated place of the same name in the same country within
+    150 km of the region's point; otherwise the region stays (and is reported as such).
+    """
+    place = rp.place
+    if gazetteer is None or place is None or place.feature_code != "ADM1":
+        return rp
+    key = place.place_id
+    if key in cache:
+        return cache[key]
+    best = rp
+    try:
+        matches = gazetteer.lookup(surface, country=place.country_code,  # type: ignore[attr-defined]
+                                   feature_class="P", fuzzy=False, limit=5)
+    except Exception:  # a gazetteer that cannot answer leaves the region as resolved
+        matches = []
+    for m in matches:
+        town = m.place
+        if m.match_type in ("exact", "alternate", "folded") and _km(town, place) <= 150.0:
+            best = replace(rp, place=town)
+            break
+    cache[key] = best
+    return best
+
+
+def _km(a: Place, b: Place) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _best_of(cands: list[Candidate]) -> Candidate | None:
