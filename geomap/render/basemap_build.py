@@ -24,7 +24,7 @@ from shapely.ops import unary_union
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "basemap_countries.json"
 QUANT = 100  # 0.01 degree: ~1 km, below what the simplification keeps anyway
-TOLERANCE = 0.04
+TOLERANCE = 0.02
 
 
 def _decode_arcs(topo: dict[str, Any]) -> list[list[tuple[float, float]]]:

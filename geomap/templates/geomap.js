@@ -36,7 +36,7 @@
     try { u = new URL(url); } catch (err) { return null; }
     return (u.protocol === 'http:' || u.protocol === 'https:') ? u.href : null;
   }
-  function radius(n) { return Math.min(30, 5 + 2.3 * Math.log(n)); }
+  function radius(n) { return Math.min(30, 6 + 2.6 * Math.log(n)); }
 
   /* A canvas covering the view (plus a margin), redrawn on moveend, scaled during zoom. */
   var CanvasLayer = L.Layer.extend({
@@ -386,6 +386,7 @@
       }
       ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI); ctx.stroke();
     }
+    if (v.zoom >= 6 && nSym <= 400) this.drawPlaceLabels(ctx);
     ctx.font = 'bold 11px system-ui, sans-serif';
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.55)'; ctx.fillStyle = '#fff';
@@ -394,6 +395,40 @@
       var label = symN[sIdx] >= 10000 ? Math.round(symN[sIdx] / 1000) + 'k' : String(symN[sIdx]);
       ctx.strokeText(label, symX[sIdx], symY[sIdx]);
       ctx.fillText(label, symX[sIdx], symY[sIdx]);
+    }
+  };
+
+  GeomapView.prototype.drawPlaceLabels = function (ctx) {
+    // the offline basemap has no streets or towns: name the places that carry events
+    var m = this.model, D = this.D;
+    ctx.font = '12px system-ui, sans-serif';
+    ctx.textAlign = 'left'; ctx.textBaseline = 'middle';
+    ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#333';
+    var boxes = [];
+    for (var s = 0; s < this.nSym; s++) {
+      var p = this.symHead[s];
+      if (p < 0 || this.memNext[p] >= 0) continue;  // clusters of several places stay unnamed
+      var name = null;
+      for (var j = m.ptStart[p]; j < m.ptStart[p + 1]; j++) {
+        if (m.vis[m.ptEvents[j]]) { name = D.places[m.evPlace[m.ptEvents[j]]][1]; break; }
+      }
+      if (!name) continue;
+      var x = this.symX[s] + this.symR[s] + 4, y = this.symY[s];
+      var w = ctx.measureText(name).width, box = [x, y - 8, x + w, y + 8], clash = false;
+      for (var b = 0; b < boxes.length && !clash; b++) {
+        var o = boxes[b];
+        clash = box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
+      }
+      for (var t = 0; t < this.nSym && !clash; t++) {
+        if (t === s) continue;
+        var cx = Math.max(box[0], Math.min(this.symX[t], box[2])), cy = Math.max(box[1], Math.min(this.symY[t], box[3]));
+        var dx = this.symX[t] - cx, dy = this.symY[t] - cy;
+        clash = dx * dx + dy * dy < this.symR[t] * this.symR[t];
+      }
+      if (clash) continue;
+      boxes.push(box);
+      ctx.strokeText(name, x, y);
+      ctx.fillText(name, x, y);
     }
   };
 
@@ -512,7 +547,11 @@
         var m = this.model;
         var b = L.latLngBounds(pts.map(function (p) { return [m.D.points.lat[p], m.D.points.lon[p]]; }));
         var z = map.getBoundsZoom(b.pad(0.3));
-        if (z > map.getZoom()) { map.flyToBounds(b.pad(0.3), { maxZoom: this.maxZoom, duration: 0.4 }); return; }
+        // a few levels at a time: jumping straight to street level loses all context offline
+        if (z > map.getZoom()) {
+          map.flyToBounds(b.pad(0.3), { maxZoom: Math.min(this.maxZoom, map.getZoom() + 4), duration: 0.4 });
+          return;
+        }
       }
       var v = this.layer.view;
       var ll = map.containerPointToLatLng([this.symX[s] - v.padX, this.symY[s] - v.padY]);
