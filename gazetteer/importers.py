@@ -27,11 +27,14 @@ ImportResult(path=..., places=12, names=30)
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import shutil
+import sqlite3
+import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -60,6 +63,7 @@ from gazetteer.text import slugify
 _GEONAMES_COLUMNS = 19
 _ALT_SKIP_LANGS = {"link", "wkdt", "post", "unlc", "fr_1793", "phon", "piny"}
 _ALT_CODE_LANGS = {"iata", "icao", "faac", "tcid"}
+_IMPORTABLE = (".csv", ".tsv", ".tab", ".geojson", ".json", ".zip", ".txt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +103,18 @@ def _geonames_importance(fcode: str, fclass: str, population: int) -> float:
     return 2.0 if fclass in ("S", "T", "H", "L") else 0.5
 
 
-def read_geonames_places(stream: Iterable[str], *, source: str = "geonames dump") -> Iterator[Entry]:
-    """Parse GeoNames ``allCountries``-format lines into entries."""
+def read_geonames_places(
+    stream: Iterable[str],
+    *,
+    source: str = "geonames dump",
+    admin1_names: dict[tuple[str, str], str] | None = None,
+) -> Iterator[Entry]:
+    """Parse GeoNames ``allCountries``-format lines into entries.
+
+    ``admin1_names`` maps ``(country code, admin1 code)`` to a region name for
+    :attr:`Place.admin1_name` (the dump only has the code).
+    """
+    admin1_names = admin1_names or {}
     for lineno, line in enumerate(stream, start=1):
         cols = line.rstrip("\r\n").split("\t")
         if len(cols) < _GEONAMES_COLUMNS - 4:
@@ -122,7 +136,7 @@ def read_geonames_places(stream: Iterable[str], *, source: str = "geonames dump"
             place_id=f"geonames:{gid}", name=name, lat=lat, lon=lon,
             feature_class=fclass or feature_class_of(fcode), feature_code=fcode,
             country_code=cc, admin1=admin1, population=population, source=source,
-            aliases=tuple(aliases),
+            admin1_name=admin1_names.get((cc, admin1), ""), aliases=tuple(aliases),
         )
         yield Entry(place, names, _geonames_importance(fcode, fclass, population))
 
@@ -259,8 +273,11 @@ def read_geojson(path: Path) -> Iterator[Entry]:
 
 # --- dispatch ----------------------------------------------------------------------------------
 
-def apply_import(writer: StoreWriter, path: Path) -> ImportResult:
-    """Import one file into an open writer; the kind of file is detected from its name/content."""
+def apply_import(writer: StoreWriter, path: Path, *, progress: bool = False) -> ImportResult:
+    """Import one file into an open writer; the kind of file is detected from its name/content.
+
+    With ``progress``, GeoNames dumps (millions of lines) show a tqdm counter on stderr.
+    """
     if not path.is_file():
         raise GazetteerError(f"cannot import {path}: no such file")
     suffix = path.suffix.lower()
@@ -275,12 +292,18 @@ def apply_import(writer: StoreWriter, path: Path) -> ImportResult:
             first = stream.readline()
             if not first:
                 continue
-            lines = _chain(first, stream)
+            lines: Iterable[str] = _chain(first, stream)
+            if progress:
+                from tqdm import tqdm
+
+                lines = tqdm(lines, desc=f"Importing {member}", unit=" lines", unit_scale=True,
+                             file=sys.stderr)
             if _is_alternate_names(member, first):
                 apply_alternate_names(writer, lines)
             else:
-                for batch in _batched(read_geonames_places(lines, source=f"geonames: {member}")):
-                    writer.add_many(batch, replace=True)
+                writer.add_many(read_geonames_places(lines, source=f"geonames: {member}",
+                                                     admin1_names=writer.admin1_names()),
+                                replace=True)
     else:
         raise GazetteerError(
             f"cannot import {path}: use a GeoNames .zip/.txt dump, a .csv/.tsv table or .geojson"
@@ -296,21 +319,11 @@ def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
     yield from rest
 
 
-def _batched(entries: Iterable[Entry], size: int = 20_000) -> Iterator[list[Entry]]:
-    batch: list[Entry] = []
-    for entry in entries:
-        batch.append(entry)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def import_file(
     path: str | os.PathLike[str],
     *,
     store: str | os.PathLike[str] | None = None,
+    progress: bool = False,
 ) -> ImportResult:
     """Import a file into the store atomically (a private copy is changed, then renamed).
 
@@ -320,23 +333,40 @@ def import_file(
         The file to import (see the module docstring for formats).
     store
         The store to change; default :func:`gazetteer.default_path` (built if missing).
+    progress
+        Show progress bars on stderr (a first build, long GeoNames dumps).
     """
     from gazetteer.build import _build_lock, default_path, open_gazetteer
 
     source = Path(path).resolve()
+    if not source.is_file():
+        raise GazetteerError(f"cannot import {source}: no such file")
+    if source.suffix.lower() not in _IMPORTABLE:
+        raise GazetteerError(
+            f"cannot import {source}: use a GeoNames .zip/.txt dump, a .csv/.tsv table or .geojson"
+        )
     target = Path(store) if store is not None else default_path()
-    open_gazetteer(target).close()
+    open_gazetteer(target, progress=progress).close()
     with _build_lock(target):
         meta = check_store(target)
         tmp = temp_path_for(target)
-        shutil.copyfile(target, tmp)
-        writer = StoreWriter(tmp)
         try:
-            result = apply_import(writer, source)
+            shutil.copyfile(target, tmp)
+            writer = StoreWriter(tmp)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise GazetteerError(f"cannot prepare a copy of {target} to import into: {exc}") \
+                from exc
+        try:
+            result = apply_import(writer, source, progress=progress)
             imports = [p for p in json.loads(meta.get("imports", "[]")) if p != str(source)]
             writer.finish({**{k: v for k, v in meta.items() if k != "complete"},
                            "imports": [*imports, str(source)]})
             os.replace(tmp, target)
+        except (OSError, sqlite3.Error) as exc:
+            writer.abort()
+            raise GazetteerError(f"could not import {source} into {target}: {exc}") from exc
         except BaseException:
             writer.abort()
             raise

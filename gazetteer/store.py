@@ -163,6 +163,13 @@ class StoreWriter:
         )
         return dict(rows.fetchall())
 
+    def admin1_names(self) -> dict[tuple[str, str], str]:
+        """``(country code, admin1 code) -> name`` of the first-level regions in the store."""
+        rows = self.conn.execute(
+            "SELECT country_code, admin1, name FROM places WHERE feature_code = 'ADM1' "
+            "AND admin1 != '' ORDER BY importance, id").fetchall()
+        return {(cc, code): name for cc, code, name in rows}
+
     def add_names_by_rowid(self, rows: Iterable[tuple[int, str, int]]) -> int:
         """Add ``(rowid, name, kind)`` names; returns how many were new."""
         before = self.conn.total_changes
@@ -173,14 +180,31 @@ class StoreWriter:
         return self.conn.total_changes - before
 
     def add_many(self, entries: Iterable[Entry], *, replace: bool = False) -> int:
-        """Add entries; with ``replace`` an existing place with the same id is replaced."""
+        """Add entries; with ``replace`` an existing place with the same id is replaced.
+
+        Entries are consumed in batches, so a GeoNames dump of millions of rows streams.
+        """
+        count = 0
+        batch: list[Entry] = []
+        for entry in entries:
+            batch.append(entry)
+            if len(batch) >= 20_000:
+                count += self._add_batch(batch, replace=replace)
+                batch = []
+        if batch:
+            count += self._add_batch(batch, replace=replace)
+        return count
+
+    def _add_batch(self, entries: list[Entry], *, replace: bool) -> int:
+        if replace:
+            # The same id twice in one file: the last one wins, as across batches.
+            entries = list({e.place.place_id: e for e in entries}.values())
+            if self._has_index:
+                self._delete_many([e.place.place_id for e in entries])
         place_rows: list[tuple[object, ...]] = []
         name_rows: list[tuple[str, int, int, str]] = []
-        count = 0
         for entry in entries:
             p = entry.place
-            if replace and self._has_index:
-                self._delete(p.place_id)
             pid = self._next_id
             self._next_id += 1
             place_rows.append((
@@ -192,19 +216,24 @@ class StoreWriter:
                 key = fold(name)
                 if key:
                     name_rows.append((key, pid, kind, name))
-            count += 1
         self.conn.executemany(
             "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", place_rows
         )
         self.conn.executemany("INSERT OR IGNORE INTO names VALUES (?,?,?,?)", name_rows)
-        return count
+        return len(entries)
 
-    def _delete(self, place_id: str) -> None:
-        row = self.conn.execute("SELECT id FROM places WHERE place_id = ?", (place_id,)).fetchone()
-        if row is not None:
-            self.conn.execute("DELETE FROM names WHERE pid = ?", (row[0],))
-            self.conn.execute("DELETE FROM places WHERE id = ?", (row[0],))
-            self.replaced += 1
+    def _delete_many(self, place_ids: list[str]) -> None:
+        """Delete the places with these ids (and their names), 500 ids per query."""
+        for i in range(0, len(place_ids), 500):
+            chunk = place_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT id FROM places WHERE place_id IN ({marks})", chunk).fetchall()
+            if rows:
+                ids = [(r[0],) for r in rows]
+                self.conn.executemany("DELETE FROM names WHERE pid = ?", ids)
+                self.conn.executemany("DELETE FROM places WHERE id = ?", ids)
+                self.replaced += len(ids)
 
     def finish(self, meta: dict[str, object], *, started: float | None = None) -> None:
         """Index, write the meta table (``complete`` last) and close.

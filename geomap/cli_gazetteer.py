@@ -129,6 +129,6 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from gazetteer.importers import import_file
 
-    result = import_file(args.file, store=_path(args))
+    result = import_file(args.file, store=_path(args), progress=sys.stderr.isatty())
     print(f"imported {result.path}: {result.places:,} places, {result.names:,} names")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -259,3 +260,20 @@ def test_info(gaz: Gazetteer) -> None:
     assert info["counts_by_id_prefix"]["admin1"] > 3000
     assert info["counts_by_id_prefix"]["admin2"] > 10000
     assert info["size_bytes"] == gaz.path.stat().st_size
+
+
+def test_geonames_import_into_the_full_store(gaz: Gazetteer, tmp_path: Path) -> None:
+    import shutil
+
+    from gazetteer.importers import import_file
+
+    store = tmp_path / "full.sqlite"
+    shutil.copyfile(gaz.path, store)
+    dump = tmp_path / "SY.txt"
+    row = ["99000003", "Qwertz Naval Pier", "Qwertz Naval Pier", "QNP Tartus", "34.90", "35.87",
+           "S", "PIER", "SY", "", "14", "", "", "", "0", "", "", "Asia/Damascus", "2024-01-01"]
+    dump.write_text("\t".join(row) + "\n", encoding="utf-8")
+    assert import_file(dump, store=store).places == 1
+    pier = Gazetteer(store).lookup("QNP Tartus")[0].place
+    assert (pier.place_id, pier.admin1_name, pier.feature_class) == ("geonames:99000003",
+                                                                     "Tartus", "S")

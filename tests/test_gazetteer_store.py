@@ -257,6 +257,7 @@ def test_import_geonames_dump_and_alternate_names(store_copy: Path, tmp_path: Pa
     gaz = Gazetteer(store_copy)
     airfield = gaz.lookup("Qwertz AB")[0].place
     assert (airfield.place_id, airfield.feature_code) == ("geonames:99000001", "AIRF")
+    assert (airfield.admin1, airfield.admin1_name) == ("02", "")  # no admin-1 in a small store
     assert gaz.lookup("QWZX")[0].place.place_id == "geonames:99000001"
     assert gaz.lookup("QWZY")[0].place.place_id == "geonames:99000001"
     assert gaz.lookup("Qwertzabad Town")[0].place.place_id == "geonames:99000002"
