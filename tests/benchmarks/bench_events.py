@@ -1,0 +1,82 @@
+"""Benchmark: geoparsing alone vs geoparsing + event extraction, on the same texts in one run.
+
+Usage::
+
+    python tests/benchmarks/bench_events.py [--repeat 5] [--copies 4]
+
+Texts: the labelled event test set, the reference article (if present) and the example
+articles, repeated ``--copies`` times. Geoparsing = spaCy model + mention extraction +
+resolution (``Pipeline(detect=False)``); the second run adds ``detect_events`` (and nothing
+else). Both share one loaded model and gazetteer and alternate, ``--repeat`` times each; the
+script prints the median times and their ratio (target: events add at most 25%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_texts(copies: int) -> list[tuple[str, dt.date | None]]:
+    texts: list[tuple[str, dt.date | None]] = []
+    eventset = ROOT / "tests" / "eventset" / "events.jsonl"
+    for line in eventset.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            texts.append((item["text"], dt.date.fromisoformat(item["published"])))
+    seed = ROOT.parent / "shared" / "seeds" / "000_1e4491d8e4347ad4.txt"
+    if seed.exists():
+        texts.append((seed.read_text(encoding="utf-8"), dt.date(2024, 12, 8)))
+    for path in sorted((ROOT / "examples").glob("*.txt")):
+        texts.append((path.read_text(encoding="utf-8"), None))
+    return texts * copies
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--copies", type=int, default=4)
+    args = parser.parse_args(argv)
+
+    from geomap.pipeline import Pipeline
+    from geomap.types import Document
+
+    texts = load_texts(args.copies)
+    docs = [Document(f"b{i}", t, published=p) for i, (t, p) in enumerate(texts)]
+    chars = sum(len(d.text) for d in docs)
+    pipe = Pipeline().load()
+    _ = pipe.taxonomy
+    list(pipe.analyze(docs[:20]))  # warm caches (matcher compilation, gazetteer pages)
+
+    def run(detect: bool) -> tuple[float, int]:
+        pipe.detect = detect
+        start = time.perf_counter()
+        n = sum(len(r.events) for r in pipe.analyze(docs))
+        return time.perf_counter() - start, n
+
+    base: list[float] = []
+    full: list[float] = []
+    n_events = 0
+    for _ in range(args.repeat):
+        base.append(run(False)[0])
+        seconds, n_events = run(True)
+        full.append(seconds)
+    b, f = statistics.median(base), statistics.median(full)
+    print(f"documents: {len(docs)} ({chars} characters), events found: {n_events}, "
+          f"repeats: {args.repeat}")
+    print(f"geoparsing alone:          {b:.3f} s (median)")
+    print(f"geoparsing + events:       {f:.3f} s (median)")
+    print(f"ratio:                     {f / b:.3f}  (events add {100 * (f / b - 1):.1f}%; "
+          f"target <= 25%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
