@@ -383,7 +383,7 @@ def dask_client(address: str) -> Iterator[Any]:
         if n < 1:
             raise InputError("--dask local:N needs at least one worker")
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=None) as cluster, Client(cluster) as client:
+                          dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     try:
