@@ -77,3 +77,29 @@ def test_regions_table() -> None:
                  "Caucasus", "Horn of Africa", "Central Asia", "Southeast Asia",
                  "Latin America"):
         assert name in names, name
+
+
+def test_curated_air_bases_agree_with_airportsdata() -> None:
+    """Where airportsdata lists the same airfield (same folded name), the points agree."""
+    import math
+
+    import airportsdata
+
+    from gazetteer.text import fold
+
+    by_name: dict[str, tuple[float, float]] = {}
+    for airport in airportsdata.load("ICAO").values():
+        by_name.setdefault(fold(airport["name"]), (airport["lat"], airport["lon"]))
+    compared = 0
+    for e in read_curated():
+        p = e.place
+        for name in (p.name, *p.aliases):
+            ref = by_name.get(fold(name))
+            if ref is None:
+                continue
+            compared += 1
+            dlat = math.radians(ref[0] - p.lat)
+            dlon = math.radians(ref[1] - p.lon) * math.cos(math.radians(p.lat))
+            assert 6371 * math.hypot(dlat, dlon) < 10, (p.place_id, name, ref)
+            break
+    assert compared >= 15
