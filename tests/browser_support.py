@@ -64,7 +64,7 @@ class OfflinePage:
 
     def open_map(self, path: Path) -> Any:
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("window.geomapReady === true", timeout=30_000)
+        self.page.wait_for_function("() => window.geomapReady === true", timeout=30_000)
         return self.page
 
     def close(self) -> None:

@@ -195,7 +195,7 @@ def test_embed_fragment_in_host_page(offline_page: OfflinePage, tmp_path: Path) 
     frame = page.frame_locator("iframe")
     frame.locator(".geomap-legend").wait_for()
     inner = next(f for f in page.frames if f != page.main_frame)
-    inner.wait_for_function("window.geomapReady === true")
+    inner.wait_for_function("() => window.geomapReady === true")
     assert inner.evaluate(f"{API}.drawnCount()") == 4
     size = inner.evaluate("""() => { const r = document.querySelector('.geomap-map')
                                        .getBoundingClientRect(); return [r.width, r.height]; }""")

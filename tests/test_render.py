@@ -123,6 +123,18 @@ def test_tiles_options() -> None:
     assert "&lt;b&gt;x&lt;/b&gt;" in html or "\\u0026lt;b" in html
 
 
+def test_template_syntax_in_options_is_not_evaluated() -> None:
+    html = render_map(seed_like(), title="{{ 6*7 }}",
+                      tiles="https://t.example/{{6*7}}/{z}/{x}/{y}.png",
+                      attribution="{{ 6*7 }}{% if 1 %}x{% endif %}")
+    init = re.search(r"geomap\.init\([^)]*\);", html)
+    assert init and "42" not in init.group(0)
+    view = _blob(html)["view"]
+    assert view["tiles"]["attribution"] == "{{ 6*7 }}{% if 1 %}x{% endif %}"
+    assert view["tiles"]["url"] == "https://t.example/{{6*7}}/{z}/{x}/{y}.png"
+    assert _blob(html)["title"] == "{{ 6*7 }}" and "<title>{{ 6*7 }}</title>" in html
+
+
 def test_embed_page_is_fixed_size_and_snippet() -> None:
     html = render_map(seed_like(), embed=True, width=640, height=400)
     assert "width: 640px; height: 400px" in html

@@ -186,16 +186,16 @@ class EventsLayer(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "geomap.init({{ this._parent.get_name() }}, {{ this.data_id|tojson }}, "
-        "{{ this.base_id|tojson }}, {{ this.options|tojson }});"
+        "{{ this.base_id|tojson }});"
         "{% endmacro %}"
     )
 
-    def __init__(self, data_id: str, base_id: str | None, options: Mapping[str, Any]) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "EventsLayer"
-        self.data_id = data_id
-        self.base_id = base_id
-        self.options = dict(options)
+        # element ids, filled in once the tree has its counter-based ids
+        self.data_id = ""
+        self.base_id: str | None = None
 
 
 def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
@@ -272,15 +272,18 @@ def build_figure(
     gmap = GeomapMap(embed=embed, width=width, height=height, max_zoom=MAX_ZOOM)
     fig.add_child(gmap)
     fig.html.add_child(NoScript())
+    # View options travel in the data block, never through a macro (see the module docstring)
+    packed.blob["view"] = {
+        "tiles": tile_opt,
+        "fitMaxZoom": 8,
+        "bounds": [list(packed.bounds[0]), list(packed.bounds[1])] if packed.bounds else None,
+    }
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
     base = JsonData(_basemap_json()) if basemap else None
     if base is not None:
         fig.html.add_child(base)
-    options: dict[str, Any] = {"tiles": tile_opt, "fitMaxZoom": 8}
-    if packed.bounds is not None:
-        options["bounds"] = [list(packed.bounds[0]), list(packed.bounds[1])]
-    layer = EventsLayer("", None, options)
+    layer = EventsLayer()
     gmap.add_child(layer)
     _assign_ids(fig)
     layer.data_id = data.dom_id

@@ -108,8 +108,10 @@ def render_png(
                             else route.abort(),
                         )
                     page.goto(page_path.resolve().as_uri(), wait_until="load")
+                    # a function, not an expression string: playwright polls expression
+                    # strings through eval(), which the page's CSP forbids
                     page.wait_for_function(
-                        "window.geomapReady === true", timeout=timeout_s * 1000
+                        "() => window.geomapReady === true", timeout=timeout_s * 1000
                     )
                     if allow_network:
                         # tiles that never arrive still leave the outlines

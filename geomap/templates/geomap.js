@@ -921,11 +921,11 @@
     };
   };
 
-  function init(map, dataId, baseId, opts) {
+  function init(map, dataId, baseId) {
     var D = JSON.parse(document.getElementById(dataId).textContent);
     var baseEl = baseId ? document.getElementById(baseId) : null;
     var B = baseEl ? JSON.parse(baseEl.textContent) : null;
-    var o = opts || {};
+    var o = D.view || {};
     map.setView([20, 10], 2, { animate: false });
     var view = new GeomapView(map, D, B, o);
     if (o.bounds) {

@@ -179,7 +179,7 @@ def _offline(route) -> None:  # type: ignore[no-untyped-def]
 
 def measure(page, path: Path, popup_js: str, wait_js: str, timeout_s: float) -> dict:
     page.goto(path.resolve().as_uri(), wait_until="commit", timeout=timeout_s * 1000)
-    page.wait_for_function(f"window.__benchFrameAt !== undefined && ({wait_js})",
+    page.wait_for_function(f"() => window.__benchFrameAt !== undefined && ({wait_js})",
                            timeout=timeout_s * 1000, polling=100)
     res = page.evaluate(popup_js)
     res["t"] = res["frameAt"] + res["popup"]
@@ -216,7 +216,7 @@ def main() -> int:
         wctx = browser.new_context()
         wpage = wctx.new_page()
         wpage.goto(warm.resolve().as_uri())
-        wpage.wait_for_function("window.geomapReady === true")
+        wpage.wait_for_function("() => window.geomapReady === true")
         wctx.close()
         for n in [int(s) for s in args.sizes.split(",")]:
             c = synthetic(n)
@@ -233,7 +233,7 @@ def main() -> int:
             ctx.route("**/*", _offline)
             ctx.add_init_script(FRAME_AFTER_LOAD)
             page = ctx.new_page()
-            g = measure(page, g_path, GEOMAP_POPUP, "window.geomapReady === true", 60)
+            g = measure(page, g_path, GEOMAP_POPUP, "() => window.geomapReady === true", 60)
             ctx.close()
             row.update(g_tti=g["t"], g_ready=g["readyAt"], g_drawn=g["drawn"], g_popup=g["popupEvents"],
                        g_redraw=g["redraw_sync"], g_redraw_frame=g["redraw_frame"])
