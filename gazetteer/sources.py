@@ -234,7 +234,17 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "VE": ("Venezuela",),
     "TZ": ("Tanzania",),
     "MD": ("Moldova",),
+    "XK": ("Kosovo", "Republic of Kosovo"),
+    "BQ": ("Caribbean Netherlands", "Bonaire"),
     "FM": ("Micronesia",),
+}
+
+
+# Countries countryinfo has no point for.
+COUNTRY_POINTS: dict[str, tuple[float, float]] = {
+    "XK": (42.58, 20.90),    # Kosovo
+    "BQ": (12.18, -68.24),   # Bonaire, Sint Eustatius and Saba (Bonaire)
+    "BV": (-54.42, 3.36),    # Bouvet Island
 }
 
 
@@ -259,8 +269,8 @@ def iter_countries() -> Iterator[Entry]:
     for cc in sorted(gnc):
         row = gnc[cc]
         ci = info.get(cc, {})
-        latlng = ci.get("latlng") or ci.get("capital_latlng")
-        if not isinstance(latlng, list) or len(latlng) != 2:
+        latlng = ci.get("latlng") or ci.get("capital_latlng") or COUNTRY_POINTS.get(cc)
+        if not isinstance(latlng, list | tuple) or len(latlng) != 2:
             continue
         place_id = f"geonames:{row['geonameid']}" if row.get("geonameid") else f"country:{cc}"
         names: list[tuple[str, int]] = [(row["name"], NAME)]

