@@ -197,14 +197,14 @@ class GazetteerRuler:
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS or ent.label_ == "NORP" or ent.label_ not in CONTAINERS:
                 continue
-            # A whole organisation or person entity is a place only when the text says so:
-            # the same name is a place elsewhere in it, or it follows "in", "at", "from"...
-            # (a team called by its city; a town the model took for a surname). A country or
-            # state is taken as it is.
+            # A whole organisation entity named like a country, state or city is taken as
+            # that place (a team called by its city); a smaller town, or a person entity, only
+            # when the text says so: the same name is a place elsewhere in it, or it follows
+            # "in", "at", "from"... (a town the model took for a surname).
             evidence = ent.text in named or _after_locative(ent)
             whole = self.label_for(ent.text, kind="admin")
-            if not whole and evidence:
-                whole = self.label_for(ent.text, kind="inner")
+            if not whole:
+                whole = self.label_for(ent.text, kind="inner" if evidence else "standalone")
             if whole and (ent.label_ != "PERSON" or evidence):
                 places.append(Span(doc, ent.start, ent.end, label=whole))
             elif ent.label_ != "PERSON":
@@ -238,7 +238,9 @@ class GazetteerRuler:
             doc.ents = filter_spans(kept + found)
 
     def _inner_places(self, doc: Doc, start: int, end: int) -> list[Span]:
-        return self._scan(doc, start, end, kind="inner", demonyms=True)
+        """Place names inside an entity, not the whole entity (that needs evidence)."""
+        return [s for s in self._scan(doc, start, end, kind="inner", demonyms=True)
+                if (s.start, s.end) != (start, end)]
 
     def _untagged_places(self, doc: Doc) -> list[Span]:
         """Significant places in text the model left untagged (not in title-case headlines)."""

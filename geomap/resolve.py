@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from geomap.types import Mention, ResolvedPlace
 
+from gazetteer.model import Match
+
 if TYPE_CHECKING:
-    from gazetteer import Gazetteer, Match, Place
+    from gazetteer import Gazetteer, Place
 
 MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded": 0.8,
                  "demonym": 0.9, "fuzzy": 0.3}
@@ -154,13 +156,15 @@ class ContextResolver:
             if found:
                 return found
         found = list(self.gazetteer.lookup(surface, limit=self.candidates_per_mention))
+        state = US_STATE_ABBREVIATIONS.get(surface) or US_STATE_ABBREVIATIONS.get(
+            surface.replace(" ", "") + ("" if surface.endswith(".") else "."))
+        if state:
+            states = [Match(m.place, surface, "abbreviation", m.score) for m in self.gazetteer.lookup(
+                state, country="US", feature_class="A", fuzzy=False, limit=2)]
+            return states + [m for m in found if m.match_type in ("exact", "abbreviation")]
         if found and found[0].match_type != "fuzzy":
             return found
-        variants = []
-        state = US_STATE_ABBREVIATIONS.get(surface) or US_STATE_ABBREVIATIONS.get(
-            surface.replace(" ", ""))
-        if state:
-            variants.append((state, "US", "A"))
+        variants: list[tuple[str, str | None, str | None]] = []
         stripped = _QUALIFIERS.sub("", surface)
         if stripped != surface:
             variants.append((stripped, None, None))
@@ -310,9 +314,7 @@ def _quality(match: Match) -> float:
 
 
 def _as_variant(match: Match) -> Match:
-    from gazetteer import Match as M
-
-    return M(match.place, match.matched_name, "alternate", match.score)
+    return Match(match.place, match.matched_name, "alternate", match.score)
 
 
 def _softmax(xs: Sequence[float], *, temperature: float) -> list[float]:

@@ -1,0 +1,136 @@
+"""The gazetteer ruler on hand-made entities (spacy.blank, in-memory gazetteer: no model, no store)."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+from gazetteer.model import Match, Place
+from geomap.components import SPAN_KEY, GazetteerRuler, place_spans
+
+OHIO = Place("admin1:US.OH", "Ohio", 40.25, -83.0, "A", "ADM1", "US", "OH", 0, "admin1")
+GEORGIA_US = Place("admin1:US.GA", "Georgia", 32.75, -83.5, "A", "ADM1", "US", "GA", 0, "admin1")
+SYRIA = Place("geonames:163843", "Syria", 35.0, 38.0, "A", "PCLI", "SY", "", 22_000_000, "geonames")
+EDMONTON = Place("geonames:5946768", "Edmonton", 53.55, -113.47, "P", "PPL", "CA", "01", 1_000_000,
+                 "geonames")
+AIRBASE = Place("curated:hmeimim-air-base", "Hmeimim Air Base", 35.40, 35.95, "S", "MILB", "SY", "",
+                0, "curated")
+UNIVERSITY_FL = Place("geonames:4177727", "University", 28.07, -82.43, "P", "PPL", "US", "FL", 41_000,
+                      "geonames")
+
+
+@dataclass
+class FakeGazetteer:
+    names: dict[str, list[tuple[Place, str]]] = field(default_factory=dict)
+
+    def lookup(self, name: str, *, limit: int = 20, **_: object) -> list[Match]:
+        return [Match(p, name, t, 1.0) for p, t in self.names.get(name, [])][:limit]
+
+
+GAZ = FakeGazetteer({
+    "Ohio": [(OHIO, "exact")], "Georgia": [(GEORGIA_US, "exact")], "Syrian": [(SYRIA, "demonym")],
+    "Syria": [(SYRIA, "exact")], "Edmonton": [(EDMONTON, "exact")],
+    "Hmeimim": [(AIRBASE, "alternate")], "University": [(UNIVERSITY_FL, "exact")],
+})
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return spacy.blank("en")
+
+
+def _doc(nlp, text: str, ents: list[tuple[str, str]]) -> Doc:  # type: ignore[no-untyped-def]
+    """A doc with entities given as (surface, label), found left to right."""
+    doc = nlp(text)
+    spans, pos = [], 0
+    for surface, label in ents:
+        start = text.index(surface, pos)
+        span = doc.char_span(start, start + len(surface), label=label)
+        assert span is not None, surface
+        spans.append(span)
+        pos = start + len(surface)
+    doc.ents = spans
+    return doc
+
+
+def _places(doc: Doc) -> list[tuple[str, str]]:
+    return [(s.text, s.label_) for s in place_spans(doc)]
+
+
+def _ruler(nlp) -> GazetteerRuler:  # type: ignore[no-untyped-def]
+    return GazetteerRuler(nlp, "r", gazetteer=GAZ)  # type: ignore[arg-type]
+
+
+def test_demonym_becomes_a_place_mention_but_other_groups_do_not(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _ruler(nlp)(_doc(nlp, "Syrian troops met Democrats there.", [("Syrian", "NORP"),
+                                                                       ("Democrats", "NORP")]))
+    assert _places(doc) == [("Syrian", "NORP")]
+    assert [e.label_ for e in doc.ents] == ["NORP", "NORP"]  # entities left for the actors
+
+
+def test_place_inside_an_organisation_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _ruler(nlp)(_doc(nlp, "He studied at Ohio State University last year.",
+                           [("Ohio State University", "ORG")]))
+    assert _places(doc) == [("Ohio", "GPE")]
+    assert [e.text for e in doc.ents] == ["Ohio State University"]
+    assert list(doc.spans[SPAN_KEY])[0].label_ == "GPE"
+
+
+def test_generic_word_is_not_a_town(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _ruler(nlp)(_doc(nlp, "The University Police said so.", [("University Police", "ORG")]))
+    assert _places(doc) == []
+
+
+def test_first_name_of_a_person_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Georgia Stevens skates well. Georgia began skating at four."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Georgia Stevens", "PERSON"), ("Georgia", "GPE")]))
+    assert _places(doc) == []
+
+
+def test_organisation_named_like_a_place_needs_evidence(nlp) -> None:  # type: ignore[no-untyped-def]
+    with_evidence = _doc(nlp, "Edmonton won again. Fans in Edmonton cheered.",
+                         [("Edmonton", "ORG"), ("Edmonton", "GPE")])
+    assert _places(_ruler(nlp)(with_evidence)) == [("Edmonton", "GPE"), ("Edmonton", "GPE")]
+    without = _doc(nlp, "Edmonton won again.", [("Edmonton", "ORG")])
+    assert _places(_ruler(nlp)(without)) == []
+
+
+def test_streets_are_dropped_but_known_facilities_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _ruler(nlp)(_doc(nlp, "A fire on Main Street and jets at Hmeimim.",
+                           [("Main Street", "FAC"), ("Hmeimim", "PERSON")]))
+    assert _places(doc) == [("Hmeimim", "FAC")]
+    assert [(e.text, e.label_) for e in doc.ents] == [("Main Street", "FAC"), ("Hmeimim", "FAC")]
+
+
+def test_language_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _ruler(nlp)(_doc(nlp, "She spoke Syrian Arabic.", [("Syrian", "NORP")]))
+    assert _places(doc) == []
+
+
+def test_untagged_country_name_is_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _ruler(nlp)(_doc(nlp, "Refugees returned to Syria last week.", []))
+    assert _places(doc) == [("Syria", "GPE")]
+
+
+def test_without_the_ruler_place_entities_are_used(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = _doc(nlp, "Rain in Ohio.", [("Ohio", "GPE")])
+    assert _places(doc) == [("Ohio", "GPE")]
+
+
+def test_ruler_pickles_without_its_gazetteer(nlp) -> None:  # type: ignore[no-untyped-def]
+    ruler = GazetteerRuler(nlp, "r", gazetteer_path="/nonexistent/store.sqlite",
+                           gazetteer=GAZ)  # type: ignore[arg-type]
+    clone = pickle.loads(pickle.dumps(ruler))
+    assert clone._gazetteer is None and clone.gazetteer_path == "/nonexistent/store.sqlite"
+    assert ruler._gazetteer is GAZ
+
+
+def test_factory_is_registered(nlp) -> None:  # type: ignore[no-untyped-def]
+    blank = spacy.blank("en")
+    pipe = blank.add_pipe("geomap_gazetteer_ruler", config={"gazetteer_path": "/x"})
+    assert isinstance(pipe, GazetteerRuler) and pipe.min_population == 100_000
+    assert isinstance(Span, type)
