@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -21,8 +22,8 @@ from geomap.events.places import (
     prefer_settlement,
     syntactic_candidates,
 )
+from geomap.events.roles import EntityIndex, date_expressions, governing_trigger, modality
 from geomap.events.roles import actors as find_actors
-from geomap.events.roles import date_expressions, governing_trigger, modality
 from geomap.events.triggers import Trigger, find_triggers
 from geomap.taxonomy import Taxonomy
 from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
@@ -108,7 +109,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                 if a.origin is not None:
                     movement_claimed.add(id(a.origin))
 
-    dates = _dates(doc, spans, trigger_ids, triggers, document.published)
+    ents = EntityIndex(doc)
+    dates = _dates(doc, spans, trigger_ids, triggers, document.published, ents)
     drafts: list[_Draft] = []
     settlement_cache: dict[str, ResolvedPlace] = {}
     for trig in triggers:
@@ -130,7 +132,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             mode = "future"
         light = trig.token.head if (trig.token.dep_ in ("dobj", "attr")
                                     and trig.token.head.lemma_.lower() in LIGHT_VERBS) else None
-        who = find_actors(trig.token, doc, light_verb=light)
+        who = find_actors(trig.token, doc, ents=ents, light_verb=light)
         quote = _quote(by_index[sidx], document, places)
         text = doc[trig.span_start:trig.span_end].text if trig.span_end > trig.span_start \
             else trig.token.text
@@ -219,7 +221,7 @@ def _is_origin(att: Attachment, trig: Trigger, index: PlaceIndex) -> bool:
 
 
 def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
-           triggers: list[Trigger], published: dt.date | None,
+           triggers: list[Trigger], published: dt.date | None, ents: EntityIndex,
            ) -> dict[int, tuple[dt.date | None, str | None, bool]]:
     """Trigger token -> (date, precision, is_fallback).
 
@@ -228,18 +230,18 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
     publication date (flagged as a fallback, which lowers confidence), else None.
     """
     by_sentence: dict[int, list[Trigger]] = {}
+    starts = sorted((start, sidx) for sidx, (start, _) in spans.items())
     for t in triggers:
-        for sidx, (start, end) in spans.items():
-            if start <= t.token.i < end:
-                by_sentence.setdefault(sidx, []).append(t)
-                break
+        k = bisect_right([st for st, _ in starts], t.token.i) - 1
+        if k >= 0 and t.token.i < spans[starts[k][1]][1]:
+            by_sentence.setdefault(starts[k][1], []).append(t)
     out: dict[int, tuple[dt.date | None, str | None, bool]] = {}
     for sidx, trigs in by_sentence.items():
         start, end = spans[sidx]
         own: dict[int, tuple[dt.date, str]] = {}
         free: list[tuple[dt.date, str]] = []
         shared: list[tuple[dt.date, str]] = []
-        for root, day, precision, _ in date_expressions(doc, start, end, published):
+        for root, day, precision, _ in date_expressions(doc, start, end, published, ents=ents):
             gov = governing_trigger(root, trigger_ids)
             if gov is None:
                 free.append((day, precision))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from geomap.dates import WEEKDAYS, resolve_date
@@ -88,7 +89,28 @@ def _governs_to(token: Token) -> bool:
     return any(c.dep_ in ("xcomp", "ccomp", "prep") for c in token.children)
 
 
-def _entity_for(arg: Token, doc: Doc) -> tuple[str, str] | None:
+class EntityIndex:
+    """A document's named entities, read once (``Doc.ents`` builds new spans on every access)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.ents: tuple[Span, ...] = tuple(doc.ents)
+        self.starts = [e.start for e in self.ents]
+
+
+def _in_range(index: EntityIndex, start: int, end: int) -> list[Span]:
+    """Entities lying within tokens [start, end)."""
+    out = []
+    ents = index.ents
+    for k in range(bisect_left(index.starts, start), len(ents)):
+        ent = ents[k]
+        if ent.start >= end:
+            break
+        if ent.end <= end:
+            out.append(ent)
+    return out
+
+
+def _entity_for(arg: Token, doc: Doc, ents: EntityIndex) -> tuple[str, str] | None:
     """Name and label of the PERSON/ORG/NORP entity heading or modifying ``arg``'s phrase."""
     if arg.pos_ == "PROPN":
         # "Amir Khan Muttaqi" where NER tags only part of the name: take the proper-noun run.
@@ -99,13 +121,14 @@ def _entity_for(arg: Token, doc: Doc) -> tuple[str, str] | None:
         labels = [t.ent_type_ for t in doc[start:arg.i + 1] if t.ent_type_ in ACTOR_LABELS]
         if labels and start < arg.i:
             return doc[start:arg.i + 1].text, labels[-1]
+    near = _in_range(ents, arg.left_edge.i, arg.right_edge.i + 1)
     if arg.ent_type_ in ACTOR_LABELS:
-        for ent in doc.ents:
+        for ent in near:
             if ent.start <= arg.i < ent.end:
                 return ent.text, ent.label_
     candidates: list[Span] = []
     allowed = {"compound", "appos", "amod", "poss", "nmod", "det", "punct", "flat", "case"}
-    for ent in doc.ents:
+    for ent in near:
         if ent.label_ not in ACTOR_LABELS:
             continue
         root = ent.root
@@ -128,16 +151,16 @@ def _entity_for(arg: Token, doc: Doc) -> tuple[str, str] | None:
     return ent.text, ent.label_
 
 
-def _pronoun_antecedent(token: Token, doc: Doc) -> tuple[str, str] | None:
+def _pronoun_antecedent(token: Token, ents: EntityIndex) -> tuple[str, str] | None:
     """The most recent PERSON before a he/she subject, within a few sentences."""
-    best = None
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and ent.end <= token.i and token.i - ent.end < 120:
-            best = ent
-    return (best.text, "PERSON") if best is not None else None
+    for ent in reversed(_in_range(ents, max(0, token.i - 120), token.i)):
+        if ent.label_ == "PERSON":
+            return ent.text, "PERSON"
+    return None
 
 
-def actors(trigger: Token, doc: Doc, *, light_verb: Token | None = None) -> tuple[Actor, ...]:
+def actors(trigger: Token, doc: Doc, *, ents: EntityIndex,
+           light_verb: Token | None = None) -> tuple[Actor, ...]:
     """Actors tied to the trigger: subject, object, agent (by-phrase) and possessor."""
     found: list[Actor] = []
     heads = [trigger] + ([light_verb] if light_verb is not None else [])
@@ -167,9 +190,9 @@ def actors(trigger: Token, doc: Doc, *, light_verb: Token | None = None) -> tupl
                 args.extend((c, "subject") for c in subjects)
                 break
     for arg, role in args:
-        named = _entity_for(arg, doc)
+        named = _entity_for(arg, doc, ents)
         if named is None and arg.lower_ in _PRONOUNS:
-            named = _pronoun_antecedent(arg, doc)
+            named = _pronoun_antecedent(arg, ents)
         if named is None and arg.lemma_.lower() in GROUP_NOUNS:
             mods = [c for c in arg.children if c.dep_ in ("amod", "compound")
                     and c.ent_type_ in ("NORP", "GPE", "ORG")]
@@ -183,13 +206,13 @@ def actors(trigger: Token, doc: Doc, *, light_verb: Token | None = None) -> tupl
     return tuple(found)
 
 
-def date_expressions(doc: Doc, start: int, end: int,
-                     published: dt.date | None) -> list[tuple[Token, dt.date, str, bool]]:
+def date_expressions(doc: Doc, start: int, end: int, published: dt.date | None, *,
+                     ents: EntityIndex) -> list[tuple[Token, dt.date, str, bool]]:
     """Dates in tokens [start, end): (root token, date, precision, explicit_year)."""
     out: list[tuple[Token, dt.date, str, bool]] = []
     covered: set[int] = set()
-    for ent in doc.ents:
-        if ent.label_ not in ("DATE", "TIME") or ent.start < start or ent.end > end:
+    for ent in _in_range(ents, start, end):
+        if ent.label_ not in ("DATE", "TIME"):
             continue
         covered.update(range(ent.start, ent.end))
         day, precision = resolve_date(ent.text, published)

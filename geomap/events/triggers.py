@@ -35,6 +35,7 @@ class _Compiled:
     vocab: Vocab
     matcher: object
     dep_matcher: object | None
+    words: dict[str, list[tuple[int, frozenset[str]]]]
 
 
 _CACHE: dict[tuple[int, int], _Compiled] = {}
@@ -52,19 +53,17 @@ def _compile(taxonomy: Taxonomy, vocab: Vocab) -> _Compiled:
     matcher = Matcher(vocab)
     dep_matcher = DependencyMatcher(vocab)
     has_dep = False
+    # Single-word triggers are a dictionary lookup per token: far cheaper than Matcher states.
+    words: dict[str, list[tuple[int, frozenset[str]]]] = {}
     for n, rule in enumerate(taxonomy.rules):
-        patterns: list[list[dict[str, object]]] = []
-        if rule.lemmas:
-            base: dict[str, object] = {"POS": {"IN": list(rule.pos)}} if rule.pos else {}
-            patterns.append([{"LEMMA": {"IN": list(rule.lemmas)}, **base}])
-            patterns.append([{"LOWER": {"IN": list(rule.lemmas)}, **base}])
-        patterns.extend(json.loads(p) for p in rule.patterns)
-        if patterns:
-            matcher.add(str(n), patterns)
+        for lemma in rule.lemmas:
+            words.setdefault(lemma, []).append((n, frozenset(rule.pos)))
+        if rule.patterns:
+            matcher.add(str(n), [json.loads(p) for p in rule.patterns])
         if rule.dependency_patterns:
             dep_matcher.add(str(n), [json.loads(p) for p in rule.dependency_patterns])
             has_dep = True
-    compiled = _Compiled(taxonomy, vocab, matcher, dep_matcher if has_dep else None)
+    compiled = _Compiled(taxonomy, vocab, matcher, dep_matcher if has_dep else None, words)
     with _LOCK:
         _CACHE[key] = compiled
     return compiled
@@ -155,6 +154,14 @@ def find_triggers(doc: Doc, taxonomy: Taxonomy) -> list[Trigger]:
         if prev is None or key > prev[0]:
             best[root.i] = (key, Trigger(root, rule, start, end))
 
+    words = compiled.words
+    for tok in doc:
+        seen: set[int] = set()
+        for key in (tok.lemma_.lower(), tok.lower_):
+            for n, pos in words.get(key, ()):
+                if n not in seen and (not pos or tok.pos_ in pos):
+                    seen.add(n)
+                    offer(tok, n, tok.i, tok.i + 1, [tok])
     for match_id, start, end in compiled.matcher(doc):  # type: ignore[operator]
         n = int(doc.vocab.strings[match_id])
         offer(doc[start:end].root, n, start, end, list(doc[start:end]))
