@@ -19,6 +19,8 @@ EDMONTON = Place("geonames:5946768", "Edmonton", 53.55, -113.47, "P", "PPL", "CA
                  "geonames")
 AIRBASE = Place("curated:hmeimim-air-base", "Hmeimim Air Base", 35.40, 35.95, "S", "MILB", "SY", "",
                 0, "curated")
+DANBURY = Place("geonames:4832294", "Danbury", 41.39, -73.45, "P", "PPL", "US", "CT", 84_000,
+                "geonames")
 UNIVERSITY_FL = Place("geonames:4177727", "University", 28.07, -82.43, "P", "PPL", "US", "FL", 41_000,
                       "geonames")
 
@@ -33,7 +35,7 @@ class FakeGazetteer:
 
 GAZ = FakeGazetteer({
     "Ohio": [(OHIO, "exact")], "Georgia": [(GEORGIA_US, "exact")], "Syrian": [(SYRIA, "demonym")],
-    "Syria": [(SYRIA, "exact")], "Edmonton": [(EDMONTON, "exact")],
+    "Syria": [(SYRIA, "exact")], "Edmonton": [(EDMONTON, "exact")], "Danbury": [(DANBURY, "exact")],
     "Hmeimim": [(AIRBASE, "alternate")], "University": [(UNIVERSITY_FL, "exact")],
 })
 
@@ -91,12 +93,15 @@ def test_first_name_of_a_person_is_not_a_place(nlp) -> None:  # type: ignore[no-
     assert _places(doc) == []
 
 
-def test_organisation_named_like_a_place_needs_evidence(nlp) -> None:  # type: ignore[no-untyped-def]
-    with_evidence = _doc(nlp, "Edmonton won again. Fans in Edmonton cheered.",
-                         [("Edmonton", "ORG"), ("Edmonton", "GPE")])
-    assert _places(_ruler(nlp)(with_evidence)) == [("Edmonton", "GPE"), ("Edmonton", "GPE")]
-    without = _doc(nlp, "Edmonton won again.", [("Edmonton", "ORG")])
+def test_organisation_named_like_a_town_needs_evidence(nlp) -> None:  # type: ignore[no-untyped-def]
+    with_evidence = _doc(nlp, "Danbury won again. Fans in Danbury cheered.",
+                         [("Danbury", "ORG"), ("Danbury", "GPE")])
+    assert _places(_ruler(nlp)(with_evidence)) == [("Danbury", "GPE"), ("Danbury", "GPE")]
+    without = _doc(nlp, "Danbury won again.", [("Danbury", "ORG")])
     assert _places(_ruler(nlp)(without)) == []
+    # A big city is taken without evidence (a team called by its city).
+    city = _doc(nlp, "Edmonton won again.", [("Edmonton", "ORG")])
+    assert _places(_ruler(nlp)(city)) == [("Edmonton", "GPE")]
 
 
 def test_streets_are_dropped_but_known_facilities_kept(nlp) -> None:  # type: ignore[no-untyped-def]

@@ -77,3 +77,60 @@ def test_contains() -> None:
     assert contains(TEXAS, PARIS_TX)
     assert contains(LATAKIA_CITY, AIRBASE)  # 20 km apart
     assert not contains(PARIS_FR, PARIS_FR)
+
+
+GEORGIA_GE = Place("geonames:614540", "Georgia", 42.0, 43.5, "A", "PCLI", "GE", "", 3_700_000, "geonames")
+GEORGIA_US = Place("admin1:US.GA", "Georgia", 32.75, -83.5, "A", "ADM1", "US", "GA", 0, "admin1")
+ATLANTA = Place("geonames:4180439", "Atlanta", 33.749, -84.388, "P", "PPLA", "US", "GA", 463_878, "geonames")
+KANSAS = Place("admin1:US.KS", "Kansas", 38.5, -98.5, "A", "ADM1", "US", "KS", 0, "admin1")
+LATAKIA_PROVINCE = Place("admin1:SY.02", "Latakia", 35.6, 36.0, "A", "ADM1", "SY", "02", 0, "admin1")
+SYRIA = Place("geonames:163843", "Syria", 35.0, 38.0, "A", "PCLI", "SY", "", 22_000_000, "geonames")
+
+
+@dataclass
+class TypedGazetteer:
+    """Lookup by name with an explicit match type, filtered by country and class like the store."""
+
+    names: dict[str, list[tuple[Place, str]]] = field(default_factory=dict)
+
+    def lookup(self, name: str, *, limit: int = 20, country: str | None = None,
+               feature_class: str | None = None, **_: object) -> list[Match]:
+        return [Match(p, name, t, 1.0) for p, t in self.names.get(name, [])
+                if (country is None or p.country_code == country)
+                and (feature_class is None or p.feature_class in feature_class)][:limit]
+
+
+TGAZ = TypedGazetteer({
+    "Georgia": [(GEORGIA_GE, "exact"), (GEORGIA_US, "exact")], "Atlanta": [(ATLANTA, "exact")],
+    "Kansas": [(KANSAS, "exact")], "Latakia": [(LATAKIA_PROVINCE, "exact"), (LATAKIA_CITY, "exact")],
+    "Syrian": [(SYRIA, "demonym")], "Syria": [(SYRIA, "exact")],
+})
+
+
+def test_document_country_context_picks_the_us_state() -> None:
+    text = "Storms hit Atlanta and much of Georgia."
+    rps = ContextResolver(TGAZ).resolve(_mentions(text, "Atlanta", "Georgia"), text=text)  # type: ignore[arg-type]
+    assert rps[1].place == GEORGIA_US
+    alone = "Talks in Georgia."
+    [rp] = ContextResolver(TGAZ).resolve(_mentions(alone, "Georgia"), text=alone)  # type: ignore[arg-type]
+    assert rp.place == GEORGIA_GE
+
+
+def test_state_abbreviation_resolves_to_the_state() -> None:
+    text = "He lives in Wichita, Kan. now."
+    [rp] = ContextResolver(TGAZ).resolve(_mentions(text, "Kan."), text=text)  # type: ignore[arg-type]
+    assert rp.place == KANSAS
+
+
+def test_capital_city_beats_its_same_named_province() -> None:
+    text = "Protests spread in Latakia."
+    [rp] = ContextResolver(TGAZ).resolve(_mentions(text, "Latakia"), text=text)  # type: ignore[arg-type]
+    assert rp.place == LATAKIA_CITY
+
+
+def test_demonym_mention_resolves_to_the_country_with_confidence() -> None:
+    text = "Syrian troops left Latakia."
+    ms = [Mention("d", 0, 6, "Syrian", "NORP"), Mention("d", 19, 26, "Latakia")]
+    rps = ContextResolver(TGAZ).resolve(ms, text=text)  # type: ignore[arg-type]
+    assert rps[0].place == SYRIA and 0.5 < rps[0].score <= 1.0
+    assert rps[1].place == LATAKIA_CITY
