@@ -1,0 +1,223 @@
+"""Corpus-scale benchmark: throughput with 1 process, 2 spaCy processes and 2 Dask workers;
+peak memory (RSS of the whole process tree) for a small and a 10x larger corpus.
+
+    python tests/benchmarks/bench_corpus.py                 # 5,000 articles; 1,000 vs 10,000
+    python tests/benchmarks/bench_corpus.py --docs 1000 --memory 500,5000
+
+The corpus is generated: short news-like articles written from templates, with places drawn
+from the packaged gazetteer (seeded, so every run reads the same text). Prints documents/s and
+ratios against the single-process run measured in the same run, whether the three runs wrote
+identical events, and the memory ratio. Must hold: >= 1.7x with 2 processes or 2 workers on a
+2-core machine; memory within 20%; identical events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+EVENT_SENTENCES = (
+    "Thousands of protesters gathered in {a} on {day} to demand the resignation of the "
+    "transport minister, organisers said.",
+    "An explosion struck a crowded market in {a} on {day}, killing at least {n} people, "
+    "police said.",
+    "Government troops clashed with armed fighters on the outskirts of {a} on {day}, "
+    "according to officials in {b}.",
+    "The foreign minister arrived in {a} on {day} for two days of talks with officials "
+    "from {b}.",
+    "Police arrested {n} opposition activists in {a} on {day}, their lawyers said.",
+    "Rioters set fire to several shops in {a} on {day} after a disputed vote count.",
+)
+FILLER_SENTENCES = (
+    "The city of {a} has grown quickly over the past decade.",
+    "Food prices have risen sharply since the start of the year, traders said.",
+    "Analysts expect the central bank to keep interest rates unchanged next month.",
+    "Relations between the two governments have been strained for several years.",
+    "A spokesperson declined to comment on the details of the agreement.",
+    "Local newspapers in {b} carried the story on their front pages.",
+    "The region has a long history of disputes over land and water.",
+    "Schools and most businesses remained open, residents said.",
+)
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def place_names(count: int = 400) -> list[str]:
+    """Primary names of large populated places in the packaged gazetteer (ASCII, sorted)."""
+    from gazetteer import open_gazetteer
+
+    gaz = open_gazetteer(progress=False)
+    ids: dict[str, None] = {}
+    for _, place_id in gaz.iter_names(feature_classes=["P"], min_population=500_000):
+        ids.setdefault(place_id)
+    names = set()
+    for place_id in ids:
+        place = gaz.get(place_id)
+        if place is not None and place.name.isascii() and place.name.replace(" ", "").isalpha():
+            names.add(place.name)
+    return sorted(names)[:count]
+
+
+def write_corpus(path: Path, n: int, *, names: list[str], seed: int = 7) -> Path:
+    """``n`` articles of 8-10 sentences (2-3 reporting events), one JSON object per line."""
+    rnd = random.Random(seed)
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            fill = {"a": rnd.choice(names), "b": rnd.choice(names)}
+            sentences = [s.format(day=rnd.choice(DAYS), n=rnd.randint(2, 40),
+                                  **{"a": fill["a"] if rnd.random() < 0.7 else rnd.choice(names),
+                                     "b": fill["b"]})
+                         for s in rnd.sample(EVENT_SENTENCES, rnd.randint(2, 3))]
+            sentences += [s.format(**fill) for s in rnd.sample(FILLER_SENTENCES, 6)]
+            rnd.shuffle(sentences)
+            month, day = 1 + (i // 28) % 12, 1 + i % 28
+            fh.write(json.dumps({"id": f"art{i:06d}", "text": " ".join(sentences),
+                                 "published": f"2024-{month:02d}-{day:02d}",
+                                 "source": f"wire{i % 5}"}) + "\n")
+    return path
+
+
+# -- throughput ------------------------------------------------------------------------------
+def throughput(corpus_path: Path, workdir: Path, *, batch_size: int) -> dict[str, tuple[float, bytes]]:
+    """Docs/s of each configuration on a warm pipeline (model loading is not timed)."""
+    from distributed import Client, LocalCluster
+
+    from geomap import distributed
+    from geomap.corpus import extract_corpus, save_events
+    from geomap.pipeline import Pipeline
+
+    n_docs = sum(1 for _ in corpus_path.open("rb"))
+    warm = workdir / "warm.jsonl"
+    with corpus_path.open("rb") as src, warm.open("wb") as dst:
+        for _, line in zip(range(64), src, strict=False):
+            dst.write(line)
+    results: dict[str, tuple[float, bytes]] = {}
+    pipeline = Pipeline().load()
+    for n in (1, 2):
+        extract_corpus([warm], workdir / "warm.out.jsonl", pipeline=pipeline, n_process=n,
+                       batch_size=batch_size)
+        out = workdir / f"events-{n}proc.jsonl"
+        started = time.perf_counter()
+        extract_corpus([corpus_path], out, pipeline=pipeline, n_process=n, batch_size=batch_size)
+        results[f"{n} process{'es' if n > 1 else ''}"] = (
+            n_docs / (time.perf_counter() - started), out.read_bytes())
+        print(f"  {n} process(es): {results[list(results)[-1]][0]:.1f} docs/s", flush=True)
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, Client(cluster):
+        distributed.extract_partitions([warm], blocksize=4096, batch_size=batch_size)
+        size = max(1, corpus_path.stat().st_size // 16)  # 16 partitions: 8 per worker
+        started = time.perf_counter()
+        parts = distributed.extract_partitions([corpus_path], blocksize=size,
+                                               batch_size=batch_size,
+                                               parts_dir=workdir / "parts")
+        out = workdir / "events-dask.jsonl"
+        save_events(distributed.merge_partitions(parts), out)
+        results["Dask, 2 workers"] = (n_docs / (time.perf_counter() - started), out.read_bytes())
+        print(f"  Dask 2 workers: {results['Dask, 2 workers'][0]:.1f} docs/s", flush=True)
+    return results
+
+
+# -- memory ----------------------------------------------------------------------------------
+def peak_rss(cmd: list[str]) -> tuple[int, float]:
+    """Peak summed RSS (bytes) of ``cmd`` and its children, sampled every 50 ms."""
+    import psutil
+
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    root = psutil.Process(proc.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+                total = 0
+                for p in procs:
+                    with contextlib.suppress(psutil.Error):
+                        total += p.memory_info().rss
+                peak = max(peak, total)
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    started = time.perf_counter()
+    thread.start()
+    _, err = proc.communicate()
+    done.set()
+    thread.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
+    return peak, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=5000, help="articles for throughput")
+    parser.add_argument("--memory", default="1000,10000",
+                        help="two corpus sizes for the peak-memory comparison ('' to skip)")
+    parser.add_argument("--memory-processes", type=int, default=2,
+                        help="--processes for the memory runs (RSS includes the children)")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="geomap-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    names = place_names()
+    print(f"machine: {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f} at start; "
+          f"{len(names)} place names from the packaged gazetteer; work in {workdir}")
+
+    ok = True
+    if args.docs:
+        src = write_corpus(workdir / f"corpus-{args.docs}.jsonl", args.docs, names=names)
+        words = sum(len(json.loads(x)["text"].split()) for x in src.open()) / args.docs
+        print(f"throughput on {args.docs} articles (~{words:.0f} words each), warm pipelines:")
+        results = throughput(src, workdir, batch_size=args.batch_size)
+        base = results["1 process"][0]
+        for name, (rate, _) in results.items():
+            print(f"  {name:16s} {rate:8.1f} docs/s  {rate / base:5.2f}x")
+        outputs = {data for _, data in results.values()}
+        n_events = len(next(iter(outputs)).splitlines())
+        same = len(outputs) == 1
+        print(f"identical events across the three runs: {same} ({n_events} merged events)")
+        best = max(rate for name, (rate, _) in results.items() if name != "1 process")
+        ok &= same and best / base >= 1.7
+        print(f"best parallel ratio {best / base:.2f}x (must be >= 1.70)")
+
+    if args.memory:
+        small, large = (int(x) for x in args.memory.split(","))
+        peaks = {}
+        for n in (small, large):
+            src = write_corpus(workdir / f"mem-{n}.jsonl", n, names=names)
+            for command in ("extract", "toponyms"):
+                out = workdir / f"mem-{n}.{command}.jsonl"
+                peak, seconds = peak_rss([sys.executable, "-m", "geomap", command, str(src),
+                                          "-o", str(out), "--processes",
+                                          str(args.memory_processes)])
+                peaks[n, command] = peak
+                print(f"peak RSS, {command} of {n} articles with --processes "
+                      f"{args.memory_processes}: {peak / 2**20:.0f} MiB ({seconds:.0f} s)",
+                      flush=True)
+        for command in ("extract", "toponyms"):
+            ratio = peaks[large, command] / peaks[small, command]
+            print(f"memory {command}: {large} vs {small} articles: {ratio:.2f}x "
+                  "(must be <= 1.20)")
+            ok &= ratio <= 1.2
+    print(f"load average at end {os.getloadavg()[0]:.2f}")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
