@@ -48,41 +48,51 @@ FACILITY_CLASSES = ("S",)
 LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P": "GPE"}
 #: Prepositions after which a capitalised name is most likely a place.
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
-                      "toward", "towards", "through", "throughout", "across", "via", "between"})
+                      "toward", "towards", "through", "throughout", "via", "between"})
 #: Words that name kinds of organisation or office, and common English words that are also the
 #: names of some town somewhere ("University", Florida; "Police", Poland; "Man", Ivory Coast).
 #: Alone, outside the model's place entities, they are read as words, not places.
-GENERIC_WORDS = frozenset("""
-university college school academy institute church cathedral police department office
-state national federal united union center centre hospital clinic bank council court
-county city town village district club team league association society foundation museum
-library company group party board committee commission agency bureau service services
-army navy force forces guard news press times post journal herald tribune daily radio
-television tv network world international general royal capital central north south east
-west northern southern eastern western upper lower new old great little grand main high
-saint st mount fort lake river island islands park valley beach bay hill hills springs
-christian catholic baptist methodist muslim islamic jewish republican democrat democratic
-liberal conservative labour green free first second third mr mrs ms dr
-man men woman women boy girl child children people person family home house as at by
-of on in is it be we us our best good better young old time times day week year spring
-summer autumn fall winter superior metro forest woods woodlands lakes terrace reading
-olympic olympics lone star bell hail victory liberty independence commerce enterprise
-industry progress unity hope faith justice mercy harmony energy opportunity paradise
-mission normal plain plains globe golden silver gold diamond crystal royal crown king
-queen prince princess lord bishop deacon judge mayor governor president senator sheriff
-chief captain major general colonel sergeant officer doctor nurse pastor father mother
-sister brother son daughter friend friends street road avenue highway route square
-market station airport bridge tower hall building plaza mall store shop office offices
-health care medical energy water power oil gas coal steel auto motor motors transit
-media public private community regional local global standard express pacific atlantic
-""".split())
+GENERIC_WORDS = frozenset((
+    "university", "college", "school", "academy", "institute", "church", "cathedral", "police",
+    "department", "office", "state", "national", "federal", "united", "union", "center", "centre",
+    "hospital", "clinic", "bank", "council", "court", "county", "city", "town", "village",
+    "district", "club", "team", "league", "association", "society", "foundation", "museum",
+    "library", "company", "group", "party", "board", "committee", "commission", "agency", "bureau",
+    "service", "services", "army", "navy", "force", "forces", "guard", "news", "press", "times",
+    "post", "journal", "herald", "tribune", "daily", "radio", "television", "tv", "network",
+    "world", "international", "general", "royal", "capital", "central", "north", "south", "east",
+    "west", "northern", "southern", "eastern", "western", "upper", "lower", "new", "old", "great",
+    "little", "grand", "main", "high", "saint", "st", "mount", "fort", "lake", "river", "island",
+    "islands", "park", "valley", "beach", "bay", "hill", "hills", "springs", "christian",
+    "catholic", "baptist", "methodist", "muslim", "islamic", "jewish", "republican", "democrat",
+    "democratic", "liberal", "conservative", "labour", "green", "free", "first", "second", "third",
+    "mr", "mrs", "ms", "dr", "man", "men", "woman", "women", "boy", "girl", "child", "children",
+    "people", "person", "family", "home", "house", "as", "at", "by", "of", "on", "in", "is", "it",
+    "be", "we", "us", "our", "best", "good", "better", "young", "old", "time", "times", "day",
+    "week", "year", "spring", "summer", "autumn", "fall", "winter", "superior", "metro", "forest",
+    "woods", "woodlands", "lakes", "terrace", "reading", "olympic", "olympics", "lone", "star",
+    "bell", "hail", "victory", "liberty", "independence", "commerce", "enterprise", "industry",
+    "progress", "unity", "hope", "faith", "justice", "mercy", "harmony", "energy", "opportunity",
+    "paradise", "mission", "normal", "plain", "plains", "globe", "golden", "silver", "gold",
+    "diamond", "crystal", "royal", "crown", "king", "queen", "prince", "princess", "lord", "bishop",
+    "deacon", "judge", "mayor", "governor", "president", "senator", "sheriff", "chief", "captain",
+    "major", "general", "colonel", "sergeant", "officer", "doctor", "nurse", "pastor", "father",
+    "mother", "sister", "brother", "son", "daughter", "friend", "friends", "street", "road",
+    "avenue", "highway", "route", "square", "market", "station", "airport", "bridge", "tower",
+    "hall", "building", "plaza", "mall", "store", "shop", "office", "offices", "health", "care",
+    "medical", "energy", "water", "power", "oil", "gas", "coal", "steel", "auto", "motor", "motors",
+    "transit", "media", "public", "private", "community", "regional", "local", "global", "standard",
+    "express", "pacific", "atlantic",
+))
 #: Last words of street and building names: the model calls them FAC; the corpora, and most
 #: map readers, do not treat them as places of their own.
-STREET_WORDS = frozenset("""
-street st st. road rd rd. avenue ave ave. boulevard blvd blvd. highway hwy route lane ln drive
-dr dr. way court ct place pl parkway pkwy interstate expressway freeway turnpike trail circle
-hall building center centre room office offices jail prison school elementary academy church
-""".split())
+STREET_WORDS = frozenset((
+    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "boulevard", "blvd",
+    "blvd.", "highway", "hwy", "route", "lane", "ln", "drive", "dr", "dr.", "way", "court", "ct",
+    "place", "pl", "parkway", "pkwy", "interstate", "expressway", "freeway", "turnpike", "trail",
+    "circle", "hall", "building", "center", "centre", "room", "office", "offices", "jail", "prison",
+    "school", "elementary", "academy", "church",
+))
 LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
                            "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
 MATCH_OK = ("exact", "alternate", "abbreviation")

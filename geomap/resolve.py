@@ -18,9 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from geomap.types import Mention, ResolvedPlace
-
 from gazetteer.model import Match
+from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
     from gazetteer import Gazetteer, Place

@@ -32,8 +32,8 @@ def main(argv: list[str]) -> int:
     texts = {}
     from geomap.evaluate import iter_gold
 
-    for g in iter_gold(args.corpus):
-        texts[g.id] = g.text
+    for gd in iter_gold(args.corpus):
+        texts[gd.id] = gd.text
     missed: Counter[str] = Counter()
     fps: Counter[str] = Counter()
     no_cand: Counter[str] = Counter()

@@ -41,11 +41,11 @@ GAZ = FakeGazetteer({
 
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp():
     return spacy.blank("en")
 
 
-def _doc(nlp, text: str, ents: list[tuple[str, str]]) -> Doc:  # type: ignore[no-untyped-def]
+def _doc(nlp, text: str, ents: list[tuple[str, str]]) -> Doc:
     """A doc with entities given as (surface, label), found left to right."""
     doc = nlp(text)
     spans, pos = [], 0
@@ -63,18 +63,18 @@ def _places(doc: Doc) -> list[tuple[str, str]]:
     return [(s.text, s.label_) for s in place_spans(doc)]
 
 
-def _ruler(nlp) -> GazetteerRuler:  # type: ignore[no-untyped-def]
+def _ruler(nlp) -> GazetteerRuler:
     return GazetteerRuler(nlp, "r", gazetteer=GAZ)  # type: ignore[arg-type]
 
 
-def test_demonym_becomes_a_place_mention_but_other_groups_do_not(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_demonym_becomes_a_place_mention_but_other_groups_do_not(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "Syrian troops met Democrats there.", [("Syrian", "NORP"),
                                                                        ("Democrats", "NORP")]))
     assert _places(doc) == [("Syrian", "NORP")]
     assert [e.label_ for e in doc.ents] == ["NORP", "NORP"]  # entities left for the actors
 
 
-def test_place_inside_an_organisation_name(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_place_inside_an_organisation_name(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "He studied at Ohio State University last year.",
                            [("Ohio State University", "ORG")]))
     assert _places(doc) == [("Ohio", "GPE")]
@@ -82,18 +82,18 @@ def test_place_inside_an_organisation_name(nlp) -> None:  # type: ignore[no-unty
     assert list(doc.spans[SPAN_KEY])[0].label_ == "GPE"
 
 
-def test_generic_word_is_not_a_town(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_generic_word_is_not_a_town(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "The University Police said so.", [("University Police", "ORG")]))
     assert _places(doc) == []
 
 
-def test_first_name_of_a_person_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_first_name_of_a_person_is_not_a_place(nlp) -> None:
     text = "Georgia Stevens skates well. Georgia began skating at four."
     doc = _ruler(nlp)(_doc(nlp, text, [("Georgia Stevens", "PERSON"), ("Georgia", "GPE")]))
     assert _places(doc) == []
 
 
-def test_organisation_named_like_a_town_needs_evidence(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_organisation_named_like_a_town_needs_evidence(nlp) -> None:
     with_evidence = _doc(nlp, "Danbury won again. Fans in Danbury cheered.",
                          [("Danbury", "ORG"), ("Danbury", "GPE")])
     assert _places(_ruler(nlp)(with_evidence)) == [("Danbury", "GPE"), ("Danbury", "GPE")]
@@ -104,29 +104,29 @@ def test_organisation_named_like_a_town_needs_evidence(nlp) -> None:  # type: ig
     assert _places(_ruler(nlp)(city)) == [("Edmonton", "GPE")]
 
 
-def test_streets_are_dropped_but_known_facilities_kept(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_streets_are_dropped_but_known_facilities_kept(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "A fire on Main Street and jets at Hmeimim.",
                            [("Main Street", "FAC"), ("Hmeimim", "PERSON")]))
     assert _places(doc) == [("Hmeimim", "FAC")]
     assert [(e.text, e.label_) for e in doc.ents] == [("Main Street", "FAC"), ("Hmeimim", "FAC")]
 
 
-def test_language_is_not_a_place(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_language_is_not_a_place(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "She spoke Syrian Arabic.", [("Syrian", "NORP")]))
     assert _places(doc) == []
 
 
-def test_untagged_country_name_is_found(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_untagged_country_name_is_found(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "Refugees returned to Syria last week.", []))
     assert _places(doc) == [("Syria", "GPE")]
 
 
-def test_without_the_ruler_place_entities_are_used(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_ruler_place_entities_are_used(nlp) -> None:
     doc = _doc(nlp, "Rain in Ohio.", [("Ohio", "GPE")])
     assert _places(doc) == [("Ohio", "GPE")]
 
 
-def test_ruler_pickles_without_its_gazetteer(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_ruler_pickles_without_its_gazetteer(nlp) -> None:
     ruler = GazetteerRuler(nlp, "r", gazetteer_path="/nonexistent/store.sqlite",
                            gazetteer=GAZ)  # type: ignore[arg-type]
     clone = pickle.loads(pickle.dumps(ruler))
@@ -134,7 +134,7 @@ def test_ruler_pickles_without_its_gazetteer(nlp) -> None:  # type: ignore[no-un
     assert ruler._gazetteer is GAZ
 
 
-def test_factory_is_registered(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_factory_is_registered(nlp) -> None:
     blank = spacy.blank("en")
     pipe = blank.add_pipe("geomap_gazetteer_ruler", config={"gazetteer_path": "/x"})
     assert isinstance(pipe, GazetteerRuler) and pipe.min_population == 100_000

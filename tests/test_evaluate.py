@@ -10,8 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from geomap.evaluate import (MAX_ERROR_KM, Toponym, auc_log_error, haversine_km, iter_gold,
-                             match_exact, match_lenient, score_corpus)
+from geomap.evaluate import (
+    MAX_ERROR_KM,
+    Toponym,
+    auc_log_error,
+    haversine_km,
+    iter_gold,
+    match_exact,
+    match_lenient,
+    score_corpus,
+)
 
 SHARED_SCORER = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "score.py"
 

@@ -12,11 +12,11 @@ from geomap.types import Sentence
 
 
 @pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
+def nlp():
     return spacy.blank("en")
 
 
-def _with_spans(nlp, text: str, spans: list[tuple[str, str]]) -> Doc:  # type: ignore[no-untyped-def]
+def _with_spans(nlp, text: str, spans: list[tuple[str, str]]) -> Doc:
     doc = nlp(text)
     out, pos = [], 0
     for surface, label in spans:
@@ -29,7 +29,7 @@ def _with_spans(nlp, text: str, spans: list[tuple[str, str]]) -> Doc:  # type: i
     return doc
 
 
-def test_articles_and_possessives_are_trimmed(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_articles_and_possessives_are_trimmed(nlp) -> None:
     text = "Ships sailed into the Gulf while Syria's army waited."
     doc = _with_spans(nlp, text, [("the Gulf", "LOC"), ("Syria's", "GPE")])
     ms = extract_mentions(doc, doc_id="d")
@@ -37,14 +37,14 @@ def test_articles_and_possessives_are_trimmed(nlp) -> None:  # type: ignore[no-u
     assert all(text[m.start:m.end] == m.surface for m in ms)
 
 
-def test_comma_pair_becomes_two_mentions(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_comma_pair_becomes_two_mentions(nlp) -> None:
     text = "A storm hit Paris, Texas on Monday."
     doc = _with_spans(nlp, text, [("Paris, Texas", "GPE")])
     assert [(m.surface, m.start) for m in extract_mentions(doc, doc_id="d")] == [
         ("Paris", 12), ("Texas", 19)]
 
 
-def test_demonym_label_is_kept_and_sentence_index_set(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_demonym_label_is_kept_and_sentence_index_set(nlp) -> None:
     text = "Rain fell. Syrian farmers cheered."
     doc = _with_spans(nlp, text, [("Syrian", "NORP")])
     sentences = [Sentence("d", 0, 0, 10, "Rain fell."), Sentence("d", 1, 11, len(text), text[11:])]
