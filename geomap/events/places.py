@@ -396,10 +396,11 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
         pick = _most_specific(prev, index, near=None)
         if pick is not None:
             return Attachment(pick, _admin_name(pick), False, scope="context")
-    pick = _most_specific(here, index, near=trigger)  # only adjectives left: "Syrian", "Israeli"
-    if pick is not None:
-        return Attachment(pick, _admin_name(pick), False, scope="sentence")
     everything = [rp for rp in index.all() if usable(rp)]
+    # An adjective ("an Israeli air strike") names who acted, not where; it locates an event
+    # only as the article's recurring country, never on its own.
+    everything = [rp for rp in everything if not is_demonym(index.token_of(rp))
+                  or (rp.place is not None and index.counts[rp.place.place_id] >= 2)]
     narrow = [rp for rp in everything if rp.place is not None and not is_broad_region(rp.place)]
     pool = narrow or everything
     if not pool:
