@@ -6,23 +6,42 @@ Standalone (no spaCy, no folium). Typical use::
     gaz = open_gazetteer()          # builds the store on first use (about half a minute)
     gaz.lookup("Tartous")[0].place  # Place(place_id='geonames:163345', name='Ţarţūs', ...)
 
-See :class:`Gazetteer` for lookup, :mod:`gazetteer.importers` for adding your own
-places and :mod:`gazetteer.geocoders` for the geopy geocoder.
+See :class:`Gazetteer` for lookup, :func:`import_file` (:mod:`gazetteer.importers`)
+for adding your own places and :class:`GazetteerGeocoder` (:mod:`gazetteer.geocoders`)
+for the geopy geocoder.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from gazetteer.build import build_gazetteer, default_path, open_gazetteer
 from gazetteer.core import Gazetteer
 from gazetteer.errors import GazetteerError, GazetteerUnavailable
+from gazetteer.importers import ImportResult, import_file
 from gazetteer.model import MATCH_TYPES, Match, Place
+
+if TYPE_CHECKING:
+    from gazetteer.geocoders import GazetteerGeocoder
+
+
+def __getattr__(name: str) -> Any:
+    # The geocoder imports geopy; load it only when asked for.
+    if name == "GazetteerGeocoder":
+        from gazetteer.geocoders import GazetteerGeocoder
+
+        return GazetteerGeocoder
+    raise AttributeError(f"module 'gazetteer' has no attribute {name!r}")
 
 __all__ = [
     "MATCH_TYPES",
     "Gazetteer",
     "GazetteerError",
+    "GazetteerGeocoder",
     "GazetteerUnavailable",
+    "ImportResult",
     "Match",
     "Place",
     "build_gazetteer",
     "default_path",
+    "import_file",
     "open_gazetteer",
 ]
