@@ -185,3 +185,16 @@ def test_repeated_sentence_reports_once(nlp, taxonomy) -> None:  # type: ignore[
 
 def test_event_without_any_place_is_not_invented(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     assert run(nlp, taxonomy, "Rioters clashed with police overnight.") == []
+
+
+def test_custom_taxonomy_drives_detection(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    path = tmp_path / "floods.json"
+    path.write_text(json.dumps({"format": "geomap-taxonomy/1", "event_types": [
+        {"name": "Flood", "colour": "#1f77b4", "sub_event_types": [
+            {"name": "River flood", "lemmas": ["flood", "inundate"]}]}]}), encoding="utf-8")
+    events = run(nlp, load_taxonomy(path), "Rising water inundated Kabul on Monday. "
+                 "Gunmen attacked a market in Mogadishu.")
+    assert [(e.event_type, e.sub_event_type, e.place.name, e.date) for e in events] == [
+        ("Flood", "River flood", "Kabul", dt.date(2024, 12, 2))]

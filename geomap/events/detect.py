@@ -307,8 +307,11 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
             sub = max((f.sub_event_type, e.sub_event_type),
                       key=lambda s: taxonomy.subtype_rank(e.event_type, s))
             merged = combine([f, e], sub_event_type=sub)
-            if o.date_fallback and not d.date_fallback:
-                merged = dataclasses.replace(merged, date=e.date, date_precision=e.date_precision)
+            # A date read from the text beats the publication-date fallback.
+            keep = e if (o.date_fallback and not d.date_fallback) else f
+            if o.date_fallback != d.date_fallback:
+                merged = dataclasses.replace(merged, date=keep.date,
+                                             date_precision=keep.date_precision)
             o.event = dataclasses.replace(merged, event_id=f.event_id, trigger=f.trigger)
             o.date_fallback = o.date_fallback and d.date_fallback
             break

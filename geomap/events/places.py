@@ -333,8 +333,8 @@ def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None,
                       cache: dict[str, ResolvedPlace]) -> ResolvedPlace:
     """'in Kano' resolved to Kano State: an event there is placed at the town of that name.
 
-    Only when the gazetteer has a populated place of the same name in the same country within
-    150 km of the region's point; otherwise the region stays (and is reported as such).
+    Only when the gazetteer has a populated place of the same name in the same country, inside
+    the region or within 150 km of its point; otherwise the region stays (reported as such).
     """
     place = rp.place
     if gazetteer is None or place is None or place.feature_code != "ADM1":
@@ -350,7 +350,8 @@ def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None,
         matches = []
     for m in matches:
         town = m.place
-        if m.match_type in ("exact", "alternate", "folded") and _km(town, place) <= 150.0:
+        inside = town.admin1 == place.admin1 and bool(place.admin1)
+        if m.match_type in ("exact", "alternate", "folded") and (inside or _km(town, place) <= 150):
             best = replace(rp, place=town)
             break
     cache[key] = best
