@@ -147,6 +147,21 @@ def test_concurrent_readers_in_several_processes(small_store: Path) -> None:
     assert all(r == expected for r in results)
 
 
+def test_threads_share_one_gazetteer(small_store: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    gaz = Gazetteer(small_store, cache_size=0)  # no cache: every call reaches SQLite
+    names = ["Hmeimim", "Syrian", "Kremlin", "Umayyad Mosque", "Pentagon", "Rafah crossing"] * 50
+
+    def first_id(name: str) -> str:
+        return gaz.lookup(name, fuzzy=False)[0].place.place_id
+
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(first_id, names))
+    assert threaded == [first_id(n) for n in names]
+    assert gaz.near(35.401, 35.949)[0][0].place_id == "curated:hmeimim-air-base"
+
+
 def _use_inherited(gaz: Gazetteer, queue: multiprocessing.Queue) -> None:
     queue.put(gaz.lookup("Umayyad Mosque", fuzzy=False)[0].place.place_id)
 
