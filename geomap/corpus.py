@@ -410,6 +410,11 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
                 journal.flush()
             if bar is not None:
                 bar.update(1)
+    except BaseException:
+        journal.close()
+        if tally.documents + tally.resumed == 0:
+            journal.discard()  # nothing to resume: leave no file behind
+        raise
     finally:
         journal.close()
         if bar is not None:

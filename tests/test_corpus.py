@@ -264,3 +264,17 @@ def test_ctrl_c_leaves_no_output_and_resume_finishes(tmp_path: Path) -> None:
     proc = _geomap("extract", src, "-o", full)
     assert proc.communicate(timeout=600) and proc.returncode == 0
     assert out.read_bytes() == full.read_bytes()
+
+
+def test_a_failed_run_keeps_a_partial_only_when_documents_were_finished(tmp_path: Path) -> None:
+    out = tmp_path / "out" / "top.jsonl"
+    with pytest.raises(InputError, match="no such file"):
+        _run_toponyms([tmp_path / "missing.jsonl"], out, StubPipeline())
+    assert not out.parent.exists() or not list(out.parent.iterdir())
+    src = write_corpus(tmp_path / "in.jsonl", 6)
+    with pytest.raises(KeyboardInterrupt):
+        _run_toponyms([src], out, StubPipeline(stop_after=0))
+    assert not list(out.parent.iterdir())
+    with pytest.raises(KeyboardInterrupt):
+        _run_toponyms([src], out, StubPipeline(stop_after=2))
+    assert [p.name for p in out.parent.iterdir()] == ["top.jsonl.partial"]
