@@ -33,7 +33,7 @@ class Trigger:
 class _Compiled:
     taxonomy: Taxonomy
     vocab: Vocab
-    matcher: object
+    matcher: object | None
     dep_matcher: object | None
     words: dict[str, list[tuple[int, frozenset[str]]]]
 
@@ -63,7 +63,8 @@ def _compile(taxonomy: Taxonomy, vocab: Vocab) -> _Compiled:
         if rule.dependency_patterns:
             dep_matcher.add(str(n), [json.loads(p) for p in rule.dependency_patterns])
             has_dep = True
-    compiled = _Compiled(taxonomy, vocab, matcher, dep_matcher if has_dep else None, words)
+    compiled = _Compiled(taxonomy, vocab, matcher if len(matcher) else None,
+                         dep_matcher if has_dep else None, words)
     with _LOCK:
         _CACHE[key] = compiled
     return compiled
@@ -162,7 +163,8 @@ def find_triggers(doc: Doc, taxonomy: Taxonomy) -> list[Trigger]:
                 if n not in seen and (not pos or tok.pos_ in pos):
                     seen.add(n)
                     offer(tok, n, tok.i, tok.i + 1, [tok])
-    for match_id, start, end in compiled.matcher(doc):  # type: ignore[operator]
+    matches = compiled.matcher(doc) if compiled.matcher is not None else []  # type: ignore[operator]
+    for match_id, start, end in matches:
         n = int(doc.vocab.strings[match_id])
         offer(doc[start:end].root, n, start, end, list(doc[start:end]))
     if compiled.dep_matcher is not None:
