@@ -41,7 +41,9 @@ _PRONOUNS = frozenset({"he", "she", "him", "her"})
 def modality(trigger: Token) -> str:
     """'asserted', or 'negated' / 'hypothetical' / 'future' when the text does not say it happened.
 
-    >>> # "denied attacking", "threatened to strike", "plans to visit", "will travel"
+    Looks at the trigger's own auxiliaries, negation and markers ("will travel", "could march",
+    "no clashes", "if ...") and at the words governing it ("denied attacking", "threatened to
+    strike", "plans to visit", "a ceasefire proposal").
     """
     cur, tight, via_argument = trigger, True, True
     for _ in range(5):
