@@ -85,3 +85,17 @@ def test_unreadable_and_invalid_json(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="not valid JSON"):
         load_taxonomy(bad)
+
+
+def test_unparsed_doc_is_a_model_error() -> None:
+    import spacy
+
+    from geomap.errors import ModelError
+    from geomap.events import detect_events
+    from geomap.types import Document, Sentence
+
+    text = "Protesters gathered in Nairobi."
+    doc = spacy.blank("en")(text)
+    with pytest.raises(ModelError, match="parsed document"):
+        detect_events(doc, Document("d", text), [Sentence("d", 0, 0, len(text), text)], [],
+                      taxonomy=load_taxonomy())

