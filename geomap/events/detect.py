@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from geomap.errors import ModelError
 from geomap.events.merge import actor_key, combine, merge_actors, merge_quotes
 from geomap.events.places import (
     LIGHT_VERBS,
@@ -25,7 +26,6 @@ from geomap.events.places import (
 from geomap.events.roles import EntityIndex, date_expressions, governing_trigger, modality
 from geomap.events.roles import actors as find_actors
 from geomap.events.triggers import Trigger, find_triggers
-from geomap.errors import ModelError
 from geomap.taxonomy import Taxonomy
 from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
 
