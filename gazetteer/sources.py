@@ -493,13 +493,14 @@ def without_article(name: str) -> str | None:
 
 
 def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
-                          admin1: dict[tuple[str, str], Entry]) -> None:
+                          admin1: dict[tuple[str, str], Entry]) -> set[int]:
     """Regions named after a town inside them (Latakia, Tartus, Idlib, New York).
 
     Their importance drops below the town's (see IMPORTANCE_ADMIN1), and their
     representative point becomes that town — usually the regional capital, where
     maps conventionally put a province's name — instead of the member-town medoid
-    (except US states: New York State is not centred on New York City).
+    (except US states: New York State is not centred on New York City). Returns the
+    geonameids of those towns, which are marked PPLA (seat of a first-level region).
     """
     targets = {key: fold(e.place.name) for key, e in admin1.items()}
     namesake: dict[tuple[str, str], dict[str, Any]] = {}
@@ -518,12 +519,15 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
                 if best is None or (c.get("population") or 0) > (best.get("population") or 0):
                     namesake[key] = c
                 break
+    seats: set[int] = set()
     for key, town in namesake.items():
         entry = admin1[key]
         entry.importance = IMPORTANCE_ADMIN1_NAMESAKE
         if key[0] != "US":  # New York State is not named after its capital
             entry.place = replace(entry.place, lat=float(town["latitude"]),
                                   lon=float(town["longitude"]))
+            seats.add(int(town["geonameid"]))
+    return seats
 
 
 def iter_cities_and_admin1() -> Iterator[Entry]:
@@ -531,7 +535,7 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
     cities = load_cities500()
     admin2: list[Entry] = []
     admin1 = admin1_table(cities, admin2=admin2)
-    _mark_namesake_admin1(cities, admin1)
+    seats = _mark_namesake_admin1(cities, admin1)
     yield from admin1.values()
     yield from admin2
     capitals = _capital_ids(cities)
@@ -540,7 +544,7 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
         cc = str(c["countrycode"])
         a1 = str(c.get("admin1code") or "")
         name = str(c["name"])
-        code = "PPLC" if gid in capitals else "PPL"
+        code = "PPLC" if gid in capitals else "PPLA" if int(gid) in seats else "PPL"
         alts = [a for a in (c.get("alternatenames") or []) if a and a != name]
         a1_entry = admin1.get((cc, a1))
         place = Place(

@@ -56,7 +56,7 @@ def test_hmeimim_spellings_give_the_air_base(gaz: Gazetteer, name: str) -> None:
 def test_tartous_is_the_syrian_city(gaz: Gazetteer, name: str) -> None:
     m = top(gaz, name)
     assert m.place.country_code == "SY"
-    assert m.place.feature_class == "P"
+    assert (m.place.feature_class, m.place.feature_code) == ("P", "PPLA")  # governorate seat
     assert km(m.place.lat, m.place.lon, 34.889, 35.887) < 5
 
 
