@@ -164,7 +164,7 @@
 
   /* ---------------- the event model ---------------- */
   function Model(D) {
-    var i, n;
+    var i;
     this.D = D;
     this.T = D.types.length;
     var ev = D.ev;
@@ -228,7 +228,6 @@
     this.ptTypes = new Int32Array(nPt * this.T);
     this.kindCount = new Int32Array(D.kinds.length);
     this.visible = 0;
-    n = 0;
   }
   Model.prototype.setQuery = function (q) {
     var D = this.D, i;
@@ -708,7 +707,7 @@
 
   /* ---------------- legend, filters, time, search ---------------- */
   GeomapView.prototype.buildLegend = function (opts) {
-    var self = this, D = this.D, m = this.model;
+    var self = this;
     var Legend = L.Control.extend({
       options: { position: 'topright' },
       onAdd: function () { return self.legendNode(opts); }
