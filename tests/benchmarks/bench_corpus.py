@@ -1,8 +1,9 @@
 """Corpus-scale benchmark: throughput with 1 process, 2 spaCy processes and 2 Dask workers;
 peak memory (RSS of the whole process tree) for a small and a 10x larger corpus.
 
-    python tests/benchmarks/bench_corpus.py                 # 5,000 articles; 1,000 vs 10,000
-    python tests/benchmarks/bench_corpus.py --docs 1000 --memory 500,5000
+    python tests/benchmarks/bench_corpus.py                 # 2,000 articles; 1,000 vs 10,000
+    python tests/benchmarks/bench_corpus.py --docs 5000 --memory 500,5000 \
+        --memory-commands extract,toponyms
 
 The corpus is generated: short news-like articles written from templates, with places drawn
 from the packaged gazetteer (seeded, so every run reads the same text). Prints documents/s and
@@ -46,6 +47,12 @@ FILLER_SENTENCES = (
     "Local newspapers in {b} carried the story on their front pages.",
     "The region has a long history of disputes over land and water.",
     "Schools and most businesses remained open, residents said.",
+    "Officials in {a} said the budget for road repairs would be doubled next year.",
+    "Several international airlines have resumed flights to {b} in recent months.",
+    "The opposition has called for an independent inquiry into the spending.",
+    "Farmers complained that the rains had arrived later than usual this season.",
+    "Diplomats said a new round of negotiations could begin before the summer.",
+    "Unemployment among young people remains well above the national average.",
 )
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -67,7 +74,7 @@ def place_names(count: int = 400) -> list[str]:
 
 
 def write_corpus(path: Path, n: int, *, names: list[str], seed: int = 7) -> Path:
-    """``n`` articles of 8-10 sentences (2-3 reporting events), one JSON object per line."""
+    """``n`` articles of 11-12 sentences (2-3 reporting events), one JSON object per line."""
     rnd = random.Random(seed)
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
@@ -76,7 +83,7 @@ def write_corpus(path: Path, n: int, *, names: list[str], seed: int = 7) -> Path
                                   **{"a": fill["a"] if rnd.random() < 0.7 else rnd.choice(names),
                                      "b": fill["b"]})
                          for s in rnd.sample(EVENT_SENTENCES, rnd.randint(2, 3))]
-            sentences += [s.format(**fill) for s in rnd.sample(FILLER_SENTENCES, 6)]
+            sentences += [s.format(**fill) for s in rnd.sample(FILLER_SENTENCES, 9)]
             rnd.shuffle(sentences)
             month, day = 1 + (i // 28) % 12, 1 + i % 28
             fh.write(json.dumps({"id": f"art{i:06d}", "text": " ".join(sentences),
@@ -86,6 +93,22 @@ def write_corpus(path: Path, n: int, *, names: list[str], seed: int = 7) -> Path
 
 
 # -- throughput ------------------------------------------------------------------------------
+def tree_cpu_seconds() -> float:
+    """CPU seconds of this process, its reaped children and its live descendants."""
+    import psutil
+
+    t = os.times()
+    total = t.user + t.system + t.children_user + t.children_system
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            c = child.cpu_times()
+            total += c.user + c.system
+    return total
+
+
+CPU: dict[str, float] = {}
+
+
 def throughput(corpus_path: Path, workdir: Path, *, batch_size: int) -> dict[str, tuple[float, bytes]]:
     """Docs/s of each configuration on a warm pipeline (model loading is not timed)."""
     from distributed import Client, LocalCluster
@@ -105,23 +128,25 @@ def throughput(corpus_path: Path, workdir: Path, *, batch_size: int) -> dict[str
         extract_corpus([warm], workdir / "warm.out.jsonl", pipeline=pipeline, n_process=n,
                        batch_size=batch_size)
         out = workdir / f"events-{n}proc.jsonl"
-        started = time.perf_counter()
+        name = f"{n} process{'es' if n > 1 else ''}"
+        cpu, started = tree_cpu_seconds(), time.perf_counter()
         extract_corpus([corpus_path], out, pipeline=pipeline, n_process=n, batch_size=batch_size)
-        results[f"{n} process{'es' if n > 1 else ''}"] = (
-            n_docs / (time.perf_counter() - started), out.read_bytes())
+        results[name] = (n_docs / (time.perf_counter() - started), out.read_bytes())
+        CPU[name] = tree_cpu_seconds() - cpu
         print(f"  {n} process(es): {results[list(results)[-1]][0]:.1f} docs/s", flush=True)
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=":0") as cluster, Client(cluster):
         distributed.extract_partitions([warm], blocksize=4096, batch_size=batch_size)
         size = max(1, corpus_path.stat().st_size // 16)  # 16 partitions: 8 per worker
-        started = time.perf_counter()
+        cpu, started = tree_cpu_seconds(), time.perf_counter()
         parts = distributed.extract_partitions([corpus_path], blocksize=size,
                                                batch_size=batch_size,
                                                parts_dir=workdir / "parts")
         out = workdir / "events-dask.jsonl"
         save_events(distributed.merge_partitions(parts), out)
         results["Dask, 2 workers"] = (n_docs / (time.perf_counter() - started), out.read_bytes())
+        CPU["Dask, 2 workers"] = tree_cpu_seconds() - cpu
         print(f"  Dask 2 workers: {results['Dask, 2 workers'][0]:.1f} docs/s", flush=True)
     return results
 
@@ -163,11 +188,13 @@ def peak_rss(cmd: list[str]) -> tuple[int, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=int, default=5000, help="articles for throughput")
+    parser.add_argument("--docs", type=int, default=2000, help="articles for throughput")
     parser.add_argument("--memory", default="1000,10000",
                         help="two corpus sizes for the peak-memory comparison ('' to skip)")
     parser.add_argument("--memory-processes", type=int, default=2,
                         help="--processes for the memory runs (RSS includes the children)")
+    parser.add_argument("--memory-commands", default="extract",
+                        help="commands whose peak memory is compared (extract,toponyms)")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--workdir", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -186,7 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         results = throughput(src, workdir, batch_size=args.batch_size)
         base = results["1 process"][0]
         for name, (rate, _) in results.items():
-            print(f"  {name:16s} {rate:8.1f} docs/s  {rate / base:5.2f}x")
+            bound = min(2.0, 2 * CPU["1 process"] / CPU[name]) if name != "1 process" else 1.0
+            print(f"  {name:16s} {rate:8.1f} docs/s  {rate / base:5.2f}x   "
+                  f"{1000 * CPU[name] / args.docs:6.1f} CPU-ms/doc  "
+                  f"(idle-machine bound from CPU time {bound:4.2f}x)")
         outputs = {data for _, data in results.values()}
         n_events = len(next(iter(outputs)).splitlines())
         same = len(outputs) == 1
@@ -200,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         peaks = {}
         for n in (small, large):
             src = write_corpus(workdir / f"mem-{n}.jsonl", n, names=names)
-            for command in ("extract", "toponyms"):
+            for command in args.memory_commands.split(","):
                 out = workdir / f"mem-{n}.{command}.jsonl"
                 peak, seconds = peak_rss([sys.executable, "-m", "geomap", command, str(src),
                                           "-o", str(out), "--processes",
@@ -209,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"peak RSS, {command} of {n} articles with --processes "
                       f"{args.memory_processes}: {peak / 2**20:.0f} MiB ({seconds:.0f} s)",
                       flush=True)
-        for command in ("extract", "toponyms"):
+        for command in args.memory_commands.split(","):
             ratio = peaks[large, command] / peaks[small, command]
             print(f"memory {command}: {large} vs {small} articles: {ratio:.2f}x "
                   "(must be <= 1.20)")
