@@ -211,8 +211,8 @@ class Gazetteer:
         regions 6.5 (4.0 when a town inside has the same name), cities
         log10(population) (+1.5 for capitals), airports 3.5, with 0.5 off for a match
         on an alternate name; (3) match type; (4) population; (5) id. Fuzzy matching
-        (rapidfuzz) runs only when
-        nothing matched exactly or folded.
+        (rapidfuzz, names of places of importance >= 3 with the same first letter) runs
+        only when nothing matched exactly or folded.
 
         Parameters
         ----------
@@ -258,7 +258,7 @@ class Gazetteer:
         ranked = self._rank(query, self._rows_for_key(key), ccs, fcs, None)
         if not ranked and key.startswith("the "):
             ranked = self._rank(query[4:], self._rows_for_key(key[4:]), ccs, fcs, None)
-        if not ranked and fuzzy and len(key) >= 4:
+        if not ranked and fuzzy and 4 <= len(key) <= 64:
             ranked = self._fuzzy(query, key, ccs, fcs)
         memo = self._place_memo
         out = []
@@ -315,9 +315,9 @@ class Gazetteer:
                     continue
                 mtype = mtype_or_none
                 score = _SCORE[mtype]
-            # Fuzzy candidates rank by similarity first; the others share score 0 here.
             if mtype == "alternate":
                 importance -= ALTERNATE_PENALTY
+            # Fuzzy candidates rank by similarity first; the others share score 0 here.
             item = (_tier(mtype), -score if fuzzy_score is not None else 0.0, -importance,
                     _TYPE_ORDER[mtype], -pop, place_id, rowid, stored, mtype, score, row)
             if rowid not in best or item < best[rowid]:
