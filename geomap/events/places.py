@@ -157,6 +157,8 @@ def _relation_score(token: Token, trigger: Token) -> tuple[float, Token]:
     dep = q.dep_
     if q == trigger:
         return 2.6 - penalty, q
+    if dep == "pobj" and q.head.dep_ == "agent":
+        return 0.0, q  # "condemned by the White House": who, not where
     if dep == "pobj":
         prep = q.head.lower_
         if prep in LOC_PREPS:
@@ -198,7 +200,8 @@ def _walk(trigger: Token, stop: set[int]) -> list[tuple[Token, tuple[Token, ...]
         seen.add(tok.i)
         if tok.dep_ in _SKIP_DEPS or (tok.dep_ == "conj" and tok.pos_ in ("VERB", "AUX")):
             continue
-        if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in SPEECH_VERBS:
+        if tok.dep_ in ("ccomp", "acl") and (tok.head.lemma_.lower() in SPEECH_VERBS
+                                              or tok.lemma_.lower() in SPEECH_VERBS):
             continue
         out.append((tok, path))
         for child in tok.children:
@@ -257,7 +260,13 @@ def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
         if is_broad_region(rp.place):
             score -= 3.0
         role = "place"
-        if movement:
+        if any(t.dep_ in ("appos", "relcl") or (t.dep_ == "acl" and t.lemma_.lower() not in
+                                                  ("locate", "situate", "base", "station"))
+               for t in path[:-1]):
+            # "Gomez, a native of Mexico, was arrested": a participant's attribute. Such places
+            # only name the region of a real candidate ("Hmeimim, located in Latakia" is kept).
+            role = "context"
+        elif movement:
             prep = slot.head.lower_ if slot.dep_ == "pobj" else ""
             if prep in ORIGIN_PREPS or (slot.dep_ in ("dobj", "compound", "poss")
                                         and lemma in DEPARTURE_VERBS):
@@ -307,8 +316,9 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
     """The place(s) of one trigger from its candidates: the best, plus places conjoined with it."""
     if not cands:
         return []
-    pool = [c for c in cands if c.role != "origin"] if movement else cands
-    origins = [c for c in cands if c.role == "origin"] if movement else []
+    sites = [c for c in cands if c.role != "context"]
+    pool = [c for c in sites if c.role != "origin"] if movement else sites
+    origins = [c for c in sites if c.role == "origin"] if movement else []
     origin = _best_of(origins)
     if not pool:
         if origin is None:
@@ -384,7 +394,11 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
 
     here = [rp for rp in index.by_sentence.get(sentence_index, []) if usable(rp)]
     named = [rp for rp in here if not is_demonym(index.token_of(rp))]
-    for tier in ([rp for rp in named if index.token_of(rp).dep_ != "nsubj"], named):
+    def subject_like(rp: ResolvedPlace) -> bool:
+        tok = index.token_of(rp)
+        return tok.dep_ == "nsubj" or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
+
+    for tier in ([rp for rp in named if not subject_like(rp)], named):
         pick = _most_specific(tier, index, near=trigger)
         if pick is not None:
             return Attachment(pick, _admin_name(pick), False, scope="sentence")

@@ -27,6 +27,8 @@ FUTURE_HEADS = frozenset({"plan", "intend", "schedule", "expect", "prepare", "se
                           "decide", "agree"})
 _TIGHT = frozenset({"xcomp", "conj", "amod", "compound", "pcomp", "pobj", "prep", "dobj", "acl",
                     "nsubjpass", "nsubj", "attr", "advcl", "ccomp", "oprd", "appos"})
+_NOBODY = frozenset({"no-one", "nobody", "none", "noone"})
+_ARGUMENT_PREPS = frozenset({"for", "to", "of", "on", "against", "about", "from", "into", "over"})
 _HYPO_AUX = frozenset({"could", "might", "may", "would", "should", "must", "can"})
 _FUTURE_AUX = frozenset({"will", "shall", "wo", "'ll"})
 ACTOR_LABELS = ("PERSON", "ORG", "NORP")
@@ -46,11 +48,16 @@ def modality(trigger: Token) -> str:
     strike", "plans to visit", "a ceasefire proposal").
     """
     cur, tight, via_argument = trigger, True, True
+    for child in trigger.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and (
+                child.lower_ in _NOBODY or any(g.dep_ == "det" and g.lower_ == "no"
+                                               for g in child.children)):
+            return "negated"  # "no one was injured", "no soldiers were killed"
     for _ in range(5):
         if tight:
             for child in cur.children:
                 low, lemma = child.lower_, child.lemma_.lower()
-                if child.dep_ == "neg" or (child.dep_ == "det" and low == "no"):
+                if child.dep_ == "neg" or (child.dep_ == "det" and low == "no" and cur == trigger):
                     return "negated"
                 if child.dep_ in ("aux", "auxpass") and low in _FUTURE_AUX | {"will"}:
                     return "future"
@@ -73,13 +80,18 @@ def modality(trigger: Token) -> str:
                 return "hypothetical"
         if cur.head == cur or cur.dep_ not in _TIGHT:
             break
+        if cur.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ in ("but", "yet", "while")
+                                      for c in cur.head.children):
+            break  # "the case is not linked ..., but offices were raided"
         # Clauses reported by someone else keep their own modality: stop after one hop.
         tight = cur.dep_ in ("xcomp", "conj", "amod", "compound", "pobj", "prep", "pcomp",
                              "dobj", "acl", "nsubjpass", "attr", "oprd", "appos")
         if cur.dep_ == "conj" and cur.pos_ in ("VERB", "AUX"):
             tight = True
-        # "blocked roads, clashing with police": an adverbial clause is not what 'block' blocks.
-        via_argument = cur.dep_ not in ("advcl", "conj", "nsubj", "relcl")
+        # "blocked roads, clashing with police": an adverbial clause is not what 'block' blocks;
+        # "called for unity in an address": 'in' does not make the address what was called for.
+        via_argument = cur.dep_ not in ("advcl", "conj", "nsubj", "relcl") and not (
+            cur.dep_ == "prep" and cur.lower_ not in _ARGUMENT_PREPS)
         cur = cur.head
     return "asserted"
 
