@@ -310,7 +310,7 @@ def partition_tasks(bag_or_paths: Any, *, published: dt.date | str | None = None
     else:
         raise InputError("expected a dask.bag of documents or a list of .jsonl/.txt paths, got "
                          f"{type(bag_or_paths).__name__}")
-    task = dask.delayed(analyze_partition, pure=True)
+    task = dask.delayed(analyze_partition, pure=False)  # it writes part files
     return [task(part, index=i, options=options, published=pub, parts_dir=parts,
                  parquet=parquet, batch_size=batch_size) for i, part in enumerate(partitions)]
 

@@ -96,7 +96,7 @@ def test_dask_events_equal_single_process_events(tmp_path: Path, client: Any,
 
 @pytest.mark.model
 @pytest.mark.slow
-def test_cli_dask_local_cluster_matches_single_process(tmp_path: Path) -> None:
+def test_cli_dask_local_cluster_matches_single_process(tmp_path: Path, client: Any) -> None:
     from geomap.cli import main
 
     src = write_corpus(tmp_path / "in.jsonl", 8)
@@ -105,3 +105,8 @@ def test_cli_dask_local_cluster_matches_single_process(tmp_path: Path) -> None:
                  "--blocksize", "1kB", "--parts", str(tmp_path / "parts")]) == 0
     assert (tmp_path / "one.geojson").read_bytes() == (tmp_path / "two.geojson").read_bytes()
     assert sorted(p.suffix for p in (tmp_path / "parts").iterdir())[:2] == [".jsonl", ".jsonl"]
+    # A running cluster, by its scheduler address.
+    assert main(["extract", str(src), "-o", str(tmp_path / "three.csv"),
+                 "--dask", client.scheduler.address]) == 0
+    assert main(["extract", str(src), "-o", str(tmp_path / "one.csv")]) == 0
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "three.csv").read_bytes()
