@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError
-from geomap.render.schema import properties_to_event
+from geomap.render.schema import _place, properties_to_event
 from geomap.types import Event, EventCollection
 
 
@@ -96,12 +97,22 @@ def looks_like_events_file(path: str | Path) -> bool:
 def read_events(path: str | Path, *, title: str | None = None) -> EventCollection:
     """Read a GeoJSON or JSON Lines events file into an :class:`EventCollection`.
 
-    The format is chosen by content: a text whose first non-blank character starts a
-    document that parses as one JSON value is GeoJSON, otherwise it is read line by line.
+    The format comes from the extension (.geojson; .jsonl/.ndjson), else from the content.
     Raises :class:`~geomap.errors.InputError` with a one-line message (line number for
     JSON Lines) when the file is missing, empty, binary or malformed.
     """
-    p = Path(path)
+    # no cycles are made while reading; skip the GC's rescans of the growing event list
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_events(Path(path), title=title)
+    finally:
+        _place.cache_clear()  # share Place objects within one file, keep nothing after
+        if was_enabled:
+            gc.enable()
+
+
+def _read_events(p: Path, *, title: str | None) -> EventCollection:
     text = _read_text(p)
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):

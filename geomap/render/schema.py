@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -100,8 +101,8 @@ def event_to_properties(event: Event) -> dict[str, Any]:
 
 def _str(props: Mapping[str, Any], key: str, default: str | None = None) -> str | None:
     value = props.get(key, default)
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
@@ -110,6 +111,9 @@ def _str(props: Mapping[str, Any], key: str, default: str | None = None) -> str 
 
 
 def _req_str(props: Mapping[str, Any], key: str, default: str = "") -> str:
+    value = props.get(key, default)
+    if type(value) is str:
+        return value
     value = _str(props, key, default)
     return default if value is None else value
 
@@ -124,10 +128,13 @@ def _coord(value: Any, what: str) -> float:
     return f
 
 
+@functools.lru_cache(maxsize=65536)
 def _place(
     name: str, place_id: str | None, lat: float, lon: float, country: str, admin1: str
 ) -> Place:
-    # Rows edited in a spreadsheet may lose the id; a coordinate-derived one keeps them usable.
+    # Cached: a file repeats the same places many times, and shared Place objects also
+    # make the map packing faster. Rows edited in a spreadsheet may lose the id; a
+    # coordinate-derived one keeps them usable.
     pid = place_id if place_id and ":" in place_id else f"point:{lat:.5f},{lon:.5f}"
     try:
         return Place(pid, name, lat, lon, country_code=country, admin1_name=admin1)
@@ -217,7 +224,7 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
 
     Raises :class:`~geomap.errors.InputError` (a one-line message) when a field is unusable.
     """
-    if not isinstance(props, Mapping):
+    if type(props) is not dict and not isinstance(props, Mapping):
         raise InputError("event properties must be a JSON object")
     lat = _coord(lat, "latitude")
     lon = _coord(lon, "longitude")
