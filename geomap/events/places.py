@@ -321,8 +321,8 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
     origins = [c for c in sites if c.role == "origin"] if movement else []
     origin = _best_of(origins)
     if not pool:
-        if origin is None:
-            return []
+        if origin is None or movement != "departure":
+            return []  # "returned from Australia": where they went is not said
         # A departure with no destination happened at its origin.
         return [Attachment(origin.rp, _region_name(origin, cands, gazetteer), True, None)]
     top = [c for c in pool if not any(
