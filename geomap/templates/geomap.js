@@ -200,6 +200,7 @@
       this.evAset[i] = ev.actors[i];
     }
     this.minDay = minDay; this.maxDay = maxDay; this.undated = undated;
+    this.hist = maxDay > minDay ? new Int32Array(Math.min(60, maxDay - minDay + 1)) : null;
     // first quote of each event: events have one quote unless listed in ev.nq
     this.qStart = new Int32Array(N + 1);
     var nq = new Int32Array(N).fill(1);
@@ -257,12 +258,15 @@
     var evKind = this.evKind, evDay = this.evDay, evPlace = this.evPlace, evAset = this.evAset;
     var evPoint = this.evPoint, evMod = this.evModality, kindOn = this.kindOn, kindType = this.kindType;
     var visible = 0;
+    // histogram of the events every filter but the dates lets through, for the time bar
+    var hist = this.hist, hScale = 0, minDay = this.minDay;
+    if (hist) { hist.fill(0); hScale = hist.length / (this.maxDay - minDay + 1); }
     for (i = 0; i < N; i++) {
-      var day = evDay[i];
-      var ok = day === day ? (day >= from && day <= to) : undated;
-      if (ok && pm !== null) { var a = evAset[i]; ok = pm[evPlace[i]] === 1 || (a >= 0 && am[a] === 1); }
+      var day = evDay[i], k = evKind[i], ok = true;
+      if (pm !== null) { var a = evAset[i]; ok = pm[evPlace[i]] === 1 || (a >= 0 && am[a] === 1); }
       if (ok && !showNA && evMod[i] !== 0) ok = false;
-      var k = evKind[i];
+      if (hist && ok && kindOn[k] && day === day) hist[((day - minDay) * hScale) | 0]++;
+      if (ok) ok = day === day ? (day >= from && day <= to) : undated;
       if (ok) kc[k]++;
       if (ok && kindOn[k]) {
         vis[i] = 1; visible++;
@@ -803,6 +807,11 @@
       var lFrom = el('span'), lTo = el('span');
       lbl.appendChild(lFrom); lbl.appendChild(lTo);
       time.appendChild(lbl);
+      var bars = el('canvas', 'geomap-hist');
+      bars.width = 240; bars.height = 34;
+      bars.setAttribute('aria-hidden', 'true');
+      time.appendChild(bars);
+      this.histCanvas = bars;
       var rFrom = el('input'), rTo = el('input');
       [rFrom, rTo].forEach(function (r) {
         r.type = 'range'; r.min = String(m.minDay); r.max = String(m.maxDay); r.step = '1';
@@ -853,6 +862,22 @@
       r.btn.setAttribute('aria-pressed', m.kindOn[r.kind] ? 'true' : 'false');
     });
     this.summaryNode.textContent = m.visible + ' of ' + m.N + ' events shown';
+    this.drawHistogram();
+  };
+  GeomapView.prototype.drawHistogram = function () {
+    var m = this.model, c = this.histCanvas;
+    if (!c || !m.hist) return;
+    var ctx = c.getContext('2d'), n = m.hist.length, max = 1, i;
+    for (i = 0; i < n; i++) if (m.hist[i] > max) max = m.hist[i];
+    ctx.clearRect(0, 0, c.width, c.height);
+    var w = c.width / n, span = m.maxDay - m.minDay + 1;
+    for (i = 0; i < n; i++) {
+      if (!m.hist[i]) continue;
+      var d0 = m.minDay + i * span / n, d1 = m.minDay + (i + 1) * span / n - 1;
+      ctx.fillStyle = (d1 >= m.dayFrom && d0 <= m.dayTo) ? '#3b78b8' : '#c9cdd2';
+      var h = Math.max(2, Math.round((c.height - 2) * m.hist[i] / max));
+      ctx.fillRect(i * w + 0.5, c.height - h, Math.max(1, w - 1), h);
+    }
   };
   GeomapView.prototype.refresh = function () {
     if (this.tip) { this.map.closeTooltip(this.tip); this.tip = null; this.tipSym = -1; }
