@@ -23,8 +23,10 @@ after ``import geomap.components``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spacy.attrs import ENT_IOB, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -184,7 +186,9 @@ class GazetteerRuler:
 
     # -- the component --------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        self._relabel_facilities(doc)
+        flags = _Flags.of(doc)
+        if self._relabel_facilities(doc, flags):
+            flags = _Flags.of(doc)
         person_words = self._person_words(doc)
         places: list[Span] = []
         for ent in doc.ents:
@@ -193,7 +197,7 @@ class GazetteerRuler:
                 if ent[-1].lower_ not in STREET_WORDS:
                     places.append(ent)
                 else:
-                    places.extend(self._inner_places(doc, ent.start, ent.end - 1))
+                    places.extend(self._inner_places(doc, flags, ent.start, ent.end - 1))
             elif ent.label_ in PLACE_LABELS:
                 if not (len(ent) == 1 and (ent.text in person_words or _hyphened_to_person(ent))):
                     places.append(ent)
@@ -202,7 +206,7 @@ class GazetteerRuler:
                     if not _language_use(ent):
                         places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
                 else:
-                    places.extend(self._inner_places(doc, ent.start, ent.end))
+                    places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         named = {p.text for p in places if p.label_ != DEMONYM_LABEL}
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS or ent.label_ == "NORP" or ent.label_ not in CONTAINERS:
@@ -218,8 +222,8 @@ class GazetteerRuler:
             if whole and (ent.label_ != "PERSON" or evidence):
                 places.append(Span(doc, ent.start, ent.end, label=whole))
             elif ent.label_ != "PERSON":
-                places.extend(self._inner_places(doc, ent.start, ent.end))
-        places.extend(self._untagged_places(doc))
+                places.extend(self._inner_places(doc, flags, ent.start, ent.end))
+        places.extend(self._untagged_places(doc, flags))
         doc.spans[SPAN_KEY] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
 
@@ -232,52 +236,48 @@ class GazetteerRuler:
             self._cache[key] = "yes" if found else None
         return self._cache[key] is not None
 
-    def _relabel_facilities(self, doc: Doc) -> None:
+    def _relabel_facilities(self, doc: Doc, flags: _Flags) -> bool:
         """Curated facility names the model mislabelled (ORG, PERSON…) become FAC entities."""
         found = [Span(doc, e.start, e.end, label="FAC") for e in doc.ents
                  if e.label_ in RELABELLABLE and self.label_for(e.text, kind="facility")]
         taken = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ not in RELABELLABLE:
-                for i in range(ent.start, ent.end):
-                    taken[i] = True
-        for span in self._scan(doc, 0, len(doc), kind="facility", taken=taken):
-            found.append(span)
+                taken[ent.start:ent.end] = [True] * len(ent)
+        found.extend(self._scan(doc, flags, 0, len(doc), kind="facility", taken=taken))
         if found:
             kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
             doc.ents = filter_spans(kept + found)
+        return bool(found)
 
-    def _inner_places(self, doc: Doc, start: int, end: int) -> list[Span]:
+    def _inner_places(self, doc: Doc, flags: _Flags, start: int, end: int) -> list[Span]:
         """Place names inside an entity, not the whole entity (that needs evidence)."""
-        return [s for s in self._scan(doc, start, end, kind="inner", demonyms=True)
+        return [s for s in self._scan(doc, flags, start, end, kind="inner", demonyms=True)
                 if (s.start, s.end) != (start, end)]
 
-    def _untagged_places(self, doc: Doc) -> list[Span]:
+    def _untagged_places(self, doc: Doc, flags: _Flags) -> list[Span]:
         """Significant places in text the model left untagged (not in title-case headlines)."""
-        taken = [tok.ent_type_ != "" or (tok.is_upper and len(tok) <= 4) for tok in doc]
-        for sent in doc.sents if doc.has_annotation("SENT_START") else ():
-            words = [t for t in sent if t.is_alpha]
-            if len(words) >= 4 and sum(t.is_title or t.is_upper for t in words) >= 0.7 * len(words):
-                for t in sent:
-                    taken[t.i] = True
-        return self._scan(doc, 0, len(doc), kind="standalone", taken=taken)
+        taken = [e or u for e, u in zip(flags.in_entity, flags.short_upper, strict=True)]
+        bounds = [i for i, s in enumerate(flags.sent_start) if s] + [len(doc)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            words = [i for i in range(a, b) if flags.alpha[i]]
+            if len(words) >= 4 and sum(flags.cap[i] for i in words) >= 0.7 * len(words):
+                taken[a:b] = [True] * (b - a)
+        return self._scan(doc, flags, 0, len(doc), kind="standalone", taken=taken)
 
-    def _scan(self, doc: Doc, start: int, end: int, *, kind: str, demonyms: bool = False,
-              taken: list[bool] | None = None) -> list[Span]:
+    def _scan(self, doc: Doc, flags: _Flags, start: int, end: int, *, kind: str,
+              demonyms: bool = False, taken: list[bool] | None = None) -> list[Span]:
         """Longest capitalised n-grams in tokens [start, end) that pass ``kind``."""
         found: list[Span] = []
+        cap = flags.cap
         i = start
         while i < end:
-            token = doc[i]
-            if (taken is not None and taken[i]) or not _capitalised(token) or (
-                    token.is_sent_start and token.is_stop):
+            if (taken is not None and taken[i]) or not cap[i] or flags.stop_start[i]:
                 i += 1
                 continue
             hit = None
             for j in range(min(end, i + MAX_NAME_TOKENS), i, -1):
-                if taken is not None and any(taken[i:j]):
-                    continue
-                if not _capitalised(doc[j - 1]):
+                if not cap[j - 1] or (taken is not None and any(taken[i:j])):
                     continue
                 text = doc[i:j].text
                 label = self.label_for(text, kind=kind)
@@ -304,12 +304,31 @@ class GazetteerRuler:
         return words
 
 
-def _capitalised(token: object) -> bool:
-    from spacy.tokens import Token
+@dataclass(frozen=True, slots=True)
+class _Flags:
+    """Per-token flags of a document, read once through ``Doc.to_array`` (Token objects are slow)."""
 
-    assert isinstance(token, Token)
-    return (token.is_title or token.is_upper) and (token.is_alpha or "." in token.text) and len(
-        token.text) > 1
+    cap: list[bool]          # capitalised word of two or more characters ("Paris", "U.S.")
+    alpha: list[bool]
+    stop_start: list[bool]   # a stop word opening a sentence ("The", "In")
+    sent_start: list[bool]
+    in_entity: list[bool]
+    short_upper: list[bool]  # all-capital word of at most four characters (mostly acronyms)
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Flags:
+        cap, alpha, stop_start, sent_start, in_entity, short_upper = [], [], [], [], [], []
+        rows = doc.to_array([IS_TITLE, IS_UPPER, IS_ALPHA, IS_STOP, SENT_START, LENGTH, IS_DIGIT,
+                             IS_PUNCT, ENT_IOB]).tolist() if len(doc) else []
+        for i, (title, upper, is_alpha, stop, sstart, length, digit, punct, iob) in enumerate(rows):
+            first = i == 0 or sstart == 1
+            cap.append(bool(title or upper) and length > 1 and bool(is_alpha or not (digit or punct)))
+            alpha.append(bool(is_alpha))
+            stop_start.append(first and bool(stop))
+            sent_start.append(first)
+            in_entity.append(iob in (1, 3))
+            short_upper.append(bool(upper) and length <= 4)
+        return cls(cap, alpha, stop_start, sent_start, in_entity, short_upper)
 
 
 def _hyphened_to_person(span: Span) -> bool:
