@@ -120,3 +120,22 @@ def test_same_numbers_as_the_shared_scorer(seed: int) -> None:
     ours = score_corpus(gold, pred).to_dict()
     assert ours["lenient"]["tp"] > 0 and ours["resolution"]["n"] > 0
     assert json.dumps(ours, sort_keys=True) == json.dumps(theirs, sort_keys=True)
+
+
+@pytest.mark.model
+def test_geomap_eval_command_prints_scores(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.cli import main
+
+    text = "Protesters marched in Paris on Monday. Later, crowds gathered in Berlin."
+    corpus = tmp_path / "gold.jsonl"
+    corpus.write_text(json.dumps({"id": "d1", "text": text, "toponyms": [
+        {"start": 22, "end": 27, "name": "Paris", "lat": 48.85341, "lon": 2.3488},
+        {"start": 65, "end": 71, "name": "Berlin", "lat": 52.52437, "lon": 13.41053}]}) + "\n")
+    preds = tmp_path / "pred.jsonl"
+    assert main(["eval", str(corpus), "--json", "--predictions", str(preds)]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["gold_toponyms"] == 2 and result["lenient"]["tp"] == 2
+    assert result["resolution"]["acc161"] == 1.0
+    [record] = [json.loads(line) for line in preds.read_text().splitlines()]
+    assert [t["name"] for t in record["toponyms"]] == ["Paris", "Berlin"]
+    assert main(["eval", str(corpus), "--limit", "0"]) == 1
