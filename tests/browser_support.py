@@ -20,8 +20,24 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+_SHARED: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[Any]:
+    """One Chromium for the whole run.
+
+    Each test module that imports this fixture gets its own session-scoped instance, but
+    playwright's sync API allows one running instance per thread, so they share a
+    reference-counted browser.
+    """
+    if _SHARED:
+        _SHARED["users"] += 1
+        try:
+            yield _SHARED["browser"]
+        finally:
+            _SHARED["users"] -= 1
+        return
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -33,8 +49,12 @@ def chromium_browser() -> Iterator[Any]:
         _unavailable("no Chromium at /usr/bin/chromium (apt-get install chromium)")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        _SHARED.update(browser=browser, users=1)
+        try:
+            yield browser
+        finally:
+            _SHARED.clear()
+            browser.close()
 
 
 class OfflinePage:
