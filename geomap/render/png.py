@@ -86,6 +86,9 @@ def render_png(
     from geomap.types import EventCollection
 
     out = Path(png_path)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():  # fail before spending seconds on Chromium
+        raise OutputError(f"{out}: folder {folder} does not exist")
     with tempfile.TemporaryDirectory(prefix="geomap-png-") as tmp:
         if isinstance(html_path_or_collection, EventCollection):
             page_path = Path(tmp, "map.html")
