@@ -63,7 +63,8 @@ GENERIC_WORDS = frozenset((
     "service", "services", "army", "navy", "force", "forces", "guard", "news", "press", "times",
     "post", "journal", "herald", "tribune", "daily", "radio", "television", "tv", "network",
     "world", "international", "general", "royal", "capital", "central", "north", "south", "east",
-    "west", "northern", "southern", "eastern", "western", "upper", "lower", "new", "old", "great",
+    "west", "northern", "southern", "eastern", "western", "northeast", "northwest", "southeast",
+    "southwest", "midwest", "upper", "lower", "new", "old", "great",
     "little", "grand", "main", "high", "saint", "st", "mount", "fort", "lake", "river", "island",
     "islands", "park", "valley", "beach", "bay", "hill", "hills", "springs", "christian",
     "catholic", "baptist", "methodist", "muslim", "islamic", "jewish", "republican", "democrat",
@@ -95,6 +96,15 @@ STREET_WORDS = frozenset((
     "circle", "hall", "building", "center", "centre", "room", "office", "offices", "jail", "prison",
     "school", "elementary", "academy", "church",
 ))
+#: Words before a person's name.
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
+                    "president", "pres", "sen", "senator", "rep", "gov", "governor", "mayor",
+                    "judge", "justice", "coach", "rev", "reverend", "father", "pastor", "sgt",
+                    "sergeant", "lt", "capt", "captain", "col", "gen", "officer", "deputy",
+                    "chief", "minister", "premier", "chancellor", "king", "queen", "prince",
+                    "princess", "pope", "sheikh", "commissioner", "councilman", "councilwoman",
+                    "attorney", "detective", "trooper", "secretary", "ambassador", "spokesman",
+                    "spokeswoman", "superintendent", "principal", "dean", "professor"})
 LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
                            "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
 MATCH_OK = ("exact", "alternate", "abbreviation")
@@ -199,7 +209,7 @@ class GazetteerRuler:
                 else:
                     places.extend(self._inner_places(doc, flags, ent.start, ent.end - 1))
             elif ent.label_ in PLACE_LABELS:
-                if not (len(ent) == 1 and (ent.text in person_words or _hyphened_to_person(ent))):
+                if not (len(ent) == 1 and _hyphened_to_person(ent)):
                     places.append(ent)
             elif ent.label_ == "NORP":
                 if self.label_for(ent.text, kind="demonym"):
@@ -224,6 +234,10 @@ class GazetteerRuler:
             elif ent.label_ != "PERSON":
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         places.extend(self._untagged_places(doc, flags))
+        # One word that is also a person's first or last name in this text ("Lincoln" after
+        # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
+        places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
+                  or not (p.text in person_words or _after_title(p))]
         doc.spans[SPAN_KEY] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
 
@@ -348,6 +362,12 @@ def _language_use(span: Span) -> bool:
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     return before in LANGUAGE_CUES or after in ("language", "languages", "speaker", "speakers",
                                                 "speaking", "translation", "subtitles")
+
+
+def _after_title(span: Span) -> bool:
+    if span.start == 0:
+        return False
+    return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
 
 
 def _after_locative(span: Span) -> bool:
