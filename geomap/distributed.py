@@ -369,6 +369,12 @@ def extract_bag(bag_or_paths: Any, *, published: dt.date | str | None = None,
 
 
 # -- the command line's Dask run ---------------------------------------------------------------
+def local_cluster_config() -> Any:
+    """Dask settings for a local cluster that runs geomap: no per-worker profiler."""
+    dask = _require_dask()
+    return dask.config.set({"distributed.worker.profile.enabled": False})
+
+
 @contextlib.contextmanager
 def dask_client(address: str) -> Iterator[Any]:
     """A ``distributed.Client``: ``local:N`` starts a LocalCluster of N worker processes."""
@@ -382,8 +388,10 @@ def dask_client(address: str) -> Iterator[Any]:
             raise InputError(f"--dask {address!r}: use local:N with a number of workers") from None
         if n < 1:
             raise InputError("--dask local:N needs at least one worker")
-        with LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                          dashboard_address=":0") as cluster, Client(cluster) as client:
+        # The workers' stack-sampling profiler (every 10 ms) costs CPU that NLP needs.
+        with local_cluster_config(), LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True,
+                dashboard_address=":0") as cluster, Client(cluster) as client:
             yield client
         return
     try:
