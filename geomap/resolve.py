@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from gazetteer.model import Match
+from geomap.components import GENERIC_WORDS
 from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
@@ -175,6 +176,19 @@ class ContextResolver:
                                         limit=self.candidates_per_mention)
             if alt:
                 return [m if m.match_type != "exact" else _as_variant(m) for m in alt]
+        if not found or found[0].match_type == "fuzzy":
+            # "Newark Live Bait", "Henderson County Sheriff's Department": the place that
+            # opens a longer name.
+            words = surface.split()
+            for k in range(len(words) - 1, 0, -1):
+                head = " ".join(words[:k])
+                if k == 1 and head.lower() in GENERIC_WORDS:
+                    break
+                alt = [m for m in self.gazetteer.lookup(head, fuzzy=False,
+                                                        limit=self.candidates_per_mention)
+                       if m.match_type in ("exact", "abbreviation", "demonym")]
+                if alt:
+                    return [_as_variant(m) if m.match_type == "exact" else m for m in alt]
         return found
 
     # -- resolution -----------------------------------------------------------------------
