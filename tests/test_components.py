@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import spacy
@@ -139,3 +140,17 @@ def test_factory_is_registered(nlp) -> None:
     pipe = blank.add_pipe("geomap_gazetteer_ruler", config={"gazetteer_path": "/x"})
     assert isinstance(pipe, GazetteerRuler) and pipe.min_population == 100_000
     assert isinstance(Span, type)
+
+
+def test_vendored_model_directory_is_found(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import sys
+    import types
+
+    from geomap.nlp import _vendored_model_path
+
+    module = types.ModuleType("fake_vendored_model")
+    module.model_path = lambda: tmp_path  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_vendored_model", module)
+    assert _vendored_model_path("fake_vendored_model") == str(tmp_path)
+    assert _vendored_model_path("json") is None
+    assert _vendored_model_path("not/a/module") is None
