@@ -245,3 +245,29 @@ def test_hover_shows_place_and_count(offline_page: OfflinePage, tmp_path: Path) 
     tip = page.locator(".geomap-tip")
     tip.wait_for()
     assert tip.inner_text() == "Moscow · 1 event"
+
+
+def test_online_tiles_fall_back_to_outlines_offline(
+    offline_page: OfflinePage, tmp_path: Path
+) -> None:
+    path = save_map(seed_like(), tmp_path / "m.html", tiles="osm")
+    page = offline_page.open_map(path)
+    page.wait_for_timeout(300)
+    assert offline_page.blocked, "the tiles were requested"
+    assert all(u.startswith("https://tile.openstreetmap.org/") for u in offline_page.blocked)
+    assert "OpenStreetMap" in page.inner_text(".leaflet-control-attribution")
+    assert page.evaluate(f"{API}.drawnCount()") == 4
+
+
+def test_non_asserted_events_toggle(offline_page: OfflinePage, tmp_path: Path) -> None:
+    from geomap.types import Event, EventCollection
+
+    base = seed_like()
+    neg = Event("Battles", "Armed clash", base.events[1].place, base.events[1].quotes,
+                modality="hypothetical")
+    path = save_map(EventCollection(base.events + (neg,)), tmp_path / "m.html",
+                    include_non_asserted=True)
+    page = offline_page.open_map(path)
+    assert page.evaluate(f"{API}.drawnEvents()") == [0, 1, 2, 3, 4]
+    page.locator("label.geomap-check", has_text="not asserted").locator("input").uncheck()
+    assert page.evaluate(f"{API}.drawnEvents()") == [0, 1, 2, 3]
