@@ -121,7 +121,6 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     ents = EntityIndex(doc)
     dates = _dates(doc, spans, trigger_ids, triggers, document.published, ents)
     drafts: list[_Draft] = []
-    settlement_cache: dict[str, ResolvedPlace] = {}
     for trig in triggers:
         etype = taxonomy.event_type(trig.rule.event_type)
         sidx = tok_sent[trig.token.i]
@@ -148,7 +147,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         for att in chosen:
             if att.rp.place is not None and att.rp.place.feature_code == "ADM1":
                 att = dataclasses.replace(att, rp=prefer_settlement(
-                    att.rp, att.rp.mention.surface, gazetteer, settlement_cache))
+                    att.rp, att.rp.mention.surface, gazetteer))
             assert att.rp.place is not None
             confidence = trig.rule.weight + _SCOPE_BONUS[att.scope]
             confidence += -0.05 if date_fallback else 0.1

@@ -339,8 +339,7 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
             for c in chosen]
 
 
-def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None,
-                      cache: dict[str, ResolvedPlace]) -> ResolvedPlace:
+def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None) -> ResolvedPlace:
     """'in Kano' resolved to Kano State: an event there is placed at the town of that name.
 
     Only when the gazetteer has a populated place of the same name in the same country, inside
@@ -349,23 +348,31 @@ def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None,
     place = rp.place
     if gazetteer is None or place is None or place.feature_code != "ADM1":
         return rp
-    key = place.place_id
-    if key in cache:
-        return cache[key]
-    best = rp
+    key = (id(gazetteer), place.place_id, surface)
+    if key not in _TOWNS:
+        if len(_TOWNS) > 4096:
+            _TOWNS.clear()
+        _TOWNS[key] = _same_named_town(place, surface, gazetteer)
+    town = _TOWNS[key]
+    return replace(rp, place=town) if town is not None else rp
+
+
+# (gazetteer id, region id, name) -> town: lookups hit SQLite, and regions recur across articles.
+_TOWNS: dict[tuple[int, str, str], Place | None] = {}
+
+
+def _same_named_town(place: Place, surface: str, gazetteer: object) -> Place | None:
     try:
         matches = gazetteer.lookup(surface, country=place.country_code,  # type: ignore[attr-defined]
                                    feature_class="P", fuzzy=False, limit=5)
     except Exception:  # a gazetteer that cannot answer leaves the region as resolved
-        matches = []
+        return None
     for m in matches:
         town = m.place
         inside = town.admin1 == place.admin1 and bool(place.admin1)
         if m.match_type in ("exact", "alternate", "folded") and (inside or _km(town, place) <= 150):
-            best = replace(rp, place=town)
-            break
-    cache[key] = best
-    return best
+            return town
+    return None
 
 
 def _km(a: Place, b: Place) -> float:

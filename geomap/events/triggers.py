@@ -30,16 +30,44 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class _Gated:
+    """A matcher for one rule, run only when the document has every word its patterns need."""
+
+    rule: int
+    matcher: object
+    needs: tuple[tuple[frozenset[str], ...], ...]  # per pattern: sets that must all be present
+
+
+@dataclass(frozen=True, slots=True)
 class _Compiled:
     taxonomy: Taxonomy
     vocab: Vocab
-    matcher: object | None
-    dep_matcher: object | None
+    matchers: tuple[_Gated, ...]
+    dep_matchers: tuple[_Gated, ...]
     words: dict[str, list[tuple[int, frozenset[str]]]]
 
 
 _CACHE: dict[tuple[int, int], _Compiled] = {}
 _LOCK = threading.Lock()
+_WORD_ATTRS = ("LEMMA", "LOWER", "ORTH", "TEXT", "NORM")
+
+
+def _required_words(spec: dict[str, object]) -> frozenset[str] | None:
+    """Words one of which a token matching ``spec`` must be (None: any token could match)."""
+    if spec.get("OP") in ("?", "*", "!"):
+        return None
+    for attr in _WORD_ATTRS:
+        value = spec.get(attr)
+        if isinstance(value, str):
+            return frozenset({value.lower()})
+        if isinstance(value, dict) and isinstance(value.get("IN"), list):
+            return frozenset(str(v).lower() for v in value["IN"])
+    return None
+
+
+def _needs(pattern: list[dict[str, object]], *, dependency: bool) -> tuple[frozenset[str], ...]:
+    specs = [node.get("RIGHT_ATTRS", {}) for node in pattern] if dependency else pattern
+    return tuple(w for w in (_required_words(s) for s in specs) if w)  # type: ignore[arg-type]
 
 
 def _compile(taxonomy: Taxonomy, vocab: Vocab) -> _Compiled:
@@ -50,24 +78,37 @@ def _compile(taxonomy: Taxonomy, vocab: Vocab) -> _Compiled:
         return hit
     from spacy.matcher import DependencyMatcher, Matcher
 
-    matcher = Matcher(vocab)
-    dep_matcher = DependencyMatcher(vocab)
-    has_dep = False
+    matchers: list[_Gated] = []
+    dep_matchers: list[_Gated] = []
     # Single-word triggers are a dictionary lookup per token: far cheaper than Matcher states.
     words: dict[str, list[tuple[int, frozenset[str]]]] = {}
     for n, rule in enumerate(taxonomy.rules):
         for lemma in rule.lemmas:
             words.setdefault(lemma, []).append((n, frozenset(rule.pos)))
         if rule.patterns:
-            matcher.add(str(n), [json.loads(p) for p in rule.patterns])
+            patterns = [json.loads(p) for p in rule.patterns]
+            m = Matcher(vocab)
+            m.add(str(n), patterns)
+            matchers.append(_Gated(n, m, tuple(_needs(p, dependency=False) for p in patterns)))
         if rule.dependency_patterns:
-            dep_matcher.add(str(n), [json.loads(p) for p in rule.dependency_patterns])
-            has_dep = True
-    compiled = _Compiled(taxonomy, vocab, matcher if len(matcher) else None,
-                         dep_matcher if has_dep else None, words)
+            patterns = [json.loads(p) for p in rule.dependency_patterns]
+            d = DependencyMatcher(vocab)
+            d.add(str(n), patterns)
+            dep_matchers.append(_Gated(n, d, tuple(_needs(p, dependency=True) for p in patterns)))
+    compiled = _Compiled(taxonomy, vocab, tuple(matchers), tuple(dep_matchers), words)
     with _LOCK:
         _CACHE[key] = compiled
     return compiled
+
+
+def _possible(gated: _Gated, present: set[str]) -> bool:
+    for needs in gated.needs:
+        for need in needs:
+            if need.isdisjoint(present):
+                break
+        else:
+            return True
+    return False
 
 
 def clause_head(token: Token) -> Token:
@@ -123,11 +164,15 @@ def _object_tokens(token: Token) -> list[Token]:
     return out
 
 
-def _context_ok(rule: TriggerRule, token: Token, span: list[Token]) -> bool:
+def _context_ok(rule: TriggerRule, token: Token, span: list[Token],
+                cache: dict[tuple[int, str], set[str]]) -> bool:
     if not rule.context and not rule.exclude_context:
         return True
-    scope = _object_tokens(token) if rule.context_scope == "object" else _clause_tokens(token)
-    words = _lemma_set(scope)
+    key = (token.i, rule.context_scope)
+    if key not in cache:
+        scope = _object_tokens(token) if rule.context_scope == "object" else _clause_tokens(token)
+        cache[key] = _lemma_set(scope)
+    words = cache[key]
     if rule.exclude_context and words & set(rule.exclude_context):
         return False
     if rule.context:
@@ -145,10 +190,11 @@ def find_triggers(doc: Doc, taxonomy: Taxonomy) -> list[Trigger]:
     rules = taxonomy.rules
     # token index -> (rank key, Trigger)
     best: dict[int, tuple[tuple[int, int, int], Trigger]] = {}
+    context_cache: dict[tuple[int, str], set[str]] = {}
 
     def offer(root: Token, n: int, start: int, end: int, span: list[Token]) -> None:
         rule = rules[n]
-        if not _context_ok(rule, root, span):
+        if not _context_ok(rule, root, span, context_cache):
             return
         key = (len(span), 1 if rule.context else 0, -n)
         prev = best.get(root.i)
@@ -156,20 +202,26 @@ def find_triggers(doc: Doc, taxonomy: Taxonomy) -> list[Trigger]:
             best[root.i] = (key, Trigger(root, rule, start, end))
 
     words = compiled.words
+    present: set[str] = set()
     for tok in doc:
+        lemma, lower = tok.lemma_.lower(), tok.lower_
+        present.add(lemma)
+        present.add(lower)
         seen: set[int] = set()
-        for key in (tok.lemma_.lower(), tok.lower_):
+        for key in (lemma, lower):
             for n, pos in words.get(key, ()):
                 if n not in seen and (not pos or tok.pos_ in pos):
                     seen.add(n)
                     offer(tok, n, tok.i, tok.i + 1, [tok])
-    matches = compiled.matcher(doc) if compiled.matcher is not None else []  # type: ignore[operator]
-    for match_id, start, end in matches:
-        n = int(doc.vocab.strings[match_id])
-        offer(doc[start:end].root, n, start, end, list(doc[start:end]))
-    if compiled.dep_matcher is not None:
-        for match_id, token_ids in compiled.dep_matcher(doc):  # type: ignore[operator]
-            n = int(doc.vocab.strings[match_id])
+    for gated in compiled.matchers:
+        if not _possible(gated, present):
+            continue
+        for _, start, end in gated.matcher(doc):  # type: ignore[operator]
+            offer(doc[start:end].root, gated.rule, start, end, list(doc[start:end]))
+    for gated in compiled.dep_matchers:
+        if not _possible(gated, present):
+            continue
+        for _, token_ids in gated.matcher(doc):  # type: ignore[operator]
             ids = sorted(token_ids)
-            offer(doc[token_ids[0]], n, ids[0], ids[-1] + 1, [doc[i] for i in ids])
+            offer(doc[token_ids[0]], gated.rule, ids[0], ids[-1] + 1, [doc[i] for i in ids])
     return [best[i][1] for i in sorted(best)]
