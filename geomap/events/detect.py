@@ -184,6 +184,7 @@ def _usable(trig: Trigger, tok_sent: dict[int, int], by_index: dict[int, Sentenc
     return not (tok.ent_type_ in _SKIP_ENTS and tok.pos_ == "PROPN")
 
 
+_DURATIONS = frozenset({"hour", "day", "night", "week", "month", "year", "decade", "weekend"})
 _ARGUMENT_LINKS = frozenset({"dobj", "compound", "amod", "nsubjpass", "attr", "oprd", "appos"})
 
 
@@ -203,6 +204,9 @@ def _drop_nested(triggers: list[Trigger]) -> list[Trigger]:
             continue
         if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
             continue
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of" and \
+                tok.head.head.lemma_.lower() in _DURATIONS:
+            continue  # "after two days of fighting", "ending months of war": background
         cur, nested = tok, False
         for _ in range(3):
             link = cur.dep_

@@ -78,6 +78,8 @@ def modality(trigger: Token) -> str:
                 return "future"
             if lemma in HYPOTHETICAL_HEADS:
                 return "hypothetical"
+            if lemma == "ahead":
+                return "future"  # "arrests ahead of the rally": the rally has not happened yet
         if cur.head == cur or cur.dep_ not in _TIGHT:
             break
         if cur.dep_ == "conj" and any(c.dep_ == "cc" and c.lower_ in ("but", "yet", "while")
