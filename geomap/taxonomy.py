@@ -54,6 +54,7 @@ class EventType:
     sub_event_types: tuple[str, ...]
     requires_place: bool = False
     merge_subtypes: bool = True
+    sub_colours: tuple[tuple[str, str], ...] = ()  # (sub-event type, colour) where one is given
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,12 @@ class Taxonomy:
                 return t
         raise TaxonomyError(f"event type {name!r} is not in taxonomy {self.name!r}")
 
-    def colour(self, name: str, default: str = "#555555") -> str:
+    def colour(self, name: str, sub_event_type: str | None = None,
+               default: str = "#555555") -> str:
+        """Colour of an event type, or of one of its sub-event types when the file gives one."""
         for t in self.event_types:
             if t.name == name:
-                return t.colour
+                return dict(t.sub_colours).get(sub_event_type or "", t.colour)
         return default
 
     def subtype_rank(self, event_type: str, sub_event_type: str) -> int:
@@ -118,6 +121,7 @@ def load_taxonomy(path: str | os.PathLike[str] | None = None) -> Taxonomy:
             "merge_subtypes": true,       # optional: same type+place+date in one article -> one
             "sub_event_types": [
               {"name": "Peaceful protest",
+               "colour": "#5dade2",                     # optional, else the type's colour
                "lemmas": ["protest", "rally"],          # single-token triggers (lemma or form)
                "pos": ["NOUN", "VERB"],                 # optional POS filter for "lemmas"
                "patterns": [[{"LEMMA": "take"}, {"LOWER": "to"}, {"LOWER": "the"},
@@ -188,14 +192,22 @@ def _parse(data: Any, source: str) -> Taxonomy:
         if not isinstance(subs, list) or not subs:
             raise TaxonomyError(f"{where}: 'sub_event_types' must be a non-empty list")
         sub_names: list[str] = []
+        sub_colours: dict[str, str] = {}
         for j, rs in enumerate(subs):
             rule = _parse_rule(rs, name, f"{where}.sub_event_types[{j}]")
             if rule.sub_event_type not in sub_names:
                 sub_names.append(rule.sub_event_type)
+            sub_colour = rs.get("colour", rs.get("color"))
+            if sub_colour is not None:
+                if not isinstance(sub_colour, str) or not _COLOUR.match(sub_colour):
+                    raise TaxonomyError(f"{where}.sub_event_types[{j}]: colour must look like "
+                                        f"'#rrggbb', got {sub_colour!r}")
+                sub_colours.setdefault(rule.sub_event_type, sub_colour.lower())
             rules.append(rule)
         types.append(EventType(name, colour.lower(), tuple(sub_names),
                                requires_place=bool(rt.get("requires_place", False)),
-                               merge_subtypes=bool(rt.get("merge_subtypes", True))))
+                               merge_subtypes=bool(rt.get("merge_subtypes", True)),
+                               sub_colours=tuple(sub_colours.items())))
     _check_patterns(rules, source)
     return Taxonomy(str(data.get("name", source)), tuple(types), tuple(rules), source)
 

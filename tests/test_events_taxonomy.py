@@ -99,3 +99,14 @@ def test_unparsed_doc_is_a_model_error() -> None:
     with pytest.raises(ModelError, match="parsed document"):
         detect_events(doc, Document("d", text), [Sentence("d", 0, 0, len(text), text)], [],
                       taxonomy=load_taxonomy())
+
+
+def test_sub_event_type_colours(tmp_path: Path) -> None:
+    tax = load_taxonomy(_write(tmp_path, {"event_types": [
+        {"name": "Flood", "colour": "#0000ff", "sub_event_types": [
+            {"name": "River flood", "colour": "#00FFFF", "lemmas": ["flood"]},
+            {"name": "Flash flood", "lemmas": ["deluge"]}]}]}))
+    assert tax.colour("Flood", "River flood") == "#00ffff"
+    assert tax.colour("Flood", "Flash flood") == "#0000ff"
+    assert tax.colour("Flood") == "#0000ff"
+    assert tax.colour("Drought") == "#555555"
