@@ -234,6 +234,7 @@ class GazetteerRuler:
             elif ent.label_ != "PERSON":
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         places.extend(self._untagged_places(doc, flags))
+        places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
@@ -272,12 +273,50 @@ class GazetteerRuler:
     def _untagged_places(self, doc: Doc, flags: _Flags) -> list[Span]:
         """Significant places in text the model left untagged (not in title-case headlines)."""
         taken = [e or u for e, u in zip(flags.in_entity, flags.short_upper, strict=True)]
+        headline = [False] * len(doc)
         bounds = [i for i, s in enumerate(flags.sent_start) if s] + [len(doc)]
         for a, b in zip(bounds, bounds[1:], strict=False):
             words = [i for i in range(a, b) if flags.alpha[i]]
             if len(words) >= 4 and sum(flags.cap[i] for i in words) >= 0.7 * len(words):
-                taken[a:b] = [True] * (b - a)
-        return self._scan(doc, flags, 0, len(doc), kind="standalone", taken=taken)
+                headline[a:b] = [True] * (b - a)
+        body = [t or h for t, h in zip(taken, headline, strict=True)]
+        found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
+        # In a title-case headline every word looks like a name: only countries and states.
+        heads = [t or not h for t, h in zip(taken, headline, strict=True)]
+        return found + self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
+
+    def _repeated_places(self, doc: Doc, flags: _Flags, places: list[Span]) -> list[Span]:
+        """Other occurrences of names already found as places ("Alexandria woman charged…"
+        in a headline the model read as a person, when the story says "in Alexandria")."""
+        names: dict[str, set[int]] = {}
+        for p in places:
+            if p.label_ != DEMONYM_LABEL and len(p) <= MAX_NAME_TOKENS:
+                names.setdefault(p[0].text, set()).add(len(p))
+        if not names:
+            return []
+        covered = [False] * len(doc)
+        for p in places:
+            covered[p.start:p.end] = [True] * len(p)
+        person = [False] * len(doc)
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                person[ent.start:ent.end] = [True] * len(ent)
+        texts = {p.text: p.label_ for p in places if p.label_ != DEMONYM_LABEL}
+        found: list[Span] = []
+        for i in range(len(doc)):
+            if covered[i] or person[i] or not flags.cap[i]:
+                continue
+            first = doc[i].text
+            if first not in names:
+                continue
+            for n in sorted(names[first], reverse=True):
+                if i + n <= len(doc) and not any(covered[i:i + n]) and not any(person[i:i + n]):
+                    span = doc[i:i + n]
+                    if span.text in texts:
+                        found.append(Span(doc, i, i + n, label=texts[span.text]))
+                        covered[i:i + n] = [True] * n
+                        break
+        return found
 
     def _scan(self, doc: Doc, flags: _Flags, start: int, end: int, *, kind: str,
               demonyms: bool = False, taken: list[bool] | None = None) -> list[Span]:

@@ -154,3 +154,10 @@ def test_vendored_model_directory_is_found(monkeypatch: pytest.MonkeyPatch, tmp_
     assert _vendored_model_path("fake_vendored_model") == str(tmp_path)
     assert _vendored_model_path("json") is None
     assert _vendored_model_path("not/a/module") is None
+
+
+def test_a_place_is_a_place_wherever_it_is_repeated(nlp) -> None:
+    text = "Kfraya Woman Charged With Theft. Police in Kfraya said the Kfraya market reopened."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Kfraya", "PERSON"), ("Kfraya", "GPE")]))
+    assert [(s.text, s.start_char) for s in place_spans(doc)] == [
+        ("Kfraya", 0), ("Kfraya", 43), ("Kfraya", 59)]
