@@ -198,3 +198,24 @@ def test_custom_taxonomy_drives_detection(nlp, tmp_path: Path) -> None:  # type:
                  "Gunmen attacked a market in Mogadishu.")
     assert [(e.event_type, e.sub_event_type, e.place.name, e.date) for e in events] == [
         ("Flood", "River flood", "Kabul", dt.date(2024, 12, 2))]
+
+
+def test_empty_and_placeless_documents(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp, taxonomy, "") == []
+    assert run(nlp, taxonomy, "Markets rallied in Nairobi on Friday.") == []
+
+
+def test_same_article_twice_merges_across_documents(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    from geomap.events import merge_events
+
+    text = "Gunmen attacked a market in Mogadishu on Saturday."
+    first, second = run(nlp, taxonomy, text, doc_id="a"), run(nlp, taxonomy, text, doc_id="b")
+    [merged] = merge_events(first + second)
+    assert merged.doc_ids == ("a", "b")
+    assert merge_events(second + first) == [merged]
+
+
+def test_hostile_text_is_kept_verbatim_in_quotes(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    text = "Protesters rallied in Nairobi chanting <script>alert(1)</script> ${x}."
+    [event] = run(nlp, taxonomy, text)
+    assert event.quotes[0].text == text  # escaping is the renderer's job, at the HTML boundary
