@@ -60,6 +60,7 @@ GENERIC_WORDS = frozenset((
     "hospital", "clinic", "bank", "council", "court", "county", "city", "town", "village",
     "district", "club", "team", "league", "association", "society", "foundation", "museum",
     "library", "company", "group", "party", "board", "committee", "commission", "agency", "bureau",
+    "games",
     "service", "services", "army", "navy", "force", "forces", "guard", "news", "press", "times",
     "post", "journal", "herald", "tribune", "daily", "radio", "television", "tv", "network",
     "world", "international", "general", "royal", "capital", "central", "north", "south", "east",
@@ -157,10 +158,15 @@ class GazetteerRuler:
         label: str | None = None
         # Short all-capital words are mostly acronyms (CNN, PKK): as places only when they
         # abbreviate a country or a state ("US", "UAE").
-        acronym = text.isupper() and len(text.replace(".", "")) <= 4 and kind in ("inner",
-                                                                                "standalone")
-        if kind in ("demonym", "facility") or text.lower() not in GENERIC_WORDS:
+        letters = text.replace(".", "")
+        acronym = text.isupper() and len(letters) <= 4 and kind in ("inner", "standalone", "admin")
+        if kind == "facility" or text.lower() not in GENERIC_WORDS:
             for match in self.gazetteer.lookup(text, fuzzy=False, limit=8):
+                # Two capital letters without dots are mostly initials (BA, MW): a country
+                # only when it is one that prose abbreviates so ("US", "UK").
+                if acronym and len(letters) == len(text) == 2 and (
+                        match.place.population < 50_000_000 or match.match_type != "abbreviation"):
+                    continue
                 label = self._judge(match.place, match.match_type, "admin" if acronym else kind)
                 if label:
                     break
