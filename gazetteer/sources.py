@@ -50,6 +50,8 @@ IMPORTANCE_USER = 6.5
 # towns of 10,000, so "Tartus", "Idlib" or "New York" is the city, not the province.
 IMPORTANCE_ADMIN1 = 6.5
 IMPORTANCE_ADMIN1_NAMESAKE = 4.0
+#: A town this big with a region's name (in the same country) outranks the region.
+NAMESAKE_TOWN_MIN_POPULATION = 50_000
 # Counties and districts: 3 + log10(population of their towns) / 3, at most 5 — below
 # admin-1 regions and curated places, above hamlets ("Cook County", "Gironde").
 IMPORTANCE_ADMIN2 = 3.0
@@ -519,6 +521,18 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
                 if best is None or (c.get("population") or 0) > (best.get("population") or 0):
                     namesake[key] = c
                 break
+    # A region that shares its name with a sizeable town elsewhere in the same country (a
+    # newer region carved out of an old one, or codes that disagree between sources) must
+    # not outrank that town either; only its point stays its own.
+    towns_by_name: dict[tuple[str, str], int] = {}
+    for c in cities.values():
+        pop = int(c.get("population") or 0)
+        if pop >= NAMESAKE_TOWN_MIN_POPULATION:
+            k = (str(c["countrycode"]), fold(str(c["name"])))
+            towns_by_name[k] = max(pop, towns_by_name.get(k, 0))
+    for key, target in targets.items():
+        if key not in namesake and (key[0], target) in towns_by_name:
+            admin1[key].importance = IMPORTANCE_ADMIN1_NAMESAKE
     seats: set[int] = set()
     for key, town in namesake.items():
         entry = admin1[key]
