@@ -296,7 +296,9 @@ class GazetteerRuler:
         in a headline the model read as a person, when the story says "in Alexandria")."""
         names: dict[str, set[int]] = {}
         for p in places:
-            if p.label_ != DEMONYM_LABEL and len(p) <= MAX_NAME_TOKENS:
+            # Only names the gazetteer knows: a surname the model once took for a place
+            # must not spread through the whole article.
+            if p.label_ != DEMONYM_LABEL and len(p) <= MAX_NAME_TOKENS and self._known(p.text):
                 names.setdefault(p[0].text, set()).add(len(p))
         if not names:
             return []

@@ -156,8 +156,12 @@ def test_vendored_model_directory_is_found(monkeypatch: pytest.MonkeyPatch, tmp_
     assert _vendored_model_path("not/a/module") is None
 
 
-def test_a_place_is_a_place_wherever_it_is_repeated(nlp) -> None:
-    text = "Kfraya Woman Charged With Theft. Police in Kfraya said the Kfraya market reopened."
-    doc = _ruler(nlp)(_doc(nlp, text, [("Kfraya", "PERSON"), ("Kfraya", "GPE")]))
+def test_a_known_place_is_a_place_wherever_it_is_repeated(nlp) -> None:
+    text = "Danbury Woman Charged With Theft. Police in Danbury said the Danbury market reopened."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Danbury", "PERSON"), ("Danbury", "GPE")]))
     assert [(s.text, s.start_char) for s in place_spans(doc)] == [
-        ("Kfraya", 0), ("Kfraya", 43), ("Kfraya", 59)]
+        ("Danbury", 0), ("Danbury", 44), ("Danbury", 61)]
+    # A name the gazetteer does not know (a surname the model once tagged) does not spread.
+    text = "Kfraya spoke first. Kfraya met people in Kfraya later."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Kfraya", "PERSON"), ("Kfraya", "PERSON"), ("Kfraya", "GPE")]))
+    assert [s.start_char for s in place_spans(doc)] == [41]
