@@ -106,6 +106,9 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lor
                     "princess", "pope", "sheikh", "commissioner", "councilman", "councilwoman",
                     "attorney", "detective", "trooper", "secretary", "ambassador", "spokesman",
                     "spokeswoman", "superintendent", "principal", "dean", "professor"})
+#: First words of numbered roads ("Highway 19", "Route 128", "Exit 6").
+ROAD_WORDS = frozenset({"highway", "hwy", "route", "rt", "interstate", "i", "exit", "state",
+                        "county", "us", "u.s.", "sr", "fm", "road", "loop", "junction"})
 LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
                            "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
 MATCH_OK = ("exact", "alternate", "abbreviation")
@@ -209,11 +212,14 @@ class GazetteerRuler:
         places: list[Span] = []
         for ent in doc.ents:
             if ent.label_ == "FAC" and not self._known(ent.text):
-                # Streets and buildings are not places of their own; a town in their name is.
-                if ent[-1].lower_ not in STREET_WORDS:
-                    places.append(ent)
-                else:
+                # Streets, numbered roads and buildings are not places of their own; a town
+                # in their name is.
+                if ent[-1].lower_ in STREET_WORDS:
                     places.extend(self._inner_places(doc, flags, ent.start, ent.end - 1))
+                elif ent[-1].like_num or ent[0].lower_ in ROAD_WORDS:
+                    places.extend(self._inner_places(doc, flags, ent.start, ent.end))
+                else:
+                    places.append(ent)
             elif ent.label_ in PLACE_LABELS:
                 if not (len(ent) == 1 and _hyphened_to_person(ent)):
                     places.append(ent)

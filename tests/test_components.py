@@ -112,6 +112,12 @@ def test_streets_are_dropped_but_known_facilities_kept(nlp) -> None:
     assert [(e.text, e.label_) for e in doc.ents] == [("Main Street", "FAC"), ("Hmeimim", "FAC")]
 
 
+def test_numbered_roads_are_not_places(nlp) -> None:
+    doc = _ruler(nlp)(_doc(nlp, "Crews closed Highway 19 near Danbury.",
+                           [("Highway 19", "FAC"), ("Danbury", "GPE")]))
+    assert _places(doc) == [("Danbury", "GPE")]
+
+
 def test_language_is_not_a_place(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "She spoke Syrian Arabic.", [("Syrian", "NORP")]))
     assert _places(doc) == []
