@@ -60,7 +60,7 @@ GENERIC_WORDS = frozenset((
     "hospital", "clinic", "bank", "council", "court", "county", "city", "town", "village",
     "district", "club", "team", "league", "association", "society", "foundation", "museum",
     "library", "company", "group", "party", "board", "committee", "commission", "agency", "bureau",
-    "games",
+    "games", "earth", "heaven", "moon", "sun",
     "service", "services", "army", "navy", "force", "forces", "guard", "news", "press", "times",
     "post", "journal", "herald", "tribune", "daily", "radio", "television", "tv", "network",
     "world", "international", "general", "royal", "capital", "central", "north", "south", "east",
