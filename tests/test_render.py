@@ -148,9 +148,12 @@ def test_save_map_atomic_and_errors(tmp_path: Path) -> None:
     out = save_map(seed_like(), tmp_path / "m.html")
     assert out.read_text(encoding="utf-8") == render_map(seed_like())
     assert [p.name for p in tmp_path.iterdir()] == ["m.html"]
-    with pytest.raises(OutputError, match="does not exist"):
-        save_map(seed_like(), tmp_path / "nope" / "m.html")
-    with pytest.raises(OutputError, match="directory"):
+    # a missing output folder is created; a file where a folder should be is an error
+    assert save_map(seed_like(), tmp_path / "new" / "m.html").exists()
+    (tmp_path / "plain").write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="is a file"):
+        save_map(seed_like(), tmp_path / "plain" / "m.html")
+    with pytest.raises(OutputError, match="is a folder"):
         save_map(seed_like(), tmp_path)
     if os.geteuid() != 0:
         ro = tmp_path / "ro"

@@ -9,15 +9,12 @@ True
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from jinja2 import Environment
 
-from geomap.errors import OutputError
+from geomap.io import write_text_atomic
 from geomap.render.page import render_page
 from geomap.render.png import render_png
 from geomap.render.reader import read_events
@@ -32,7 +29,6 @@ __all__ = [
     "render_map",
     "render_png",
     "save_map",
-    "write_atomic",
 ]
 
 
@@ -81,35 +77,6 @@ def render_map(
     )
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``.
-
-    Raises :class:`~geomap.errors.OutputError` (one line) when the folder is not writable;
-    no partial file is left behind.
-    """
-    target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise OutputError(f"{target}: is a directory; give a file name such as map.html")
-    if not folder.is_dir():
-        raise OutputError(f"{target}: folder {folder} does not exist")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-        tmp_name = None
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-    return target
-
-
 def save_map(
     collection: EventCollection,
     path: str | Path,
@@ -117,7 +84,7 @@ def save_map(
 ) -> Path:
     """Render the map (options as in :func:`render_map`) and write it atomically to ``path``."""
     html = render_map(collection, **options)  # type: ignore[arg-type]
-    return write_atomic(path, html)
+    return write_text_atomic(path, html)
 
 
 _SNIPPET = Environment(autoescape=True).from_string(

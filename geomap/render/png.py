@@ -82,13 +82,12 @@ def render_png(
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise OutputError("PNG export needs playwright: pip install playwright") from None
-    from geomap.render import save_map, write_atomic
+    from geomap.io import atomic_writer, check_writable
+    from geomap.render import save_map
     from geomap.types import EventCollection
 
     out = Path(png_path)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():  # fail before spending seconds on Chromium
-        raise OutputError(f"{out}: folder {folder} does not exist")
+    check_writable(out)  # fail before spending seconds on Chromium
     with tempfile.TemporaryDirectory(prefix="geomap-png-") as tmp:
         if isinstance(html_path_or_collection, EventCollection):
             page_path = Path(tmp, "map.html")
@@ -126,26 +125,8 @@ def render_png(
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise OutputError(f"PNG export failed: {first}") from None
-        write_atomic_bytes(out, shot.read_bytes())
-    _ = write_atomic  # same atomic protocol as HTML output
+        with atomic_writer(out, binary=True) as fh:
+            fh.write(shot.read_bytes())
     return out
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: folder {folder} does not exist")
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-        tmp_name = None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
