@@ -3,8 +3,9 @@
     python tests/eval_errors.py GOLD.jsonl [--model M] [--limit N] [--show 40]
 
 Classifies every gold toponym as: missed (no overlapping prediction), correct (<= 161 km),
-or wrong, and splits the wrong ones into "gazetteer lacks a candidate within 161 km of the
-gold point" vs "a right candidate existed but ranking chose another" vs "unresolved".
+or wrong, and splits the wrong ones into "a right candidate existed but ranking chose
+another", "the right country/state but its point is > 161 km from the gold gazetteer's",
+"gazetteer lacks a candidate within 161 km of the gold point" and "unresolved".
 Lists the most frequent surfaces per class and the most frequent false positives.
 """
 
@@ -39,6 +40,7 @@ def main(argv: list[str]) -> int:
     no_cand: Counter[str] = Counter()
     ranking: Counter[str] = Counter()
     unresolved: Counter[str] = Counter()
+    point_offset: Counter[str] = Counter()
     examples: dict[str, str] = {}
     correct = 0
     for doc_id, gold in run.gold.items():
@@ -66,18 +68,23 @@ def main(argv: list[str]) -> int:
                 unresolved[key] += 1
                 continue
             cands = gaz.lookup(p.name, limit=50)
-            assert g.lat is not None and g.lon is not None
+            assert g.lat is not None and g.lon is not None and p.lon is not None
             if any(haversine_km(g.lat, g.lon, c.place.lat, c.place.lon) <= ACC_KM for c in cands):
                 ranking[key + f" -> {p.lat:.2f},{p.lon:.2f}"] += 1
+            elif cands and any(c.place.feature_code.startswith("PCL") or c.place.feature_code == "ADM1"
+                               for c in cands[:1]) and haversine_km(g.lat, g.lon, p.lat, p.lon) < 1500:
+                # The right country or state, but its point is not the gold gazetteer's point.
+                point_offset[key] += 1
             else:
                 no_cand[key] += 1
     n_gold = sum(len(v) for v in run.gold.values())
     print(f"gold {n_gold}; correct {correct}; missed {sum(missed.values())}; "
           f"false positives {sum(fps.values())}; wrong: no candidate within 161 km "
-          f"{sum(no_cand.values())}, ranking {sum(ranking.values())}, unresolved "
-          f"{sum(unresolved.values())}")
+          f"{sum(no_cand.values())}, country/state point offset {sum(point_offset.values())}, "
+          f"ranking {sum(ranking.values())}, unresolved {sum(unresolved.values())}")
     for title, counter in (("MISSED", missed), ("FALSE POSITIVES", fps),
-                           ("NO CANDIDATE", no_cand), ("RANKING", ranking),
+                           ("NO CANDIDATE", no_cand), ("POINT OFFSET", point_offset),
+                           ("RANKING", ranking),
                            ("UNRESOLVED", unresolved)):
         print(f"\n== {title}")
         for name, n in counter.most_common(args.show):
