@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from gazetteer.model import Match
+from gazetteer.text import fold
 from geomap.components import GENERIC_WORDS
 from geomap.types import Mention, ResolvedPlace
 
@@ -323,6 +324,10 @@ def _quality(match: Match) -> float:
     q = MATCH_QUALITY.get(match.match_type, 0.5)
     if match.match_type == "fuzzy":
         return q * match.score
+    if match.match_type in ("alternate", "folded") and fold(match.matched_name) == fold(match.place.name):
+        # "Cancun" for Cancún: the place's own name without accents, not one of the many
+        # alternate names another place also carries (Changchun lists "Cancun" too).
+        return MATCH_QUALITY["exact"] - 0.03
     return q
 
 

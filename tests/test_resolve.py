@@ -134,3 +134,13 @@ def test_demonym_mention_resolves_to_the_country_with_confidence() -> None:
     rps = ContextResolver(TGAZ).resolve(ms, text=text)  # type: ignore[arg-type]
     assert rps[0].place == SYRIA and 0.5 < rps[0].score <= 1.0
     assert rps[1].place == LATAKIA_CITY
+
+
+def test_own_name_without_accents_beats_another_places_alternate_name() -> None:
+    cancun = Place("geonames:3531673", "Cancún", 21.17, -86.85, "P", "PPL", "MX", "23", 888_797, "geonames")
+    changchun = Place("geonames:2038180", "Changchun", 43.88, 125.32, "P", "PPL", "CN", "05", 4_714_996,
+                      "geonames")
+    gaz = TypedGazetteer({"Cancun": [(changchun, "alternate"), (cancun, "alternate")]})
+    text = "They flew to Cancun."
+    [rp] = ContextResolver(gaz).resolve(_mentions(text, "Cancun"), text=text)  # type: ignore[arg-type]
+    assert rp.place == cancun
