@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import sys
@@ -78,7 +79,8 @@ def _doc_from_record(record: object, *, name: str, lineno: int, published: dt.da
     )
 
 
-def iter_jsonl(stream: IO[bytes], *, name: str, published: dt.date | None = None) -> Iterator[Document]:
+def iter_jsonl(stream: Iterable[bytes], *, name: str,
+               published: dt.date | None = None) -> Iterator[Document]:
     """Yield documents from a JSON Lines stream, one line at a time (constant memory)."""
     seen_any = False
     for lineno, raw in enumerate(stream, start=1):
@@ -107,6 +109,22 @@ def _text_document(path: Path, *, published: dt.date | None) -> Document:
                     published=published)
 
 
+def _stdin_documents(stream: IO[bytes], *, published: dt.date | None) -> Iterator[Document]:
+    """Stdin is JSON Lines when its first non-blank line is an object, else one article.
+
+    JSON Lines are streamed line by line; a plain article is read whole (it is one document).
+    """
+    head = [stream.readline()]
+    while head[-1] and not head[-1].strip():
+        head.append(stream.readline())
+    if head[-1].lstrip()[:1] == b"{":
+        lines = itertools.chain(head, stream)
+        yield from iter_jsonl(lines, name="<stdin>", published=published)
+    else:
+        data = b"".join(head) + stream.read()
+        yield Document(id="stdin", text=decode_text(data, name="<stdin>"), published=published)
+
+
 def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.date | None = None,
                    stdin: IO[bytes] | None = None) -> Iterator[Document]:
     """Yield documents from .txt files, folders of them, .jsonl files, or ``-`` (stdin).
@@ -115,14 +133,7 @@ def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.da
     """
     for item in inputs:
         if str(item) == "-":
-            data = (stdin or sys.stdin.buffer).read()
-            if data.lstrip()[:1] == b"{":
-                import io as _io
-
-                yield from iter_jsonl(_io.BytesIO(data), name="<stdin>", published=published)
-            else:
-                yield Document(id="stdin", text=decode_text(data, name="<stdin>"),
-                               published=published)
+            yield from _stdin_documents(stdin or sys.stdin.buffer, published=published)
             continue
         path = Path(item)
         if not path.exists():
