@@ -85,8 +85,11 @@ def _collect(args: argparse.Namespace) -> EventCollection:
 
 def _summary(collection: EventCollection) -> str:
     by_type = Counter(e.event_type for e in collection.events)
+    unasserted = sum(e.modality != "asserted" for e in collection.events)
     lines = [f"{len(collection.events)} events"
-             + (": " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())) if by_type else "")]
+             + (": " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())) if by_type else "")
+             + (f" ({unasserted} negated, hypothetical or future: off the map by default)"
+                if unasserted else "")]
     lines.append(f"{len(collection.places)} place mentions resolved, "
                  f"{len(collection.unresolved)} unresolved"
                  + (" (" + ", ".join(sorted({u.mention.surface for u in collection.unresolved})[:8])
