@@ -33,6 +33,16 @@ def _published(value: str) -> object:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
+    return number
+
+
 def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
                    help="publication date for inputs that carry none; relative dates "
@@ -41,8 +51,9 @@ def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
                                    "or $GEOMAP_MODEL)")
     p.add_argument("--gazetteer", metavar="PATH", help="gazetteer store to use (default: the "
                                                        "user cache store, built on first use)")
-    p.add_argument("--batch-size", type=int, default=32, help="documents per nlp.pipe batch")
-    p.add_argument("--processes", type=int, default=1, metavar="N",
+    p.add_argument("--batch-size", type=_positive, default=32, metavar="N",
+                   help="documents per nlp.pipe batch")
+    p.add_argument("--processes", type=_positive, default=1, metavar="N",
                    help="worker processes for spaCy (default 1)")
 
 
@@ -140,9 +151,10 @@ def _add_corpus_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from geomap.corpus import CORPUS_FORMATS, extract_corpus, format_for_output
+    from geomap.corpus import CORPUS_FORMATS, extract_corpus
+    from geomap.export import format_for_path
 
-    fmt = args.format or (format_for_output(args.output) if args.output else "geojson")
+    fmt = args.format or (format_for_path(args.output) if args.output else "geojson")
     if fmt not in CORPUS_FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(CORPUS_FORMATS)}")
     if args.resume and not args.output:

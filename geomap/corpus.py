@@ -23,7 +23,6 @@ import csv
 import dataclasses
 import datetime as dt
 import heapq
-import itertools
 import json
 import os
 import signal
@@ -38,8 +37,9 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, Union, get_args, get_origin, get_type_hints
 
-from geomap.errors import InputError, OutputError
-from geomap.io import TEXT_SUFFIXES, atomic_writer, check_writable, iter_documents
+from geomap.errors import GeomapError, InputError, OutputError
+from geomap.export import format_for_path
+from geomap.io import atomic_writer, check_writable, folder_files, iter_documents
 from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
 from geomap.types import Document, Event
 
@@ -190,8 +190,7 @@ def count_documents(inputs: Iterable[PathLike]) -> int | None:
         if str(item) == "-":
             return None
         path = Path(item)
-        files = (sorted(p for p in path.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | {".jsonl"})
-                 if path.is_dir() else [path])
+        files = folder_files(path) if path.is_dir() else [path]
         for f in files:
             if f.suffix.lower() in (".jsonl", ".ndjson"):
                 try:
@@ -232,19 +231,16 @@ def analyze_stream(pipeline: Pipeline, documents: Iterable[Document], *,
                    n_process: int = 1) -> Iterator[AnalyzedDocument]:
     """Analyse ``documents`` in input order, reading them lazily (constant memory).
 
-    Only the texts go through ``nlp.pipe`` (plain strings are cheaper to send to spaCy's
-    worker processes than pre-tokenised docs); the documents wait in a small buffer that
-    spaCy's read-ahead bounds.
+    See :meth:`Pipeline.analyze`; this adds the Ctrl-C handling of spaCy's workers.
     """
-    texts_src, docs_src = itertools.tee(documents)
-    parsed = pipeline.nlp.pipe((d.text for d in texts_src), batch_size=batch_size,
-                               n_process=n_process)
+    results = pipeline.analyze(documents, batch_size=batch_size, n_process=n_process)
+    # spaCy starts its worker processes on the first item; they must ignore Ctrl-C.
     with _children_ignore_sigint(n_process != 1):
-        first = next(parsed, None)
+        first = next(results, None)
     if first is None:
         return
-    for doc, document in zip(itertools.chain([first], parsed), docs_src, strict=False):
-        yield pipeline.analyze_doc(doc, document)
+    yield first
+    yield from results
 
 
 def _progress_bar(*, enabled: bool, total: int | None, initial: int) -> Any:
@@ -324,7 +320,10 @@ class _Journal:
             fh.seek(truncate_at)
         else:
             check_writable(self.path)
-            fh = self.path.open("wb")
+            try:
+                fh = self.path.open("wb")
+            except OSError as exc:
+                raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
             header = {"geomap_partial": JOURNAL_VERSION, "fingerprint": self.fingerprint}
             fh.write(json.dumps(header).encode() + b"\n")
         self._fh = fh
@@ -410,10 +409,14 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
                 journal.flush()
             if bar is not None:
                 bar.update(1)
-    except BaseException:
+    except BaseException as exc:
         journal.close()
-        if tally.documents + tally.resumed == 0:
+        finished = tally.documents + tally.resumed
+        if finished == 0:
             journal.discard()  # nothing to resume: leave no file behind
+        elif isinstance(exc, GeomapError):
+            raise type(exc)(f"{exc} ({finished} finished documents are kept in {journal.path}: "
+                            "fix the input and rerun with --resume, or delete it)") from None
         raise
     finally:
         journal.close()
@@ -499,7 +502,7 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
     events go to ``stdout`` at the end.
     """
     started = time.perf_counter()
-    fmt = fmt or (format_for_output(output) if output is not None else "geojson")
+    fmt = fmt or (format_for_path(output) if output is not None else "geojson")
     if fmt not in CORPUS_FORMATS:
         raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(CORPUS_FORMATS)}")
     if fmt == "parquet":
@@ -550,14 +553,6 @@ def _flat(per_document: Sequence[Sequence[Event]]) -> list[Event]:
 
 
 # -- writing events ---------------------------------------------------------------------------
-def format_for_output(path: PathLike) -> str:
-    """The output format a file name asks for (``.parquet`` included), default GeoJSON."""
-    from geomap.export import format_for_path
-
-    suffix = Path(path).suffix.lower()
-    return "parquet" if suffix in (".parquet", ".geoparquet") else format_for_path(path)
-
-
 def _indent(text: str, prefix: str) -> str:
     return "\n".join(prefix + line for line in text.split("\n"))
 
@@ -597,7 +592,7 @@ def write_events(events: Iterable[Event], fh: IO[str], *, fmt: str,
 def save_events(events: Sequence[Event], path: PathLike, *, fmt: str | None = None,
                 title: str = "geomap") -> Path:
     """Write ``events`` to ``path`` atomically (temp file, then rename)."""
-    fmt = fmt or format_for_output(path)
+    fmt = fmt or format_for_path(path)
     if fmt == "parquet":
         return write_geoparquet(events, path)
     with atomic_writer(path) as fh:

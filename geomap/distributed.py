@@ -36,13 +36,13 @@ from geomap.corpus import (
     PathLike,
     _Tally,
     analyze_stream,
-    format_for_output,
     merge_event_lists,
     save_events,
     write_events,
 )
 from geomap.errors import GeomapError, InputError
-from geomap.io import TEXT_SUFFIXES, _doc_from_record, parse_date
+from geomap.export import format_for_path
+from geomap.io import _doc_from_record, folder_files, parse_date
 from geomap.pipeline import DEFAULT_BATCH_SIZE, Pipeline
 from geomap.types import Document, Event, EventCollection
 
@@ -147,11 +147,7 @@ def plan_blocks(inputs: Iterable[PathLike], *, blocksize: int = DEFAULT_BLOCKSIZ
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            files = sorted(p for p in path.iterdir()
-                           if p.suffix.lower() in TEXT_SUFFIXES | {".jsonl"})
-            if not files:
-                raise InputError(f"{path}: folder holds no .txt or .jsonl files")
-            for f in files:
+            for f in folder_files(path):
                 add(f)
         else:
             add(path)
@@ -414,7 +410,7 @@ def extract_dask(inputs: Sequence[PathLike], output: PathLike | None, *, address
     if resume:
         raise InputError("--resume applies to one-machine runs; a Dask run recomputes "
                          "its partitions")
-    fmt = fmt or (format_for_output(output) if output is not None else "geojson")
+    fmt = fmt or (format_for_path(output) if output is not None else "geojson")
     if output is not None:
         from geomap.io import check_writable
 

@@ -6,6 +6,7 @@ Coordinates are ``(lat, lon)`` inside geomap; GeoJSON and KML get ``(lon, lat)``
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import os
@@ -55,6 +56,10 @@ def jsonl_record(event: Event) -> dict[str, Any]:
     return record
 
 
+#: Cells holding numbers; every other cell may hold news text.
+NUMERIC_COLUMNS = frozenset({"lat", "lon", "origin_lat", "origin_lon", "confidence"})
+
+
 def _csv_safe(value: object) -> str:
     # Spreadsheets run cells that start with = + - @ as formulas; news text must stay text.
     text = "" if value is None else str(value)
@@ -62,6 +67,7 @@ def _csv_safe(value: object) -> str:
 
 
 def csv_row(event: Event) -> dict[str, str]:
+    """One flat row of an event; text cells are guarded against formula injection."""
     p = event_properties(event)
     origin = event.origin
     row = {
@@ -75,7 +81,8 @@ def csv_row(event: Event) -> dict[str, str]:
         "sources": "; ".join(event.sources),
         "doc_ids": "; ".join(event.doc_ids),
     }
-    return {k: _csv_safe(row.get(k)) for k in CSV_COLUMNS}
+    return {k: ("" if row.get(k) is None else str(row[k])) if k in NUMERIC_COLUMNS
+            else _csv_safe(row.get(k)) for k in CSV_COLUMNS}
 
 
 def dumps_csv(events: Iterable[Event]) -> str:
@@ -96,7 +103,9 @@ def dumps_kml(events: Iterable[Event], *, title: str = "geomap") -> str:
     for e in events:
         pm = ET.SubElement(document, f"{{{ns}}}Placemark")
         ET.SubElement(pm, f"{{{ns}}}name").text = f"{e.event_type}: {e.place.name}"
-        ET.SubElement(pm, f"{{{ns}}}description").text = "\n".join(q.text for q in e.quotes)
+        # KML viewers render descriptions as HTML: news text must arrive as text.
+        ET.SubElement(pm, f"{{{ns}}}description").text = "<br>".join(
+            html.escape(q.text) for q in e.quotes)
         if e.date:
             ts = ET.SubElement(pm, f"{{{ns}}}TimeStamp")
             ET.SubElement(ts, f"{{{ns}}}when").text = e.date.isoformat()
@@ -123,10 +132,16 @@ def dumps(collection: EventCollection, fmt: str) -> str:
     raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
-def format_for_path(path: str | os.PathLike[str], default: str = "geojson") -> str:
+def format_for_path(path: str | os.PathLike[str], default: str | None = None) -> str:
+    """The export format an output file name asks for (``.geojson``/``.json``, ``.csv``, …)."""
     suffix = Path(path).suffix.lower().lstrip(".")
-    return {"json": "geojson", "ndjson": "jsonl"}.get(suffix, suffix) if suffix in (
-        *FORMATS, "json", "ndjson") else default
+    fmt = {"json": "geojson", "ndjson": "jsonl", "geoparquet": "parquet"}.get(suffix, suffix)
+    if fmt in (*FORMATS, "parquet"):
+        return fmt
+    if default is not None:
+        return default
+    raise InputError(f"{path}: cannot tell the format from the extension; use .geojson, .csv, "
+                     ".jsonl, .kml, .parquet or .html, or pass --format")
 
 
 def save(collection: EventCollection, path: str | os.PathLike[str], *, fmt: str | None = None,
@@ -138,7 +153,12 @@ def save(collection: EventCollection, path: str | os.PathLike[str], *, fmt: str 
 
         save_map(collection, target, **map_options)
         return target
-    text = dumps(collection, fmt or format_for_path(target))
+    fmt = fmt or format_for_path(target)
+    if fmt == "parquet":
+        from geomap.corpus import write_geoparquet
+
+        return write_geoparquet(collection.events, target)
+    text = dumps(collection, fmt)
     with atomic_writer(target) as fh:
         fh.write(text)
     return target

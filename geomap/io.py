@@ -18,7 +18,11 @@ from geomap.types import Document
 
 #: Articles larger than this are refused: news text is never this big, a mistaken input is.
 MAX_TEXT_BYTES = 20 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
+#: spaCy refuses longer texts (``nlp.max_length``): an article longer than this is an input
+#: mistake (a whole archive in one file), told to the user instead of a traceback.
+MAX_TEXT_CHARS = 1_000_000
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
 
 def parse_date(value: str | None, *, what: str = "date") -> dt.date | None:
@@ -54,7 +58,16 @@ def decode_text(data: bytes, *, name: str) -> str:
         ) from None
     if not text.strip():
         raise InputError(f"{name}: file is empty")
+    check_length(text, name=name)
     return text
+
+
+def check_length(text: str, *, name: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"{name}: {len(text):,} characters is longer than one article can be "
+            f"({MAX_TEXT_CHARS:,}); split it into articles, e.g. one per line of a .jsonl file"
+        )
 
 
 def _doc_from_record(record: object, *, name: str, lineno: int, published: dt.date | None) -> Document:
@@ -64,6 +77,7 @@ def _doc_from_record(record: object, *, name: str, lineno: int, published: dt.da
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f"{where}: missing or empty 'text'")
+    check_length(text, name=where)
     doc_id = record.get("id", f"{Path(name).stem}-{lineno}")
     if not isinstance(doc_id, str | int):
         raise InputError(f"{where}: 'id' must be a string")
@@ -125,6 +139,15 @@ def _stdin_documents(stream: IO[bytes], *, published: dt.date | None) -> Iterato
         yield Document(id="stdin", text=decode_text(data, name="<stdin>"), published=published)
 
 
+def folder_files(folder: Path) -> list[Path]:
+    """The article files of a folder (.txt, .md, .jsonl …), in sorted name order."""
+    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix
+                   and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+    if not files:
+        raise InputError(f"{folder}: folder holds no .txt or .jsonl files")
+    return files
+
+
 def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.date | None = None,
                    stdin: IO[bytes] | None = None) -> Iterator[Document]:
     """Yield documents from .txt files, folders of them, .jsonl files, or ``-`` (stdin).
@@ -139,15 +162,17 @@ def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.da
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.suffix.lower() in TEXT_SUFFIXES | {".jsonl"})
-            if not files:
-                raise InputError(f"{path}: folder holds no .txt or .jsonl files")
-            yield from iter_documents(files, published=published)
-        elif path.suffix.lower() in {".jsonl", ".ndjson"}:
+            yield from iter_documents(folder_files(path), published=published)
+        elif path.suffix.lower() in JSONL_SUFFIXES:
             with path.open("rb") as fh:
                 yield from iter_jsonl(fh, name=str(path), published=published)
-        else:
+        elif path.suffix.lower() in TEXT_SUFFIXES:
             yield _text_document(path, published=published)
+        else:
+            raise InputError(
+                f"{path}: geomap reads articles from .txt files, folders of them, .jsonl files "
+                f"or '-' (stdin), not {path.suffix} files; events files (.geojson, events "
+                "JSON Lines) go to 'geomap map' on their own")
 
 
 def check_writable(path: Path) -> None:

@@ -39,6 +39,8 @@ def test_version_and_help() -> None:
     (("map",), "required"),
     (("map", "x.txt", "--bogus"), "unrecognized arguments"),
     (("map", "x.txt", "--published", "last tuesday"), "YYYY-MM-DD"),
+    (("map", "x.txt", "--processes", "0"), "at least 1"),
+    (("extract", "x.txt", "--batch-size", "-5"), "at least 1"),
     (("frobnicate",), "invalid choice"),
 ])
 def test_usage_errors_are_one_line(args: tuple[str, ...], message: str) -> None:

@@ -118,3 +118,22 @@ def test_output_path_that_cannot_exist(tmp_path: Path) -> None:
         write_text_atomic(a_file / "map.html", "x")
     with pytest.raises(OutputError, match="cannot"):
         write_text_atomic("/proc/geomap-test/map.html", "x")
+
+
+def test_too_long_article_and_unsupported_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("geomap.io.MAX_TEXT_CHARS", 50)
+    long = tmp_path / "long.txt"
+    long.write_text("Rain in Lima. " * 10, encoding="utf-8")
+    with pytest.raises(InputError, match="longer than one article"):
+        list(iter_documents([long]))
+    jl = tmp_path / "long.jsonl"
+    jl.write_text('{"id": "a", "text": "' + "Rain in Lima. " * 10 + '"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"long.jsonl:1: .*longer than one article"):
+        list(iter_documents([jl]))
+    page = tmp_path / "map.html"
+    page.write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="not .html files"):
+        list(iter_documents([page]))
+    plain = tmp_path / "README"
+    plain.write_text("Snow in Oslo.", encoding="utf-8")
+    assert [d.text for d in iter_documents([plain])] == ["Snow in Oslo."]

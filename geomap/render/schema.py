@@ -45,6 +45,7 @@ PROPERTY_NAMES = (
     "origin",
     "quotes",
     "doc_id",
+    "sources",
     "confidence",
     "modality",
     "trigger",
@@ -93,6 +94,7 @@ def event_to_properties(event: Event) -> dict[str, Any]:
             for q in event.quotes
         ],
         "doc_id": event.quotes[0].doc_id if event.quotes else None,
+        "sources": list(event.sources),
         "confidence": event.confidence,
         "modality": event.modality,
         "trigger": event.trigger,

@@ -1,0 +1,78 @@
+"""Exports: CSV, KML, GeoJSON and file-name handling, on hand-made events (no model)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from gazetteer.model import Place
+from geomap.errors import InputError
+from geomap.export import dumps, format_for_path, save
+from geomap.types import Actor, Event, EventCollection, Quote
+
+LIMA = Place("geonames:3936456", "Lima", -12.04318, -77.02824, "P", "PPLC", "PE")
+QUITO = Place("geonames:3652462", "Quito", -0.22985, -78.52495, "P", "PPLC", "EC")
+
+
+def _collection() -> EventCollection:
+    hostile = "=HYPERLINK(\"http://x\") <img src=x onerror=alert(1)> marched in Lima."
+    return EventCollection(events=(
+        Event("Protests", "Peaceful protest", LIMA, (Quote(hostile, "d1", 0, source="-Wire"),),
+              actors=(Actor("+students", "subject"),), event_id="e1"),
+        Event("Movement", "Arrival", LIMA, (Quote("The envoy flew from Quito to Lima.", "d2", 1),),
+              origin=QUITO, event_id="e2"),
+    ), title="Peru")
+
+
+def test_csv_keeps_negative_coordinates_numeric_and_guards_text() -> None:
+    rows = list(csv.DictReader(io.StringIO(dumps(_collection(), "csv"))))
+    assert [float(rows[0]["lat"]), float(rows[0]["lon"])] == [-12.04318, -77.02824]
+    assert float(rows[1]["origin_lat"]) == pytest.approx(-0.22985)
+    assert rows[0]["quotes"].startswith("'=HYPERLINK")
+    assert rows[0]["actors"].startswith("'+students")
+    assert rows[0]["sources"] == "'-Wire"
+
+
+def test_kml_escapes_html_in_descriptions_and_keeps_numbers() -> None:
+    root = ET.fromstring(dumps(_collection(), "kml").encode())
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    description = root.find(".//k:Placemark/k:description", ns).text  # type: ignore[union-attr]
+    assert "<img" not in description and "&lt;img src=x" in description
+    values = {d.get("name"): d.find("k:value", ns).text  # type: ignore[union-attr]
+              for d in root.find(".//k:Placemark/k:ExtendedData", ns)}  # type: ignore[union-attr]
+    assert values["lat"] == "-12.043180"
+    coords = root.find(".//k:Point/k:coordinates", ns).text  # type: ignore[union-attr]
+    assert coords == "-77.028240,-12.043180"
+
+
+def test_geojson_properties_include_sources_and_lon_lat_order() -> None:
+    data = json.loads(dumps(_collection(), "geojson"))
+    first = data["features"][0]
+    assert first["geometry"]["coordinates"] == [-77.02824, -12.04318]
+    assert first["properties"]["sources"] == ["-Wire"]
+    assert data["features"][1]["properties"]["origin"]["name"] == "Quito"
+
+
+def test_file_names_choose_the_format_or_fail(tmp_path: Path) -> None:
+    assert format_for_path("a.json") == "geojson" and format_for_path("b.ndjson") == "jsonl"
+    assert format_for_path("c.geoparquet") == "parquet"
+    with pytest.raises(InputError, match="cannot tell the format"):
+        format_for_path("events.txt")
+    with pytest.raises(InputError, match="cannot tell the format"):
+        save(_collection(), tmp_path / "events.txt")
+    assert not (tmp_path / "events.txt").exists()
+    out = save(_collection(), tmp_path / "events.csv")
+    assert out.read_text(encoding="utf-8").startswith("event_id,event_type")
+
+
+def test_save_parquet_writes_parquet(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    out = save(_collection(), tmp_path / "events.parquet")
+    assert out.read_bytes()[:4] == b"PAR1"
+    table = pq.read_table(out)
+    assert table.num_rows == 2
