@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import InputError
+from geomap.resolve import haversine_km
 
 if TYPE_CHECKING:
     from geomap.pipeline import AnalyzedDocument, Pipeline
     from geomap.types import Document
 
 MAX_ERROR_KM = 20039.0
-EARTH_RADIUS_KM = 6371.0088
 ACC_KM = 161.0
 
 
@@ -104,13 +104,6 @@ class Scores:
                            "median_km": self.median_km, "auc": self.auc},
             "e2e_acc161": self.e2e_acc161,
         }
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def error_km(gold: Toponym, pred: Toponym) -> float:

@@ -9,10 +9,11 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 from geomap.io import write_text_atomic
 from geomap.render.page import render_page
@@ -87,11 +88,13 @@ def save_map(
     return write_text_atomic(path, html)
 
 
-_SNIPPET = Environment(autoescape=True).from_string(
-    '<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" '
-    'style="border:0;max-width:100%" loading="lazy" '
-    'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
-)
+@functools.lru_cache(maxsize=1)
+def _snippet_template() -> Template:
+    return Environment(autoescape=True).from_string(
+        '<iframe src="{{ src }}" width="{{ width }}" height="{{ height }}" title="{{ title }}" '
+        'style="border:0;max-width:100%" loading="lazy" '
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"></iframe>'
+    )
 
 
 def embed_snippet(
@@ -105,4 +108,4 @@ def embed_snippet(
     '<iframe src="maps/a%20b.html" width="640" height'
     """
     src = Path(path).as_posix().replace("%", "%25").replace(" ", "%20").replace("#", "%23")
-    return _SNIPPET.render(src=src, width=int(width), height=int(height), title=title)
+    return _snippet_template().render(src=src, width=int(width), height=int(height), title=title)

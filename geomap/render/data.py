@@ -353,6 +353,11 @@ def script_json(value: Any) -> str:
     '{"q":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return escape_script_json(text)
+
+
+def escape_script_json(text: str) -> str:
+    """Escape JSON text for a ``<script>`` element (``<``, ``>``, ``&``, U+2028/9)."""
     # str.replace is much faster than str.translate on a 10 MB blob
     for raw, esc in _JSON_ESCAPES.items():
         if raw in text:

@@ -25,7 +25,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import InputError
-from geomap.render.data import pack_events, script_json, select_events
+from geomap.render.data import escape_script_json, pack_events, script_json, select_events
 from geomap.types import EventCollection
 
 LEAFLET_VERSION = "1.9.3"
@@ -61,13 +61,10 @@ def _asset(kind: str) -> str:
     return text
 
 
-_BASEMAP_ESCAPES: dict[int, str] = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
 @functools.lru_cache(maxsize=1)
 def _basemap_json() -> str:
     raw = resources.files("geomap").joinpath("data", "basemap_countries.json").read_text("utf-8")
-    return raw.strip().translate(_BASEMAP_ESCAPES)
+    return escape_script_json(raw.strip())
 
 
 class InlineScript(Element):
