@@ -101,6 +101,8 @@ def _summary(collection: EventCollection) -> str:
              + (": " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())) if by_type else "")
              + (f" ({unasserted} negated, hypothetical or future: off the map by default)"
                 if unasserted else "")]
+    if not collection.documents:  # an events file: nothing was geoparsed
+        return "\n".join(lines)
     lines.append(f"{len(collection.places)} place mentions resolved, "
                  f"{len(collection.unresolved)} unresolved"
                  + (" (" + ", ".join(sorted({u.mention.surface for u in collection.unresolved})[:8])
@@ -118,6 +120,11 @@ def cmd_map(args: argparse.Namespace) -> int:
     if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
         if len(args.inputs) != 1:
             raise InputError("give one events file at a time")
+        ignored = [f"--{name}" for name in ("published", "model", "gazetteer", "taxonomy")
+                   if getattr(args, name, None) is not None]
+        if ignored:
+            raise InputError(f"{', '.join(ignored)} apply to articles, not to an events file "
+                             "(its events are already extracted)")
         collection = read_events(args.inputs[0])
         if args.title:
             collection = EventCollection(collection.events, title=args.title)

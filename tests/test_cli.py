@@ -125,6 +125,9 @@ def test_map_extract_and_toponyms_end_to_end(seed_path: Path, tmp_path: Path) ->
     proc = run("map", geo, "-o", again)
     assert proc.returncode == 0, _err(proc)
     assert f"{len(records)} events" in proc.stdout
+    assert "resolved" not in proc.stdout  # nothing was geoparsed
+    proc = run("map", geo, "--taxonomy", "mine.json", "-o", again)
+    assert proc.returncode == 1 and "apply to articles" in _err(proc)
 
     lines = tmp_path / "in.jsonl"
     text = seed_path.read_text(encoding="utf-8")
