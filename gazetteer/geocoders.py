@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import asdict
 from typing import Any, Literal, overload
@@ -23,8 +24,39 @@ from geopy.point import Point
 
 from gazetteer.core import Gazetteer
 from gazetteer.model import Match, Place
+from gazetteer.text import fold
 
 __all__ = ["GazetteerGeocoder"]
+
+# An administrative division this close to a populated place of the same name is that
+# city's own district (Paris and the Paris département share one point).
+NAMESAKE_KM = 10.0
+
+
+def _collapse_namesakes(matches: list[Match]) -> list[Match]:
+    """Drop an admin division named like a populated place it (nearly) shares a point with.
+
+    ``geocode("Paris", exactly_one=False)`` lists Paris once: the city, not also the
+    département named after it at the same point.
+    """
+    towns = [m.place for m in matches if m.place.feature_class == "P"]
+    if not towns:
+        return matches
+
+    def is_namesake(place: Place) -> bool:
+        if place.feature_class != "A" or not place.feature_code.startswith("ADM"):
+            return False
+        key = fold(place.name)
+        return any(fold(t.name) == key and _km(t, place) <= NAMESAKE_KM for t in towns)
+
+    return [m for m in matches if not is_namesake(m.place)]
+
+
+def _km(a: Place, b: Place) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
+    h = (math.sin((la2 - la1) / 2) ** 2
+         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 class GazetteerGeocoder(Geocoder):
@@ -101,7 +133,9 @@ class GazetteerGeocoder(Geocoder):
         if isinstance(country_codes, str):
             country_codes = [country_codes]
         n = 1 if exactly_one else (limit or 10)
-        matches = self._candidates(text, country_codes, feature_class, n)
+        # Ask for a few more: collapsing namesakes below may drop some.
+        matches = _collapse_namesakes(
+            self._candidates(text, country_codes, feature_class, n + 5))
         locations = [self._location(m.place, m) for m in matches[:n]]
         if exactly_one:
             return locations[0] if locations else None

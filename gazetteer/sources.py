@@ -635,9 +635,33 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
     return seats
 
 
+# A town's alternate name is not indexed when another town 100x as populous has it as
+# its own name (log10 scale): "Novorossiysk" stays the Russian port's, not a Ukrainian
+# village's old name, even when a resolver favours Ukraine from the context.
+SHADOWED_ALTERNATE_MARGIN = 2.0
+
+
+def _own_name_importance(cities: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Fold key of each city's own name -> the highest importance of a city called so."""
+    best: dict[str, float] = {}
+    for c in cities.values():
+        key = fold(str(c["name"]))
+        imp = population_importance(int(c.get("population") or 0))
+        if imp > best.get(key, -1.0):
+            best[key] = imp
+    return best
+
+
 def iter_cities_and_admin1() -> Iterator[Entry]:
-    """Populated places (cities500) and the derived admin-1 regions."""
+    """Populated places (cities500) and the derived admin-1 regions.
+
+    An alternate name of a town is left out of the name index when it is the own name
+    of a town at least :data:`SHADOWED_ALTERNATE_MARGIN` more important (it stays in
+    ``aliases``): GeoNames gives villages old or foreign names of big cities, which a
+    country-biased resolver would otherwise prefer to the city.
+    """
     cities = load_cities500()
+    own_names = _own_name_importance(cities)
     admin2: list[Entry] = []
     admin1 = admin1_table(cities, admin2=admin2)
     seats = _mark_namesake_admin1(cities, admin1)
@@ -659,7 +683,11 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
             admin1_name=a1_entry.place.name if a1_entry else "", aliases=tuple(alts),
         )
         imp = population_importance(pop) + (CAPITAL_BONUS if code == "PPLC" else 0.0)
-        names = [(name, NAME)] + [(a, _alt_kind(a)) for a in alts]
+        shadow = population_importance(pop) + SHADOWED_ALTERNATE_MARGIN
+        names = [(name, NAME)] + [
+            (a, kind) for a in alts
+            if (kind := _alt_kind(a)) != ALTERNATE or own_names.get(fold(a), -1.0) < shadow
+        ]
         if cc in ARABIC_COUNTRIES:
             names += [(bare, ALTERNATE) for n, _ in names[:] if (bare := without_article(n))]
         yield Entry(place, names, imp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import sqlite3
 import time
 from array import array
@@ -57,12 +58,70 @@ CREATE INDEX IF NOT EXISTS names_pid ON names(pid);
 """
 
 UNAVAILABLE_ADVICE = "run `geomap gazetteer build` (or `geomap gazetteer build --force`)"
+# Written into ``meta`` when a store file is created (before any data), so a store is
+# recognisable as ours even when outdated or unfinished; see :func:`is_geomap_store`.
+STORE_MARKER = ("format", "geomap-gazetteer")
+# The same, in the SQLite header (``PRAGMA application_id``, ASCII "geoG"): it survives
+# a truncated copy, whose tables SQLite can no longer read.
+APPLICATION_ID = 0x67656F47
+
+
+def unavailable_advice(path: Path, *, force: bool = True) -> str:
+    """What to run to (re)build the store at ``path``: ``build`` alone builds the default path.
+
+    >>> unavailable_advice(Path("/tmp/my store.sqlite"))
+    "run `geomap gazetteer --path '/tmp/my store.sqlite' build --force`"
+    """
+    from gazetteer.build import default_path
+
+    try:
+        is_default = path.expanduser().resolve() == default_path().resolve()
+    except OSError:
+        is_default = False
+    if is_default:
+        return UNAVAILABLE_ADVICE
+    flag = " --force" if force else ""
+    return f"run `geomap gazetteer --path {shlex.quote(str(path))} build{flag}`"
+
+
+def is_geomap_store(path: Path) -> bool:
+    """Whether ``path`` is a store this package wrote (complete or not, any version).
+
+    A store carries :data:`APPLICATION_ID` in its SQLite header and
+    :data:`STORE_MARKER` in its ``meta`` table; stores written before the markers
+    existed are recognised by a ``meta`` table with a ``schema_version`` next to the
+    ``places`` and ``names`` tables. Anything else, including files SQLite cannot
+    read, is someone else's file.
+    """
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+        if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+            return False
+        if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+            return True
+        conn = connect_readonly(path)
+        try:
+            tables = {r[0] for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"meta", "places", "names"} <= tables:
+                return False
+            meta = dict(conn.execute(
+                "SELECT key, value FROM meta WHERE key IN (?, 'schema_version')",
+                (STORE_MARKER[0],)).fetchall())
+        finally:
+            conn.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return meta.get(STORE_MARKER[0]) == STORE_MARKER[1] or "schema_version" in meta
 
 
 def check_store(path: Path) -> dict[str, str]:
     """Return the store's meta table, or raise :class:`GazetteerUnavailable` saying why not."""
+    advice = unavailable_advice(path)
     if not path.is_file():
-        raise GazetteerUnavailable(f"no gazetteer store at {path}; {UNAVAILABLE_ADVICE}")
+        raise GazetteerUnavailable(
+            f"no gazetteer store at {path}; {unavailable_advice(path, force=False)}")
     try:
         with path.open("rb") as fh:
             header = fh.read(100)
@@ -71,14 +130,14 @@ def check_store(path: Path) -> dict[str, str]:
         raise GazetteerUnavailable(f"cannot read gazetteer store {path}: {exc}") from exc
     if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
         raise GazetteerUnavailable(
-            f"gazetteer store {path} is not an SQLite file (corrupt); {UNAVAILABLE_ADVICE}"
+            f"gazetteer store {path} is not an SQLite file (corrupt); {advice}"
         )
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     if pages and page_size * pages != size:
         raise GazetteerUnavailable(
-            f"gazetteer store {path} is truncated or incomplete; {UNAVAILABLE_ADVICE}"
+            f"gazetteer store {path} is truncated or incomplete; {advice}"
         )
     try:
         conn = connect_readonly(path)
@@ -88,14 +147,14 @@ def check_store(path: Path) -> dict[str, str]:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise GazetteerUnavailable(
-            f"gazetteer store {path} is corrupt ({exc}); {UNAVAILABLE_ADVICE}"
+            f"gazetteer store {path} is corrupt ({exc}); {advice}"
         ) from exc
     if meta.get("complete") != "1":
-        raise GazetteerUnavailable(f"gazetteer store {path} is incomplete; {UNAVAILABLE_ADVICE}")
+        raise GazetteerUnavailable(f"gazetteer store {path} is incomplete; {advice}")
     if meta.get("schema_version") != str(SCHEMA_VERSION):
         raise GazetteerUnavailable(
             f"gazetteer store {path} has schema {meta.get('schema_version')!r}, this version "
-            f"needs {SCHEMA_VERSION}; run `geomap gazetteer build --force`"
+            f"needs {SCHEMA_VERSION}; {advice}"
         )
     return meta
 
@@ -135,6 +194,8 @@ class StoreWriter:
             "PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY;"
         )
         self.conn.executescript(_SCHEMA)
+        self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", STORE_MARKER)
         self.conn.execute("DELETE FROM meta WHERE key = 'complete'")
         row = self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM places").fetchone()
         self._next_id = int(row[0]) + 1
@@ -317,4 +378,5 @@ def iter_rows(conn: sqlite3.Connection, sql: str, params: tuple[object, ...] = (
         yield from batch
 
 
-__all__ = ["SCHEMA_VERSION", "StoreWriter", "check_store", "compact", "connect_readonly"]
+__all__ = ["SCHEMA_VERSION", "STORE_MARKER", "StoreWriter", "check_store", "compact",
+           "connect_readonly", "is_geomap_store", "unavailable_advice"]

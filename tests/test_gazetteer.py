@@ -298,3 +298,16 @@ def test_capitals_and_country_names_resolve_to_their_country(gaz: Gazetteer) -> 
     assert name_hits / len(countries) > 0.97
     kosovo = top(gaz, "Kosovo").place
     assert (kosovo.country_code, kosovo.feature_code) == ("XK", "PCLI")
+
+
+def test_a_citys_own_name_is_not_another_villages_alternate(gaz: Gazetteer) -> None:
+    found = gaz.lookup("Novorossiysk", fuzzy=False, limit=50)
+    assert found[0].place.place_id == "geonames:518255"
+    # No much smaller place may answer to a big city's own name by an alternate name.
+    city_pop = found[0].place.population
+    small_alternates = [m.place.place_id for m in found
+                        if m.match_type == "alternate" and m.place.feature_class == "P"
+                        and m.place.population * 100 <= city_pop]
+    assert small_alternates == []
+    ua = gaz.lookup("Novorossiysk", country="UA", fuzzy=False)
+    assert all(m.match_type != "alternate" or m.place.population * 100 > city_pop for m in ua)

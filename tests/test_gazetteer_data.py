@@ -159,3 +159,27 @@ def test_geonames_points_fall_back_without_pyowm(monkeypatch: pytest.MonkeyPatch
     canada = next(e.place for e in sources.iter_countries() if e.place.country_code == "CA")
     assert not canada.source.endswith(sources.GEONAMES_POINT_TAG)
     assert _km(canada.lat, canada.lon, 60.10867, -113.64258) > 500
+
+
+def test_a_villages_alternate_name_that_is_a_big_citys_own_name_is_not_indexed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gazetteer import sources
+
+    def city(gid: int, name: str, pop: int, alts: list[str]) -> dict[str, object]:
+        return {"geonameid": gid, "name": name, "latitude": gid, "longitude": gid,
+                "countrycode": "ZZ", "admin1code": "01", "population": pop,
+                "alternatenames": alts}
+
+    fake = {"1": city(1, "Bigport", 240_000, ["Bigporte"]),
+            "2": city(2, "Smallvillage", 700, ["Bigport", "Smalvillage", "Midtown"]),
+            "3": city(3, "Midtown", 2_000, [])}
+    monkeypatch.setattr(sources, "load_cities500", lambda: fake)
+    names = {e.place.place_id: e for e in sources.iter_cities_and_admin1()}
+    village = names["geonames:2"]
+    indexed = {n for n, _ in village.names}
+    # 340x smaller than Bigport: its old name for the village is not a lookup key ...
+    assert "Bigport" not in indexed and "Bigport" in village.place.aliases
+    # ... but a name of a town only 3x as big, and its other names, still are.
+    assert {"Smallvillage", "Smalvillage", "Midtown"} <= indexed
+    assert {n for n, _ in names["geonames:1"].names} == {"Bigport", "Bigporte"}

@@ -26,6 +26,7 @@ from gazetteer import (
 )
 from gazetteer import sources as sources_mod
 from gazetteer.importers import import_file
+from gazetteer.store import StoreWriter, is_geomap_store
 
 SMALL = ("countries", "regions", "curated")
 
@@ -56,14 +57,20 @@ def test_small_store_works(small_store: Path) -> None:
 
 
 def test_missing_store_says_what_to_run(tmp_path: Path) -> None:
-    with pytest.raises(GazetteerUnavailable, match="geomap gazetteer build"):
+    with pytest.raises(GazetteerUnavailable, match=r"geomap gazetteer --path \S+ build"):
         Gazetteer(tmp_path / "nothing.sqlite")
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncate", "incomplete", "empty"])
+@pytest.mark.parametrize("damage", ["unmarked", "truncate", "incomplete", "empty"])
 def test_damaged_store_is_detected_and_rebuilt(store_copy: Path, damage: str) -> None:
-    if damage == "garbage":
-        store_copy.write_bytes(b"this is not a database" * 100)
+    if damage == "unmarked":  # written before stores carried the marker, and outdated
+        conn = sqlite3.connect(store_copy)
+        conn.execute("DELETE FROM meta WHERE key IN ('format', 'complete')")
+        conn.commit()
+        conn.execute("PRAGMA application_id = 0")
+        conn.close()
+        assert int.from_bytes(store_copy.read_bytes()[68:72], "big") == 0
+        assert is_geomap_store(store_copy)
     elif damage == "truncate":
         with store_copy.open("r+b") as fh:
             fh.truncate(store_copy.stat().st_size // 2)
@@ -74,10 +81,91 @@ def test_damaged_store_is_detected_and_rebuilt(store_copy: Path, damage: str) ->
         conn.close()
     else:
         store_copy.write_bytes(b"")
-    with pytest.raises(GazetteerUnavailable, match="geomap gazetteer build"):
+    with pytest.raises(GazetteerUnavailable, match=r"geomap gazetteer --path \S+ build"):
         Gazetteer(store_copy)
     gaz = open_gazetteer(store_copy, progress=False, sources=SMALL)
     assert gaz.lookup("Khmeimim")[0].place.place_id == "curated:hmeimim-air-base"
+
+
+def _foreign_file(path: Path, kind: str) -> bytes:
+    if kind == "sqlite":
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE precious(x TEXT)")
+        conn.execute("INSERT INTO precious VALUES ('keep me')")
+        conn.commit()
+        conn.close()
+    elif kind == "sqlite-meta":  # has a table called meta, but is not ours
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE meta(key TEXT, value TEXT)")
+        conn.execute("INSERT INTO meta VALUES ('owner', 'someone else')")
+        conn.commit()
+        conn.close()
+    else:
+        path.write_bytes(b"\x00junk bytes, maybe a photo\xff" * 300)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "sqlite-meta", "junk"])
+def test_open_gazetteer_never_replaces_a_foreign_file(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "mydata.db"
+    before = _foreign_file(path, kind)
+    assert not is_geomap_store(path)
+    expected = (f"{path} exists and is not a geomap gazetteer store; move it away or set "
+                "GEOMAP_GAZETTEER to another path")
+    for rebuild in (False, True):
+        with pytest.raises(GazetteerUnavailable) as info:
+            open_gazetteer(path, progress=False, sources=SMALL, rebuild=rebuild)
+        assert str(info.value) == expected
+    csv_file = tmp_path / "p.csv"
+    csv_file.write_text("name,lat,lon\nQwertz Crossing,31.0,35.0\n", encoding="utf-8")
+    with pytest.raises(GazetteerUnavailable, match="not a geomap gazetteer store"):
+        import_file(csv_file, store=path)
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(path))
+    code, out, err = _cli(["gazetteer", "lookup", "Paris"], capsys)
+    assert (code, out, err) == (1, "", f"geomap: error: {expected}\n")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".tmp") == []
+
+
+def test_a_directory_at_the_store_path_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "store.sqlite").mkdir()
+    with pytest.raises(GazetteerUnavailable, match="not a geomap gazetteer store"):
+        open_gazetteer(tmp_path / "store.sqlite", progress=False, sources=SMALL)
+
+
+def test_a_store_being_written_is_already_marked_as_ours(tmp_path: Path) -> None:
+    writer = StoreWriter(tmp_path / "partial.sqlite")
+    try:
+        assert is_geomap_store(tmp_path / "partial.sqlite")
+    finally:
+        writer.abort()
+    assert not (tmp_path / "partial.sqlite").exists()
+    assert not is_geomap_store(tmp_path / "partial.sqlite")
+
+
+def test_advice_names_a_store_path_that_is_not_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    junk = tmp_path / "garbage file.sqlite"
+    junk.write_bytes(b"junk" * 100)
+    monkeypatch.delenv("GEOMAP_GAZETTEER", raising=False)
+    quoted = f"'{junk}'"
+    with pytest.raises(GazetteerUnavailable) as info:
+        Gazetteer(junk)
+    assert f"run `geomap gazetteer --path {quoted} build --force`" in str(info.value)
+    with pytest.raises(GazetteerUnavailable) as info:
+        Gazetteer(tmp_path / "none.sqlite")
+    assert str(info.value).endswith(
+        f"run `geomap gazetteer --path {tmp_path / 'none.sqlite'} build`")
+    # At the default path (here via the environment) plain `build` is the right advice.
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(junk))
+    with pytest.raises(GazetteerUnavailable) as info:
+        Gazetteer(junk)
+    assert "--path" not in str(info.value)
+    assert "run `geomap gazetteer build`" in str(info.value)
 
 
 def test_outdated_store_is_rebuilt_by_open_gazetteer(store_copy: Path) -> None:
@@ -351,6 +439,32 @@ def test_geocoder_understands_place_comma_region(gaz: Gazetteer) -> None:
     assert raw("Tartous")["country_code"] == "SY"
 
 
+def test_geocoder_lists_a_city_once_not_also_its_namesake_district(gaz: Gazetteer) -> None:
+    from gazetteer.geocoders import GazetteerGeocoder
+
+    found = GazetteerGeocoder(gaz).geocode("Paris", exactly_one=False, limit=3)
+    assert found is not None and len(found) == 3
+    assert found[0].raw["place_id"] == "geonames:2988507"
+    points = {(round(loc.latitude, 1), round(loc.longitude, 1)) for loc in found}
+    assert len(points) == 3, [loc.raw["place_id"] for loc in found]
+    assert all(loc.raw["feature_class"] == "P" for loc in found)
+
+
+def test_collapse_namesakes_keeps_the_town_and_distant_or_other_divisions() -> None:
+    from gazetteer.geocoders import _collapse_namesakes
+    from gazetteer.model import Match, Place
+
+    def m(pid: str, name: str, lat: float, lon: float, fcl: str, code: str) -> Match:
+        return Match(Place(pid, name, lat, lon, fcl, code, "XX"), name, "exact")
+
+    district = m("admin2:x", "Sometown", 10.0, 10.0, "A", "ADM2")
+    town = m("geonames:1", "Sometown", 10.02, 10.01, "P", "PPLA")
+    region = m("admin1:y", "Sometown", 12.0, 10.0, "A", "ADM1")
+    other = m("admin2:z", "Othertown", 10.0, 10.0, "A", "ADM2")
+    assert _collapse_namesakes([district, town, region, other]) == [town, region, other]
+    assert _collapse_namesakes([district, other]) == [district, other]
+
+
 # --- CLI ----------------------------------------------------------------------------------------
 
 def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -401,4 +515,4 @@ def test_cli_missing_store_is_one_line_error(tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _cli(["gazetteer", "--path", str(tmp_path / "none.sqlite"), "info"], capsys)
     assert code == 1 and out == ""
-    assert err.count("\n") == 1 and "geomap gazetteer build" in err
+    assert err.count("\n") == 1 and "geomap gazetteer --path" in err and " build`" in err
