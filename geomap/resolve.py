@@ -37,7 +37,11 @@ CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is |just )?(?:
                          r"|\s+(?:in|near|outside of|outside)\s+)(?:the\s+)?$")
 CONTAINMENT_WINDOW = 40
 EPONYM_MIN_POPULATION = 50_000
+#: How far a province's same-named seat outranks the province without context.
+EPONYM_MARGIN = 0.15
 NEAR_KM = 400.0
+#: A fuzzy name match this close is accepted anywhere; weaker ones only in the article's countries.
+FUZZY_ACCEPT_SCORE = 0.9
 #: AP-style abbreviations of US states, common in US news ("Kan.", "W.Va.").
 US_STATE_ABBREVIATIONS = {
     "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
@@ -140,6 +144,10 @@ class ContextResolver:
     ``contained``   the text puts the mention inside another place that contains it
     ``near``        closeness to the places chosen for the document's other names
     ``mentioned_country``  the document names the candidate's country itself
+
+    A fuzzy (misspelling-tolerant) match scoring below ``FUZZY_ACCEPT_SCORE`` is accepted only
+    in a country of the article's other, non-fuzzy names; otherwise the mention stays
+    unresolved with a reason.
     """
 
     gazetteer: Gazetteer
@@ -258,6 +266,11 @@ class ContextResolver:
             if cands:
                 chosen[key] = max(cands, key=lambda c: (score(key, c, None, None),
                                                         c.match.place.place_id)).match.place
+        # The countries the article is about: those of its confidently matched names.
+        context_countries = set(named_countries) | {
+            chosen[key].country_code for key, cands in by_key.items()
+            if key in chosen and chosen[key].country_code
+            and any(c.match.match_type != "fuzzy" and c.match.place == chosen[key] for c in cands)}
         order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
         results: dict[int, ResolvedPlace] = {}
         sense: dict[tuple[str, str], ResolvedPlace] = {}
@@ -278,6 +291,15 @@ class ContextResolver:
             top = scored[0][2]
             confidence = round(probs[0] * min(1.0, MATCH_QUALITY.get(top.match.match_type, 0.5)
                                               * top.match.score / 0.8), 4)
+            if (top.match.match_type == "fuzzy" and top.match.score < FUZZY_ACCEPT_SCORE
+                    and top.match.place.country_code not in context_countries):
+                # A spelling near-miss far from the story ("Koulouba" → Koulouan, Côte
+                # d'Ivoire) misplaces the event; unresolved is the honest answer.
+                results[i] = ResolvedPlace(
+                    m, None, 0.0, reason=f"only a fuzzy match ({top.match.place.name}, "
+                                         f"{top.match.place.country_code or '?'}, "
+                                         f"{top.match.score:.2f}) outside the article's countries")
+                continue
             if confidence < self.min_confidence:
                 results[i] = ResolvedPlace(m, None, confidence,
                                            reason=f"no reading is confident enough "
@@ -291,16 +313,39 @@ class ContextResolver:
     def _base_scores(self, matches: Sequence[Match]) -> list[_Cand]:
         w = self.weights
         # A province and its same-named capital ("Latakia", "Aleppo"): news means the city
-        # unless the text says "province"; the capital inherits the province's weight.
-        regions = {(m.place.country_code, m.place.admin1) for m in matches
-                   if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1}
+        # unless the text says "province"; the capital inherits the province's weight and the
+        # quality of the province's name match (the name is the province's own even where the
+        # gazetteer lists it only as the city's alternate name: "Chittagong" for Chattogram).
+        regions: dict[tuple[str, str], float] = {}
+        for m in matches:
+            if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1:
+                k = (m.place.country_code, m.place.admin1)
+                regions[k] = max(regions.get(k, 0.0), _quality(m))
+        cities = [m for m in matches if m.place.feature_class == "P" and m.match_type != "fuzzy"
+                  and m.place.population >= EPONYM_MIN_POPULATION]
         out = []
         for c in matches:
-            imp = importance(c.place)
-            if (c.place.feature_class == "P" and c.place.population >= EPONYM_MIN_POPULATION
-                    and (c.place.country_code, c.place.admin1) in regions):
-                imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + 0.05)
-            out.append(_Cand(c, w["match"] * _quality(c) + w["importance"] * imp))
+            imp, quality = importance(c.place), _quality(c)
+            place = c.place
+            if (place.feature_class == "P" and place.population >= EPONYM_MIN_POPULATION
+                    and (place.country_code, place.admin1) in regions):
+                if _extends(place.name, c.matched_name):
+                    # "New York City", "Oklahoma City": the city's own name sets it apart,
+                    # so the bare name leans to the region.
+                    imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + 0.05)
+                else:
+                    imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + EPONYM_MARGIN)
+                    quality = max(quality, regions[(place.country_code, place.admin1)])
+            elif place.feature_code in ("ADM1", "ADM2") and place.population > 0:
+                # A region's flat level weight must not beat a more populous same-named city
+                # in another country (Gaza Province, Mozambique vs. Gaza): without context the
+                # city is meant; the country and containment features can still pick the region.
+                rivals = [importance(m.place) for m in cities
+                          if m.place.country_code != place.country_code
+                          and m.place.population >= place.population]
+                if rivals:
+                    imp = min(imp, max(rivals) - 0.05)
+            out.append(_Cand(c, w["match"] * quality + w["importance"] * imp))
         return out
 
     def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
@@ -329,6 +374,12 @@ def _quality(match: Match) -> float:
         # alternate names another place also carries (Changchun lists "Cancun" too).
         return MATCH_QUALITY["exact"] - 0.03
     return q
+
+
+def _extends(name: str, mention: str) -> bool:
+    """Whether a place's own ``name`` is ``mention`` plus more words ("New York City")."""
+    n, m = fold(name), fold(mention)
+    return n != m and bool(re.search(rf"(?:^|\s){re.escape(m)}(?:\s|$)", n))
 
 
 def _as_variant(match: Match) -> Match:

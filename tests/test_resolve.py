@@ -144,3 +144,90 @@ def test_own_name_without_accents_beats_another_places_alternate_name() -> None:
     text = "They flew to Cancun."
     [rp] = ContextResolver(gaz).resolve(_mentions(text, "Cancun"), text=text)  # type: ignore[arg-type]
     assert rp.place == cancun
+
+
+GAZA_PROVINCE = Place("admin1:MZ.02", "Gaza", -24.69, 33.53, "A", "ADM1", "MZ", "02", 323_730, "admin1")
+GAZA_CITY = Place("geonames:281133", "Gaza", 31.50, 34.47, "P", "PPL", "PS", "GZ", 410_000, "geonames")
+MAPUTO = Place("geonames:1040652", "Maputo", -25.97, 32.58, "P", "PPLC", "MZ", "04", 1_191_613, "geonames")
+VICTORIA_AU = Place("admin1:AU.07", "Victoria", -37.0, 144.0, "A", "ADM1", "AU", "07", 10_415_531, "admin1")
+VICTORIA_CA = Place("geonames:6174041", "Victoria", 48.43, -123.37, "P", "PPL", "CA", "02", 289_625,
+                    "geonames")
+CHITTAGONG_DIV = Place("admin1:BD.84", "Chittagong", 22.5, 91.5, "A", "ADM1", "BD", "84", 5_810_370, "admin1")
+CHATTOGRAM = Place("geonames:1205733", "Chattogram", 22.33, 91.84, "P", "PPLA", "BD", "84", 3_920_222,
+                   "geonames")
+DHAKA = Place("geonames:1185241", "Dhaka", 23.71, 90.41, "P", "PPLC", "BD", "81", 10_356_500, "geonames")
+NEW_YORK_STATE = Place("admin1:US.NY", "New York", 43.0, -75.5, "A", "ADM1", "US", "NY", 25_371_908, "admin1")
+NYC = Place("geonames:5128581", "New York City", 40.71, -74.01, "P", "PPL", "US", "NY", 8_804_190, "geonames")
+
+RGAZ = TypedGazetteer({
+    "Gaza": [(GAZA_PROVINCE, "exact"), (GAZA_CITY, "exact")], "Maputo": [(MAPUTO, "exact")],
+    "Victoria": [(VICTORIA_AU, "exact"), (VICTORIA_CA, "exact")],
+    "Chittagong": [(CHATTOGRAM, "alternate"), (CHITTAGONG_DIV, "exact")], "Dhaka": [(DHAKA, "exact")],
+    "New York": [(NYC, "alternate"), (NEW_YORK_STATE, "exact")],
+})
+
+
+def test_more_populous_foreign_city_beats_a_same_named_province() -> None:
+    text = "Hundreds rallied in Gaza."
+    [rp] = ContextResolver(RGAZ).resolve(_mentions(text, "Gaza"), text=text)  # type: ignore[arg-type]
+    assert rp.place == GAZA_CITY
+
+
+def test_document_country_still_picks_the_province() -> None:
+    text = "Floods hit Maputo and Gaza."
+    rps = ContextResolver(RGAZ).resolve(_mentions(text, "Maputo", "Gaza"), text=text)  # type: ignore[arg-type]
+    assert rps[1].place == GAZA_PROVINCE
+
+
+def test_populous_region_keeps_its_weight_against_a_smaller_foreign_city() -> None:
+    text = "Bushfires spread across Victoria."
+    [rp] = ContextResolver(RGAZ).resolve(_mentions(text, "Victoria"), text=text)  # type: ignore[arg-type]
+    assert rp.place == VICTORIA_AU
+
+
+def test_seat_known_by_the_division_name_beats_the_division() -> None:
+    text = "Floods hit Dhaka and Chittagong."
+    rps = ContextResolver(RGAZ).resolve(_mentions(text, "Dhaka", "Chittagong"), text=text)  # type: ignore[arg-type]
+    assert rps[1].place == CHATTOGRAM
+
+
+def test_bare_name_of_an_x_city_means_the_region() -> None:
+    text = "Lawmakers in New York passed the bill."
+    [rp] = ContextResolver(RGAZ).resolve(_mentions(text, "New York"), text=text)  # type: ignore[arg-type]
+    assert rp.place == NEW_YORK_STATE
+
+
+@dataclass
+class ScoredGazetteer:
+    """Lookup returning fixed (place, match type, score) triples."""
+
+    names: dict[str, list[tuple[Place, str, float]]] = field(default_factory=dict)
+
+    def lookup(self, name: str, *, limit: int = 20, fuzzy: bool = True, **_: object) -> list[Match]:
+        return [Match(p, name, t, s) for p, t, s in self.names.get(name, [])
+                if fuzzy or t != "fuzzy"][:limit]
+
+
+KOULOUAN = Place("geonames:2570408", "Koulouan", 7.1, -7.6, "P", "PPL", "CI", "", 7_785, "geonames")
+BAMAKO = Place("geonames:2460596", "Bamako", 12.65, -8.0, "P", "PPLC", "ML", "", 1_297_281, "geonames")
+KOULIKORO = Place("geonames:2454533", "Koulikoro", 12.86, -7.56, "P", "PPLA", "ML", "", 41_602, "geonames")
+SGAZ = ScoredGazetteer({
+    "Koulouba": [(KOULOUAN, "fuzzy", 0.74)], "Bamako": [(BAMAKO, "exact", 1.0)],
+    "Kulikoro": [(KOULIKORO, "fuzzy", 0.8)], "Bamakko": [(BAMAKO, "fuzzy", 0.93)],
+})
+
+
+def test_weak_fuzzy_match_abroad_is_left_unresolved() -> None:
+    text = "They met at Koulouba in Bamako."
+    rps = ContextResolver(SGAZ).resolve(_mentions(text, "Koulouba", "Bamako"), text=text)  # type: ignore[arg-type]
+    assert rps[0].place is None and rps[0].reason and "only a fuzzy match" in rps[0].reason
+    assert rps[1].place == BAMAKO
+
+
+def test_fuzzy_match_in_the_articles_country_or_close_is_kept() -> None:
+    text = "Troops left Kulikoro for Bamako."
+    rps = ContextResolver(SGAZ).resolve(_mentions(text, "Kulikoro", "Bamako"), text=text)  # type: ignore[arg-type]
+    assert rps[0].place == KOULIKORO
+    alone = "He flew to Bamakko."
+    [rp] = ContextResolver(SGAZ).resolve(_mentions(alone, "Bamakko"), text=alone)  # type: ignore[arg-type]
+    assert rp.place == BAMAKO
