@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 _PLACE_FIELDS = ("place_id", "name", "lat", "lon", "feature_code", "country_code", "admin1",
@@ -69,7 +70,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             gaz = Gazetteer(path)
         except GazetteerUnavailable:
-            pass
+            from gazetteer.store import is_geomap_store
+
+            target = Path(path)
+            if target.exists() and target.stat().st_size and not is_geomap_store(target):
+                raise GazetteerUnavailable(
+                    f"{target} exists and is not a geomap gazetteer store; move it away, or "
+                    "pass --force to replace it") from None
         else:
             print(f"gazetteer store is up to date: {gaz.path} (use --force to rebuild)")
             return 0

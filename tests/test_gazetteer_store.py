@@ -516,3 +516,13 @@ def test_cli_missing_store_is_one_line_error(tmp_path: Path,
     code, out, err = _cli(["gazetteer", "--path", str(tmp_path / "none.sqlite"), "info"], capsys)
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "geomap gazetteer --path" in err and " build`" in err
+
+
+def test_cli_build_refuses_a_foreign_file_without_force(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from geomap.cli import main
+
+    foreign = tmp_path / "notes.db"
+    foreign.write_bytes(b"my own notes, not a gazetteer")
+    assert main(["gazetteer", "--path", str(foreign), "build"]) == 1
+    assert "is not a geomap gazetteer store" in capsys.readouterr().err
+    assert foreign.read_bytes() == b"my own notes, not a gazetteer"
