@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from gazetteer.errors import GazetteerError
 from geomap.types import ResolvedPlace
 
 if TYPE_CHECKING:
@@ -302,11 +303,10 @@ def admin_region(place: Place, gazetteer: object | None) -> str | None:
         return None
     if place.admin1_name:
         return place.admin1_name
-    if gazetteer is not None and place.admin1 and place.country_code:
-        try:
-            region = gazetteer.admin1(place.country_code, place.admin1)  # type: ignore[attr-defined]
-        except Exception:  # a gazetteer without that region: no region, not an error
-            return None
+    find_admin1 = getattr(gazetteer, "admin1", None)  # a plain name lookup has no regions
+    if find_admin1 is not None and place.admin1 and place.country_code:
+        # None for a region the gazetteer lacks; a failing store raises GazetteerError.
+        region = find_admin1(place.country_code, place.admin1)
         return getattr(region, "name", None) or None
     return None
 
@@ -365,7 +365,7 @@ def _same_named_town(place: Place, surface: str, gazetteer: object) -> Place | N
     try:
         matches = gazetteer.lookup(surface, country=place.country_code,  # type: ignore[attr-defined]
                                    feature_class="P", fuzzy=False, limit=5)
-    except Exception:  # a gazetteer that cannot answer leaves the region as resolved
+    except GazetteerError:  # a store that cannot answer leaves the region as resolved
         return None
     for m in matches:
         town = m.place
