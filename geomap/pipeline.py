@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -103,8 +104,14 @@ class Pipeline:
 
     def analyze(self, documents: Iterable[Document], *, batch_size: int = DEFAULT_BATCH_SIZE,
                 n_process: int = 1) -> Iterator[AnalyzedDocument]:
-        """Analyse documents in batches through ``nlp.pipe``, yielding results in input order."""
-        pairs = ((d.text, d) for d in documents)
-        for doc, document in self.nlp.pipe(pairs, as_tuples=True, batch_size=batch_size,
-                                           n_process=n_process):
+        """Analyse documents in batches through ``nlp.pipe``, yielding results in input order.
+
+        Documents are read lazily. Only the texts go through ``nlp.pipe`` (plain strings are
+        cheaper to send to spaCy's worker processes than pre-tokenised docs); the documents
+        wait in a small buffer that spaCy's read-ahead bounds.
+        """
+        texts_src, docs_src = itertools.tee(documents)
+        parsed = self.nlp.pipe((d.text for d in texts_src), batch_size=batch_size,
+                               n_process=n_process)
+        for doc, document in zip(parsed, docs_src, strict=False):
             yield self.analyze_doc(doc, document)
