@@ -65,7 +65,10 @@ def _vendored_model_path(name: str) -> str | None:
 
 @lru_cache(maxsize=4)
 def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) -> Language:
-    """The model with geomap's gazetteer ruler added after its NER. Cached per process."""
+    """The model with geomap's gazetteer ruler after its NER and the tensor released at the end.
+
+    Cached per process.
+    """
     from geomap import components  # noqa: F401  (registers the component factories)
 
     nlp = load_model(model)
@@ -74,4 +77,5 @@ def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) 
         nlp.add_pipe("geomap_gazetteer_ruler", after="ner", config=config)
     else:
         nlp.add_pipe("geomap_gazetteer_ruler", config=config)
+    nlp.add_pipe("geomap_release_tensor", last=True)
     return nlp
