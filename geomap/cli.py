@@ -116,6 +116,7 @@ def cmd_map(args: argparse.Namespace) -> int:
         (Path(first).stem if first != "-" else "stdin") + ".html")
     check_writable(out)
     from geomap.render import embed_snippet, read_events, save_map
+    from geomap.taxonomy import load_taxonomy
 
     if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
         if len(args.inputs) != 1:
@@ -128,10 +129,13 @@ def cmd_map(args: argparse.Namespace) -> int:
         collection = read_events(args.inputs[0])
         if args.title:
             collection = EventCollection(collection.events, title=args.title)
+        colors = None
     else:
         collection = _collect(args)
+        # A user's taxonomy brings its own colours; the map's palette is the default one's.
+        colors = load_taxonomy(args.taxonomy).colours if args.taxonomy else None
     save_map(collection, out, title=args.title or collection.title, embed=args.embed,
-             tiles=args.tiles)
+             tiles=args.tiles, colors=colors)
     print(_summary(collection))
     print(f"map: {out}")
     if args.embed:

@@ -159,3 +159,23 @@ def test_cli_output_is_byte_identical_twice(seed_path: Path, tmp_path: Path) -> 
                    "-o", tmp_path / f"{name}.geojson").returncode == 0
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
     assert (tmp_path / "a.geojson").read_bytes() == (tmp_path / "b.geojson").read_bytes()
+
+
+@pytest.mark.model
+def test_custom_taxonomy_colours_reach_the_map(tmp_path: Path) -> None:
+    from importlib import resources
+
+    taxonomy = json.loads(resources.files("geomap").joinpath("data", "taxonomy.json")
+                          .read_text(encoding="utf-8"))
+    for event_type in taxonomy["event_types"]:
+        if event_type["name"] == "Protests":
+            event_type["colour"] = "#123abc"
+    custom = tmp_path / "taxonomy.json"
+    custom.write_text(json.dumps(taxonomy), encoding="utf-8")
+    article = tmp_path / "a.txt"
+    article.write_text("Thousands of people protested in Nairobi on Friday.", encoding="utf-8")
+    out = tmp_path / "a.html"
+    proc = run("map", article, "--published", "2024-05-03", "--taxonomy", custom, "-o", out)
+    assert proc.returncode == 0, _err(proc)
+    assert "Protests 1" in proc.stdout
+    assert "#123abc" in out.read_text(encoding="utf-8")
