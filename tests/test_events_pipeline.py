@@ -6,19 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from reference_places import REAL
 
 from geomap.api import collect
 from geomap.types import Document, Event
 
 pytestmark = pytest.mark.model
 
-# Public general knowledge (lat, lon), not read from our gazetteer.
-REAL = {
-    "Moscow": (55.7558, 37.6173),
-    "Damascus": (33.5138, 36.2765),
-    "Tartous": (34.8890, 35.8866),
-    "Hmeimim": (35.4011, 35.9487),
-}
 
 
 def km(place, lat: float, lon: float) -> float:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from reference_places import REAL
 
 from geomap.api import collect
 from geomap.io import iter_documents
@@ -15,14 +16,6 @@ from geomap.text import normalise_sentence
 
 pytestmark = pytest.mark.model
 
-# Where each place really is (lat, lon): public general knowledge, not read from our gazetteer.
-REAL = {
-    "Moscow": (55.7558, 37.6173),
-    "Damascus": (33.5138, 36.2765),
-    "Tartous": (34.8890, 35.8866),
-    "Hmeimim": (35.4011, 35.9487),
-    "Latakia": (35.5317, 35.7901),
-}
 
 
 @pytest.fixture(scope="module")

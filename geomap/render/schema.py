@@ -18,7 +18,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 from collections.abc import Mapping
@@ -27,6 +26,7 @@ from typing import Any
 from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
 from geomap.errors import InputError
+from geomap.io import parse_date
 from geomap.types import Actor, Event, Quote
 
 PROPERTY_NAMES = (
@@ -210,17 +210,6 @@ def _quotes(props: Mapping[str, Any]) -> tuple[Quote, ...]:
     return tuple(out)
 
 
-def _date(value: Any) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise InputError(f"'date' must be an ISO date string, got {value!r}")
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        raise InputError(f"'date' must look like YYYY-MM-DD, got {value!r}") from None
-
-
 def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Event:
     """Rebuild an :class:`~geomap.types.Event` from its properties and coordinates.
 
@@ -263,7 +252,7 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
         sub_event_type=_req_str(props, "sub_event_type", ""),
         place=place,
         quotes=_quotes(props),
-        date=_date(props.get("date")),
+        date=parse_date(props.get("date"), what="'date'"),
         date_precision=_str(props, "date_precision") or None,
         actors=_actors(props.get("actors")),
         origin=origin,
