@@ -96,3 +96,15 @@ def offline_page(chromium_browser: Any) -> Iterator[OfflinePage]:
     p = OfflinePage(chromium_browser)
     yield p
     p.close()
+
+
+def symbol_popups(page: Any) -> list[tuple[str, list[str]]]:
+    """Open every symbol's popup in turn; return each popup's text and link targets."""
+    api = "window.geomapMaps[0]"
+    out = []
+    for s in range(page.evaluate(f"{api}.symbolCount()")):
+        page.evaluate(f"{api}.openSymbol({s})")
+        page.wait_for_timeout(300)  # the previous popup fades out for 200 ms
+        hrefs = page.eval_on_selector_all(".leaflet-popup-content a", "as => as.map(a => a.href)")
+        out.append((page.inner_text(".leaflet-popup-content"), hrefs))
+    return out

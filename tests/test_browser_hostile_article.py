@@ -12,12 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import OfflinePage, chromium_browser, offline_page  # noqa: F401
+from browser_support import (  # noqa: F401
+    OfflinePage,
+    chromium_browser,
+    offline_page,
+    symbol_popups,
+)
 
 from geomap.cli import main
 
 pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.slow]
-API = "window.geomapMaps[0]"
 
 PAYLOADS = (
     "<img src=x onerror=window.__pwned_img=1>",
@@ -48,16 +52,11 @@ def test_hostile_article_renders_inert(tmp_path: Path, offline_page: OfflinePage
     assert "<img src=x" not in html and "<script>window.__pwned" not in html
 
     page = offline_page.open_map(out)
-    n = page.evaluate(f"{API}.symbolCount()")
-    assert n >= 2, "the article names three cities with events"
-    seen = []
-    for s in range(n):
-        page.evaluate(f"{API}.openSymbol({s})")
-        page.wait_for_timeout(300)
-        seen.append(page.inner_text(".leaflet-popup-content"))
-        hrefs = page.eval_on_selector_all(".leaflet-popup-content a", "as => as.map(a => a.href)")
+    popups = symbol_popups(page)
+    assert len(popups) >= 2, "the article names three cities with events"
+    for _, hrefs in popups:
         assert not any(h.startswith("javascript:") for h in hrefs), hrefs
-    text = "\n".join(seen)
+    text = "\n".join(t for t, _ in popups)
     shown = [p for p in PAYLOADS if p in text]
     assert len(shown) >= 2, f"payloads should show literally in popups; saw {text!r}"
     assert page.locator(".leaflet-popup-content img, .leaflet-popup-content b").count() == 0

@@ -8,7 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import OfflinePage, chromium_browser, offline_page  # noqa: F401
+from browser_support import (  # noqa: F401
+    OfflinePage,
+    chromium_browser,
+    offline_page,
+    symbol_popups,
+)
 from render_fixtures import hostile, seed_like
 
 from geomap.render import embed_snippet, render_png, save_map
@@ -155,14 +160,10 @@ def test_hostile_text_stays_inert(offline_page: OfflinePage, tmp_path: Path) -> 
     page = offline_page.open_map(path)
     for btn in page.locator(".geomap-expand").all():
         btn.click()
-    n = page.evaluate(f"{API}.symbolCount()")
-    assert n >= 1
-    seen = []
-    for s in range(n):
-        page.evaluate(f"{API}.openSymbol({s})")
-        page.wait_for_timeout(300)
-        seen.append(page.inner_text(".leaflet-popup-content"))
-        hrefs = page.eval_on_selector_all(".leaflet-popup-content a", "as => as.map(a => a.href)")
+    popups = symbol_popups(page)
+    assert len(popups) >= 1
+    seen = [text for text, _ in popups]
+    for _, hrefs in popups:
         assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
     if page.evaluate(f"{API}.arcCount()"):
         page.evaluate(f"{API}.openArc(0)")
