@@ -22,9 +22,11 @@ after ``import geomap.components``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import pickle
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy
 from spacy.attrs import ENT_IOB, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, SENT_START
@@ -461,3 +463,91 @@ def release_tensor(doc: Doc) -> Doc:
     """
     doc.tensor = numpy.zeros((0,), dtype="float32")
     return doc
+
+
+# -- finishing documents inside spaCy's worker processes (nlp.pipe(n_process=N)) ---------------
+#: ``user_data`` key of a placeholder doc: a pickled :class:`geomap.types.Document` whose text
+#: spaCy's worker tokenises (``geomap_deferred_input``) instead of the parent process.
+INPUT_KEY = "geomap.input"
+#: ``user_data`` key naming the registered analyser that finishes the doc in the worker.
+ANALYZER_KEY = "geomap.analyzer"
+#: ``user_data`` key of the analyser's result (bytes), on the small doc sent back.
+RESULT_KEY = "geomap.result"
+#: Analysers by key: ``(doc, document) -> bytes``. Worker processes forked by ``nlp.pipe``
+#: inherit this table; where they do not (a "spawn" start method) docs come back unfinished
+#: and the parent finishes them.
+ANALYZERS: dict[str, Callable[[Doc, Any], bytes]] = {}
+
+
+def placeholder_doc(vocab: Any, document: object, analyzer: str) -> Doc:
+    """An empty doc that carries ``document`` to a worker, for ``nlp.pipe`` to parse there."""
+    doc = Doc(vocab, words=[])
+    doc.user_data[INPUT_KEY] = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+    doc.user_data[ANALYZER_KEY] = analyzer
+    return doc
+
+
+class DeferredInput:
+    """First component: a placeholder doc becomes its document's text, tokenised here."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, doc: Doc) -> Doc:
+        payload = doc.user_data.get(INPUT_KEY)
+        if payload is None or len(doc):
+            return doc
+        parsed = self.tokenizer(pickle.loads(payload).text)
+        parsed.user_data.update(doc.user_data)
+        return parsed
+
+
+class FinishInWorker:
+    """Last component: run the registered analyser and send back only its result."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        analyzer = ANALYZERS.get(doc.user_data.get(ANALYZER_KEY, ""))
+        payload = doc.user_data.get(INPUT_KEY)
+        if analyzer is None or payload is None:
+            return doc
+        out = Doc(doc.vocab, words=[])
+        out.user_data[RESULT_KEY] = analyzer(doc, pickle.loads(payload))
+        return out
+
+
+@Language.factory("geomap_deferred_input")
+def make_deferred_input(nlp: Language, name: str) -> DeferredInput:
+    """Tokenise placeholder docs (see :func:`placeholder_doc`) in the process that parses them."""
+    return DeferredInput(nlp.tokenizer)
+
+
+@Language.factory("geomap_finish_in_worker")
+def make_finish_in_worker(nlp: Language, name: str) -> FinishInWorker:
+    """Finish placeholder docs with their registered analyser where they were parsed."""
+    return FinishInWorker()
+
+
+@contextlib.contextmanager
+def cheap_doc_serialization() -> Iterator[None]:
+    """Look srsly's msgpack extensions up once while docs cross process boundaries.
+
+    srsly asks its catalogue registries for msgpack encoders and decoders on every
+    ``packb``/``unpackb``; each ask scans all installed entry points and every function
+    registered with catalogue (spaCy registers hundreds), and ``Doc.to_bytes``/``from_bytes``
+    ask several times: about 0.5 ms per doc, paid by the workers and the parent of
+    ``nlp.pipe(n_process=N)``. Within this block the answer is looked up once (worker
+    processes forked meanwhile inherit it); the registries are restored on exit.
+    """
+    from srsly import msgpack
+
+    registries = [r for r in (getattr(msgpack, "msgpack_encoders", None),
+                              getattr(msgpack, "msgpack_decoders", None))
+                  if r is not None and "get_all" not in vars(r)]
+    for registry in registries:
+        found = registry.get_all()
+        registry.get_all = lambda found=found: dict(found)
+    try:
+        yield
+    finally:
+        for registry in registries:
+            del registry.get_all

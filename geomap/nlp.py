@@ -67,6 +67,9 @@ def _vendored_model_path(name: str) -> str | None:
 def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) -> Language:
     """The model with geomap's gazetteer ruler after its NER and the tensor released at the end.
 
+    Two more components, no-ops for ordinary docs, let spaCy's worker processes tokenise and
+    finish placeholder docs (:meth:`geomap.pipeline.Pipeline.analyze` with ``n_process > 1``).
+
     Cached per process.
     """
     from geomap import components  # noqa: F401  (registers the component factories)
@@ -78,4 +81,7 @@ def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) 
     else:
         nlp.add_pipe("geomap_gazetteer_ruler", config=config)
     nlp.add_pipe("geomap_release_tensor", last=True)
+    # No-ops for ordinary docs; they let nlp.pipe(n_process=N) workers finish geomap's analysis.
+    nlp.add_pipe("geomap_deferred_input", first=True)
+    nlp.add_pipe("geomap_finish_in_worker", last=True)
     return nlp

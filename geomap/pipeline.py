@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -106,12 +107,50 @@ class Pipeline:
                 n_process: int = 1) -> Iterator[AnalyzedDocument]:
         """Analyse documents in batches through ``nlp.pipe``, yielding results in input order.
 
-        Documents are read lazily. Only the texts go through ``nlp.pipe`` (plain strings are
-        cheaper to send to spaCy's worker processes than pre-tokenised docs); the documents
-        wait in a small buffer that spaCy's read-ahead bounds.
+        Documents are read lazily; they wait in a small buffer that spaCy's read-ahead bounds.
+        With one process only the texts go through ``nlp.pipe``. With ``n_process > 1`` each
+        document travels to spaCy's worker processes as an empty placeholder doc and is
+        tokenised, parsed *and* analysed there (places resolved, events detected): the parent
+        receives only the results, so it does not compete with its workers for the CPU.
         """
-        texts_src, docs_src = itertools.tee(documents)
-        parsed = self.nlp.pipe((d.text for d in texts_src), batch_size=batch_size,
-                               n_process=n_process)
-        for doc, document in zip(parsed, docs_src, strict=False):
-            yield self.analyze_doc(doc, document)
+        if n_process == 1:
+            texts_src, docs_src = itertools.tee(documents)
+            parsed = self.nlp.pipe((d.text for d in texts_src), batch_size=batch_size)
+            for doc, document in zip(parsed, docs_src, strict=False):
+                yield self.analyze_doc(doc, document)
+            return
+        yield from self._analyze_in_workers(documents, batch_size=batch_size,
+                                            n_process=n_process)
+
+    def _analyze_in_workers(self, documents: Iterable[Document], *, batch_size: int,
+                            n_process: int) -> Iterator[AnalyzedDocument]:
+        from geomap.components import ANALYZERS, RESULT_KEY, cheap_doc_serialization, placeholder_doc
+
+        nlp = self.nlp
+        _ = self.resolver  # loaded before spaCy forks its workers: they inherit it
+        if self.detect:
+            _ = self.taxonomy
+        key = f"pipeline:{os.getpid()}:{next(_ANALYZER_KEYS)}"
+        ANALYZERS[key] = self._finish_in_worker
+        try:
+            with cheap_doc_serialization():
+                inputs, docs_src = itertools.tee(documents)
+                parsed = nlp.pipe((placeholder_doc(nlp.vocab, d, key) for d in inputs),
+                                  batch_size=batch_size, n_process=n_process)
+                for doc, document in zip(parsed, docs_src, strict=False):
+                    payload = doc.user_data.get(RESULT_KEY)
+                    if payload is None:  # a worker that did not inherit the analyser
+                        yield self.analyze_doc(doc, document)
+                    else:
+                        sentences, places, events = pickle.loads(payload)
+                        yield AnalyzedDocument(document, sentences, places, events)
+        finally:
+            ANALYZERS.pop(key, None)
+
+    def _finish_in_worker(self, doc: Doc, document: Document) -> bytes:
+        result = self.analyze_doc(doc, document)
+        return pickle.dumps((result.sentences, result.places, result.events),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+
+_ANALYZER_KEYS = itertools.count()

@@ -231,6 +231,37 @@ def test_two_processes_give_the_same_results_as_one(tmp_path: Path, pipeline: An
     assert (tmp_path / "top1.jsonl").read_bytes() == (tmp_path / "top2.jsonl").read_bytes()
 
 
+@pytest.mark.model
+@pytest.mark.slow
+def test_with_two_processes_the_workers_do_the_analysis(tmp_path: Path, pipeline: Any,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Places and events are found in spaCy's worker processes, not in the parent."""
+    import srsly.msgpack
+
+    from geomap.pipeline import Pipeline
+
+    parent_calls: list[str] = []
+    real = Pipeline.analyze_doc
+
+    def counting(self: Pipeline, doc: Any, document: Document) -> AnalyzedDocument:
+        parent_calls.append(document.id)  # a forked worker appends to its own copy
+        return real(self, doc, document)
+
+    monkeypatch.setattr(Pipeline, "analyze_doc", counting)
+    docs = [Document(f"d{i}", f"Police arrested {i + 2} activists in Nairobi on Monday.",
+                     published=dt.date(2024, 3, 6)) for i in range(6)]
+    two = list(pipeline.analyze(docs, batch_size=2, n_process=2))
+    assert parent_calls == []
+    assert [r.document for r in two] == docs
+    one = list(pipeline.analyze(docs, batch_size=2))
+    assert parent_calls == [d.id for d in docs]
+    assert [(r.places, r.events) for r in two] == [(r.places, r.events) for r in one]
+    assert two[0].events and two[0].events[0].place.name == "Nairobi"
+    assert two[0].events[0].date == dt.date(2024, 3, 4)  # "Monday" from the published date
+    # srsly's registries are themselves again after the run
+    assert "get_all" not in vars(srsly.msgpack.msgpack_encoders)
+
+
 def _geomap(*args: object, **kw: Any) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "geomap", *map(str, args)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
