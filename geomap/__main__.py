@@ -4,4 +4,5 @@ import sys
 
 from geomap.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # worker processes started from a fork server import this module
+    sys.exit(main())

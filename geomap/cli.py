@@ -275,8 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from geomap.nlp import prefer_fresh_worker_processes, prefer_one_blas_thread
+
+    prefer_one_blas_thread()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "processes", 1) > 1:
+        prefer_fresh_worker_processes()
     try:
         return int(args.func(args) or 0)
     except (GeomapError, GazetteerError) as exc:

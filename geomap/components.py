@@ -469,14 +469,10 @@ def release_tensor(doc: Doc) -> Doc:
 #: ``user_data`` key of a placeholder doc: a pickled :class:`geomap.types.Document` whose text
 #: spaCy's worker tokenises (``geomap_deferred_input``) instead of the parent process.
 INPUT_KEY = "geomap.input"
-#: ``user_data`` key naming the registered analyser that finishes the doc in the worker.
+#: ``user_data`` key naming the analyser (see :class:`FinishInWorker`) that finishes the doc.
 ANALYZER_KEY = "geomap.analyzer"
 #: ``user_data`` key of the analyser's result (bytes), on the small doc sent back.
 RESULT_KEY = "geomap.result"
-#: Analysers by key: ``(doc, document) -> bytes``. Worker processes forked by ``nlp.pipe``
-#: inherit this table; where they do not (a "spawn" start method) docs come back unfinished
-#: and the parent finishes them.
-ANALYZERS: dict[str, Callable[[Doc, Any], bytes]] = {}
 
 
 def placeholder_doc(vocab: Any, document: object, analyzer: str) -> Doc:
@@ -503,10 +499,19 @@ class DeferredInput:
 
 
 class FinishInWorker:
-    """Last component: run the registered analyser and send back only its result."""
+    """Last component: run the doc's analyser and send back only its result.
+
+    Analysers (``(doc, document) -> bytes``) are registered in :attr:`analyzers` under the
+    key that placeholder docs carry; spaCy hands them to its worker processes with the
+    component (inherited when forked, pickled otherwise). Docs without a known analyser pass
+    through unchanged.
+    """
+
+    def __init__(self) -> None:
+        self.analyzers: dict[str, Callable[[Doc, Any], bytes]] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        analyzer = ANALYZERS.get(doc.user_data.get(ANALYZER_KEY, ""))
+        analyzer = self.analyzers.get(doc.user_data.get(ANALYZER_KEY, ""))
         payload = doc.user_data.get(INPUT_KEY)
         if analyzer is None or payload is None:
             return doc

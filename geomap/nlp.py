@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -85,3 +86,50 @@ def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) 
     nlp.add_pipe("geomap_deferred_input", first=True)
     nlp.add_pipe("geomap_finish_in_worker", last=True)
     return nlp
+
+
+#: Thread counts of numpy's BLAS (OpenBLAS, MKL) and OpenMP, read once when numpy loads.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def prefer_one_blas_thread() -> bool:
+    """Ask numpy's BLAS for one thread unless the environment says otherwise (before numpy loads).
+
+    spaCy's small CPU models multiply small matrices; started with its own threads, OpenBLAS
+    makes a geomap run about 10% slower here, and with ``--processes``/Dask each worker would
+    start more threads than there are cores. The command line calls this first thing; Python
+    API users get the same by setting ``OPENBLAS_NUM_THREADS=1`` before importing numpy.
+    Returns False (and changes nothing) when numpy is already loaded.
+    """
+    if "numpy" in sys.modules:
+        return False
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    return True
+
+
+#: Modules a fork server imports once, so that each worker process starts warm.
+WORKER_PRELOAD = ("spacy", "geomap.pipeline", "geomap.components", "geomap.events")
+
+
+def prefer_fresh_worker_processes() -> bool:
+    """Start ``n_process`` workers from a fork server rather than forking this process.
+
+    A process that has ever started a thread (a progress bar, a multiprocessing queue, a
+    Dask client) runs spaCy about 10% slower for the rest of its life: spaCy releases and
+    retakes the GIL very often, and once a process has had threads every lock is an atomic
+    operation. Workers forked from a fork server have never had threads. The command line
+    calls this at start; Python API users can call it before their first ``n_process`` run
+    (it sets the default start method of :mod:`multiprocessing` for the whole program).
+    Returns False where there is no fork server (Windows) or a start method is already set.
+    """
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        multiprocessing.set_start_method("forkserver")
+    except RuntimeError:  # already set by the program
+        return False
+    multiprocessing.set_forkserver_preload(list(WORKER_PRELOAD))
+    return True

@@ -90,6 +90,13 @@ class Pipeline:
             _ = self.taxonomy
         return self
 
+    def __getstate__(self) -> dict[str, object]:
+        # spaCy's worker processes get the pipeline with its analyser when they are not forked
+        # (a "forkserver" or "spawn" start method); they need no second copy of the model.
+        state = dict(self.__dict__)
+        state["_nlp"] = None
+        return state
+
     def analyze_doc(self, doc: Doc, document: Document) -> AnalyzedDocument:
         """Run every stage after spaCy on one parsed document."""
         sentences = sentences_of(doc, doc_id=document.id)
@@ -113,25 +120,28 @@ class Pipeline:
         tokenised, parsed *and* analysed there (places resolved, events detected): the parent
         receives only the results, so it does not compete with its workers for the CPU.
         """
-        if n_process == 1:
-            texts_src, docs_src = itertools.tee(documents)
-            parsed = self.nlp.pipe((d.text for d in texts_src), batch_size=batch_size)
-            for doc, document in zip(parsed, docs_src, strict=False):
-                yield self.analyze_doc(doc, document)
+        if n_process != 1:
+            yield from self._analyze_in_workers(documents, batch_size=batch_size,
+                                                n_process=n_process)
             return
-        yield from self._analyze_in_workers(documents, batch_size=batch_size,
-                                            n_process=n_process)
+        texts_src, docs_src = itertools.tee(documents)
+        parsed = self.nlp.pipe((d.text for d in texts_src), batch_size=batch_size)
+        for doc, document in zip(parsed, docs_src, strict=False):
+            yield self.analyze_doc(doc, document)
 
     def _analyze_in_workers(self, documents: Iterable[Document], *, batch_size: int,
                             n_process: int) -> Iterator[AnalyzedDocument]:
-        from geomap.components import ANALYZERS, RESULT_KEY, cheap_doc_serialization, placeholder_doc
+        from geomap.components import RESULT_KEY, FinishInWorker, cheap_doc_serialization, placeholder_doc
 
         nlp = self.nlp
         _ = self.resolver  # loaded before spaCy forks its workers: they inherit it
         if self.detect:
             _ = self.taxonomy
         key = f"pipeline:{os.getpid()}:{next(_ANALYZER_KEYS)}"
-        ANALYZERS[key] = self._finish_in_worker
+        finisher = nlp.get_pipe("geomap_finish_in_worker")
+        assert isinstance(finisher, FinishInWorker)
+        analyzers = finisher.analyzers
+        analyzers[key] = self._finish_in_worker
         try:
             with cheap_doc_serialization():
                 inputs, docs_src = itertools.tee(documents)
@@ -139,13 +149,13 @@ class Pipeline:
                                   batch_size=batch_size, n_process=n_process)
                 for doc, document in zip(parsed, docs_src, strict=False):
                     payload = doc.user_data.get(RESULT_KEY)
-                    if payload is None:  # a worker that did not inherit the analyser
+                    if payload is None:  # not finished in the worker (cannot happen today)
                         yield self.analyze_doc(doc, document)
                     else:
                         sentences, places, events = pickle.loads(payload)
                         yield AnalyzedDocument(document, sentences, places, events)
         finally:
-            ANALYZERS.pop(key, None)
+            analyzers.pop(key, None)
 
     def _finish_in_worker(self, doc: Doc, document: Document) -> bytes:
         result = self.analyze_doc(doc, document)

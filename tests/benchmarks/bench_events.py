@@ -40,6 +40,9 @@ def load_texts(copies: int) -> list[tuple[str, dt.date | None]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geomap.nlp import prefer_one_blas_thread
+
+    prefer_one_blas_thread()  # as the geomap command does, before numpy loads
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--copies", type=int, default=4)

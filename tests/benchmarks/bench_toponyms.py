@@ -16,10 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from geomap.export import toponym_record
-from geomap.nlp import load_model
-from geomap.pipeline import Pipeline
-from geomap.types import Document
+from geomap.nlp import load_model, prefer_one_blas_thread
+
+prefer_one_blas_thread()  # as the geomap command does, before numpy loads (both runs get it)
+
+from geomap.export import toponym_record  # noqa: E402
+from geomap.pipeline import Pipeline  # noqa: E402
+from geomap.types import Document  # noqa: E402
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "lgl.jsonl"
 
