@@ -269,6 +269,34 @@ def _geomap(*args: object, **kw: Any) -> subprocess.Popen[bytes]:
 
 @pytest.mark.model
 @pytest.mark.slow
+def test_cli_processes_2_from_a_fork_server_equals_one_process(tmp_path: Path) -> None:
+    """``geomap extract --processes 2`` (workers started from a fork server) == 1 process."""
+    src = write_corpus(tmp_path / "in.jsonl", 10)
+    outs = {}
+    for n in (1, 2):
+        outs[n] = tmp_path / f"events{n}.jsonl"
+        proc = _geomap("extract", src, "-o", outs[n], "--processes", n)
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()
+    assert outs[1].read_bytes() == outs[2].read_bytes()
+    assert {e["place_name"] for e in _jsonl(outs[2])} & set(CITIES)
+
+
+def test_the_geomap_command_sets_up_fresh_workers_and_one_blas_thread() -> None:
+    code = ("import multiprocessing, os, sys\n"
+            "from geomap.cli import main\n"
+            "main(['extract', '--processes', '2', '/nonexistent.jsonl'])\n"
+            "print(multiprocessing.get_start_method(), os.environ['OPENBLAS_NUM_THREADS'])")
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS",
+                                                            "OMP_NUM_THREADS")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=False)
+    assert proc.stdout.split() == ["forkserver", "1"], proc.stderr
+    assert "nonexistent.jsonl" in proc.stderr  # the run itself failed cleanly, in one line
+
+
+@pytest.mark.model
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="sends SIGINT")
 def test_ctrl_c_leaves_no_output_and_resume_finishes(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in.jsonl", 200)
