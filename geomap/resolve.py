@@ -60,7 +60,13 @@ US_STATE_ABBREVIATIONS = {
 _QUALIFIERS = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                          r"north-east|north-west|south-east|south-west|central|northern|southern|"
                          r"eastern|western|upper|lower|greater|downtown|metro|metropolitan|"
-                         r"inner|outer|rural|suburban|mid|coastal)\s+", re.IGNORECASE)
+                         r"inner|outer|rural|suburban|mid|coastal|historic)\s+"
+                         # "Town of Groton", "the City of Atlanta": the place itself
+                         r"|^(?:the\s+)?(?:city|town|village|borough|township|county|state)\s+of\s+",
+                         re.IGNORECASE)
+#: An adjective made from a place name ending in -ia/-ea plus "n": Ossetia-n, Crimea-n, Korea-n
+#: (not any name that ends in -an: "Susan" is not of a place "Susa").
+_ADJECTIVE_OF_PLACE = re.compile(r"^([A-Z][\w' -]*[ie]a)ns?$")
 _GENERIC_TAIL = re.compile(r"\s+(?:city|village|town|township|area|region|province|governorate|"
                            r"state|district|municipality|metro area|county|parish|borough)$",
                            re.IGNORECASE)
@@ -185,6 +191,15 @@ class ContextResolver:
                                         limit=self.candidates_per_mention)
             if alt:
                 return [m if m.match_type != "exact" else _as_variant(m) for m in alt]
+        adjectival = _ADJECTIVE_OF_PLACE.match(surface)
+        if adjectival and not any(m.match_type != "fuzzy" for m in found):
+            # "South Ossetian", "Crimean", "Siberian": the adjective of a region or country
+            # that the demonym table lacks is the region's name plus "-n".
+            alt = [m for m in self.gazetteer.lookup(adjectival.group(1), feature_class=("A", "L"),
+                                                    fuzzy=False, limit=3)
+                   if m.match_type == "exact"]
+            if alt:
+                return [Match(m.place, surface, "demonym", m.score) for m in alt]
         if not found or found[0].match_type == "fuzzy":
             # "Newark Live Bait", "Henderson County Sheriff's Department": the place that
             # opens a longer name.

@@ -231,3 +231,23 @@ def test_fuzzy_match_in_the_articles_country_or_close_is_kept() -> None:
     alone = "He flew to Bamakko."
     [rp] = ContextResolver(SGAZ).resolve(_mentions(alone, "Bamakko"), text=alone)  # type: ignore[arg-type]
     assert rp.place == BAMAKO
+
+
+def test_adjective_of_a_region_resolves_to_the_region(gaz) -> None:  # type: ignore[no-untyped-def]
+    # The demonym table knows "Syrian"; "South Ossetian" is the region's name plus "-n".
+    text = "South Ossetian officials met in Tskhinvali."
+    [rp] = ContextResolver(gaz).resolve(_mentions(text, "South Ossetian"), text=text)
+    assert rp.place is not None and rp.place.name == "South Ossetia"
+    assert rp.place.feature_class in ("A", "L")
+    # not for names that merely end in "-an"
+    other = "Susan said so."
+    [rp] = ContextResolver(gaz).resolve(_mentions(other, "Susan"), text=other)
+    assert rp.place is None or rp.place.feature_class not in ("A", "L")
+
+
+def test_town_of_and_historic_name_the_place_itself(gaz) -> None:  # type: ignore[no-untyped-def]
+    text = "The Town of Groton approved the budget; Historic Savannah drew visitors."
+    groton, savannah = ContextResolver(gaz).resolve(
+        _mentions(text, "Town of Groton", "Historic Savannah"), text=text)
+    assert groton.place is not None and groton.place.name == "Groton"
+    assert savannah.place is not None and savannah.place.name == "Savannah"
