@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from gazetteer import Gazetteer, Place
 
 MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded": 0.8,
-                 "demonym": 0.9, "fuzzy": 0.3}
+                 "demonym": 0.9, "fuzzy": 0.3, "bare county": 0.6}
 #: Importance of administrative and named regions, on the scale of log10(population) / 7.
 LEVEL_IMPORTANCE = {"PCLI": 1.35, "PCLD": 1.1, "PCLS": 1.1, "PCLIX": 1.1, "PCL": 1.1, "PCLF": 1.0,
                     "TERR": 1.0, "CONT": 1.2, "RGN": 1.0, "ADM1": 1.05, "ADM2": 0.75}
@@ -178,7 +178,7 @@ class ContextResolver:
                 state, country="US", feature_class="A", fuzzy=False, limit=2)]
             return states + [m for m in found if m.match_type in ("exact", "abbreviation")]
         if found and found[0].match_type != "fuzzy":
-            return found
+            return found + self._bare_county(surface, found)
         variants: list[tuple[str, str | None, str | None]] = []
         stripped = _QUALIFIERS.sub("", surface)
         if stripped != surface:
@@ -214,6 +214,20 @@ class ContextResolver:
                 if alt:
                     return [_as_variant(m) if m.match_type == "exact" else m for m in alt]
         return found
+
+    def _bare_county(self, surface: str, found: Sequence[Match]) -> list[Match]:
+        """"DeKalb" for DeKalb County: local news names counties without the word "County".
+
+        Offered as a weak reading (match quality "bare county"), so it wins only where the
+        article's state or neighbours point to it.
+        """
+        if not surface[:1].isupper() or " " in surface.strip() or _GENERIC_TAIL.search(surface):
+            return []
+        have = {m.place.place_id for m in found}
+        return [Match(m.place, surface, "bare county", m.score) for m in self.gazetteer.lookup(
+            f"{surface} County", feature_class="A", fuzzy=False, limit=3)
+            if m.match_type == "exact" and m.place.feature_code == "ADM2"
+            and m.place.place_id not in have]
 
     # -- resolution -----------------------------------------------------------------------
     def resolve(self, mentions: Sequence[Mention], *, text: str) -> list[ResolvedPlace]:

@@ -251,3 +251,14 @@ def test_town_of_and_historic_name_the_place_itself(gaz) -> None:  # type: ignor
         _mentions(text, "Town of Groton", "Historic Savannah"), text=text)
     assert groton.place is not None and groton.place.name == "Groton"
     assert savannah.place is not None and savannah.place.name == "Savannah"
+
+
+def test_bare_county_name_needs_the_articles_state(gaz) -> None:  # type: ignore[no-untyped-def]
+    text = "Voters in DeKalb and Gwinnett County, Georgia, go to the polls."
+    dekalb = ContextResolver(gaz).resolve(
+        _mentions(text, "DeKalb", "Gwinnett County", "Georgia"), text=text)[0]
+    assert dekalb.place is not None and dekalb.place.feature_code == "ADM2"
+    assert dekalb.place.admin1_name == "Georgia"
+    alone = "A new plant opens in DeKalb."
+    [rp] = ContextResolver(gaz).resolve(_mentions(alone, "DeKalb"), text=alone)
+    assert rp.place is not None and rp.place.feature_class == "P"  # the city, not a county
