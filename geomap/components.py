@@ -52,6 +52,11 @@ MAX_NAME_TOKENS = 5
 FACILITY_CLASSES = ("S",)
 LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P": "GPE"}
 #: Prepositions after which a capitalised name is most likely a place.
+#: Nouns that local news puts after a town's name: "Winona man", "Alexandria woman".
+RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen", "teenager",
+                            "youth", "resident", "residents", "native", "couple", "family",
+                            "police", "firefighters", "mayor", "businessman", "businesswoman",
+                            "teacher", "student", "students", "officials"})
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})
 #: Words that name kinds of organisation or office, and common English words that are also the
@@ -242,7 +247,7 @@ class GazetteerRuler:
             # that place (a team called by its city); a smaller town, or a person entity, only
             # when the text says so: the same name is a place elsewhere in it, or it follows
             # "in", "at", "from"... (a town the model took for a surname).
-            evidence = ent.text in named or _after_locative(ent)
+            evidence = ent.text in named or _after_locative(ent) or _before_resident_noun(ent)
             whole = self.label_for(ent.text, kind="admin")
             if not whole:
                 whole = self.label_for(ent.text, kind="inner" if evidence else "standalone")
@@ -298,6 +303,11 @@ class GazetteerRuler:
                 headline[a:b] = [True] * (b - a)
         body = [t or h for t, h in zip(taken, headline, strict=True)]
         found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
+        # A smaller town where local news says "Winona man", "Lancaster woman".
+        seen = {(s.start, s.end) for s in found}
+        found += [s for s in self._scan(doc, flags, 0, len(doc), kind="inner", taken=taken)
+                  if _before_resident_noun(s) and (s.start, s.end) not in seen
+                  and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
         return found + self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
@@ -426,6 +436,14 @@ def _after_title(span: Span) -> bool:
     if span.start == 0:
         return False
     return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
+
+
+def _before_resident_noun(span: Span) -> bool:
+    """Local-news usage: "Winona man found", "Alexandria woman charged", "Dublin schools"."""
+    if span.end >= len(span.doc):
+        return False
+    nxt = span.doc[span.end]
+    return nxt.text in RESIDENT_NOUNS  # lower case as written: "Lancaster woman", not "Woman"
 
 
 def _after_locative(span: Span) -> bool:

@@ -171,3 +171,15 @@ def test_a_known_place_is_a_place_wherever_it_is_repeated(nlp) -> None:
     text = "Kfraya spoke first. Kfraya met people in Kfraya later."
     doc = _ruler(nlp)(_doc(nlp, text, [("Kfraya", "PERSON"), ("Kfraya", "PERSON"), ("Kfraya", "GPE")]))
     assert [s.start_char for s in place_spans(doc)] == [41]
+
+
+def test_town_before_a_resident_noun_is_a_place(nlp) -> None:
+    # The model read the town as a person, or missed it: "Danbury man" is local-news usage.
+    as_person = _doc(nlp, "Danbury man charged after crash. Police said so.",
+                     [("Danbury", "PERSON")])
+    assert _places(_ruler(nlp)(as_person)) == [("Danbury", "GPE")]
+    untagged = _doc(nlp, "A Danbury woman won the prize.", [])
+    assert _places(_ruler(nlp)(untagged)) == [("Danbury", "GPE")]
+    # a person's name stays a person without that usage, and a capitalised "Man" is no noun
+    assert _places(_ruler(nlp)(_doc(nlp, "Danbury said so.", [("Danbury", "PERSON")]))) == []
+    assert _places(_ruler(nlp)(_doc(nlp, "Danbury Man Charged", [("Danbury", "PERSON")]))) == []
