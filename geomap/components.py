@@ -52,11 +52,14 @@ MAX_NAME_TOKENS = 5
 FACILITY_CLASSES = ("S",)
 LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P": "GPE"}
 #: Prepositions after which a capitalised name is most likely a place.
+#: What follows the place of a news dateline: "BEIRUT:", "NEWARK --", "COLUMBUS, Ohio (AP)".
+DATELINE_MARKS = frozenset({":", ",", "--", "—", "–", "-", "("})
 #: Nouns that local news puts after a town's name: "Winona man", "Alexandria woman".
 RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen", "teenager",
                             "youth", "resident", "residents", "native", "couple", "family",
                             "police", "firefighters", "mayor", "businessman", "businesswoman",
-                            "teacher", "student", "students", "officials"})
+                            "teacher", "student", "students", "officials", "parents",
+                            "elementary", "schools"})
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})
 #: Words that name kinds of organisation or office, and common English words that are also the
@@ -256,6 +259,7 @@ class GazetteerRuler:
             elif ent.label_ != "PERSON":
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         places.extend(self._untagged_places(doc, flags))
+        places.extend(self._datelines(doc))
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
@@ -311,6 +315,32 @@ class GazetteerRuler:
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
         return found + self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
+
+    def _datelines(self, doc: Doc) -> list[Span]:
+        """The place of a dateline: "BEIRUT: ...", "NEWARK -- ...", "COLUMBUS, Ohio (AP) —".
+
+        Capital letters at the start of a sentence or line, then a colon, dash, comma or
+        parenthesis; the name in title case must be a place the gazetteer knows.
+        """
+        found: list[Span] = []
+        i, n = 0, len(doc)
+        while i < n:
+            tok = doc[i]
+            starts = i == 0 or tok.is_sent_start or "\n" in doc[i - 1].text_with_ws[-1:] \
+                or doc[i - 1].ent_type_ == "DATE"
+            if not (starts and tok.is_alpha and tok.is_upper and len(tok) >= 3):
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j - i < 3 and doc[j].is_alpha and doc[j].is_upper:
+                j += 1
+            if j < n and doc[j].text in DATELINE_MARKS:
+                name = " ".join(t.text.capitalize() for t in doc[i:j])
+                label = self.label_for(name, kind="inner")
+                if label:
+                    found.append(Span(doc, i, j, label=label))
+            i = j
+        return found
 
     def _repeated_places(self, doc: Doc, flags: _Flags, places: list[Span]) -> list[Span]:
         """Other occurrences of names already found as places ("Alexandria woman charged…"
@@ -380,7 +410,10 @@ class GazetteerRuler:
         """First and last words of multi-word person names in the document."""
         words: set[str] = set()
         for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) > 1:
+            # Only names made of proper nouns: "Rethinking Egypt" (a headline the model read
+            # as a person) must not turn every "Egypt" of the story into a person.
+            if (ent.label_ == "PERSON" and len(ent) > 1
+                    and all(t.pos_ in ("PROPN", "") for t in ent)):
                 words.add(ent[0].text)
                 words.add(ent[-1].text)
         return words

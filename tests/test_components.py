@@ -183,3 +183,25 @@ def test_town_before_a_resident_noun_is_a_place(nlp) -> None:
     # a person's name stays a person without that usage, and a capitalised "Man" is no noun
     assert _places(_ruler(nlp)(_doc(nlp, "Danbury said so.", [("Danbury", "PERSON")]))) == []
     assert _places(_ruler(nlp)(_doc(nlp, "Danbury Man Charged", [("Danbury", "PERSON")]))) == []
+
+
+def test_dateline_place_in_capitals(nlp) -> None:
+    doc = _ruler(nlp)(_doc(nlp, "DANBURY -- The council met on Monday.", []))
+    assert _places(doc) == [("DANBURY", "GPE")]
+    doc = _ruler(nlp)(_doc(nlp, "SYRIA: talks resume.", []))
+    assert _places(doc) == [("SYRIA", "GPE")]
+    # capitals that are no place, or a place in capitals mid-sentence, are left alone
+    assert _places(_ruler(nlp)(_doc(nlp, "NOTE: The council met.", []))) == []
+    assert _places(_ruler(nlp)(_doc(nlp, "We saw DANBURY -- twice.", []))) == []
+
+
+def test_a_misread_headline_person_does_not_hide_the_place(nlp) -> None:
+    text = "Rethinking Syria ties. Syria reopened its embassy."
+    doc = _doc(nlp, text, [("Rethinking Syria", "PERSON"), ("Syria", "GPE")])
+    doc[0].pos_, doc[1].pos_ = "VERB", "PROPN"
+    assert _places(_ruler(nlp)(doc)) == [("Syria", "GPE")]
+    # a real person's name still makes the same word a person ("Georgia Stevens")
+    doc = _doc(nlp, "Georgia Stevens skates well. Georgia began skating at four.",
+               [("Georgia Stevens", "PERSON"), ("Georgia", "GPE")])
+    doc[0].pos_, doc[1].pos_ = "PROPN", "PROPN"
+    assert _places(_ruler(nlp)(doc)) == []
