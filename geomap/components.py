@@ -410,10 +410,9 @@ class GazetteerRuler:
         """First and last words of multi-word person names in the document."""
         words: set[str] = set()
         for ent in doc.ents:
-            # Only names made of proper nouns: "Rethinking Egypt" (a headline the model read
-            # as a person) must not turn every "Egypt" of the story into a person.
-            if (ent.label_ == "PERSON" and len(ent) > 1
-                    and all(t.pos_ in ("PROPN", "") for t in ent)):
+            # Only names that open with a proper noun: "Rethinking Egypt" (a headline the model
+            # read as a person) must not turn every "Egypt" of the story into a person.
+            if ent.label_ == "PERSON" and len(ent) > 1 and ent[0].pos_ in ("PROPN", ""):
                 words.add(ent[0].text)
                 words.add(ent[-1].text)
         return words
