@@ -59,7 +59,7 @@ RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen
                             "youth", "resident", "residents", "native", "couple", "family",
                             "police", "firefighters", "mayor", "businessman", "businesswoman",
                             "teacher", "student", "students", "officials", "parents",
-                            "elementary", "schools"})
+                            "elementary", "schools", "area", "community"})
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})
 #: Words that name kinds of organisation or office, and common English words that are also the
@@ -260,6 +260,7 @@ class GazetteerRuler:
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         places.extend(self._untagged_places(doc, flags))
         places.extend(self._datelines(doc))
+        places.extend(self._before_container(doc, flags, places))
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
@@ -315,6 +316,25 @@ class GazetteerRuler:
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
         return found + self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
+
+    def _before_container(self, doc: Doc, flags: _Flags, places: list[Span]) -> list[Span]:
+        """A town written before its state or country: "Greer, South Carolina", "Tega Cay, S.C."."""
+        covered = [False] * len(doc)
+        for p in places:
+            covered[p.start:p.end] = [True] * len(p)
+        found: list[Span] = []
+        for p in places:
+            if (p.label_ != "GPE" or p.start < 2 or doc[p.start - 1].text != ","
+                    or not self.label_for(p.text, kind="admin")):
+                continue
+            end = p.start - 1
+            for start in range(max(0, end - 3), end):
+                span = doc[start:end]
+                if (not any(covered[start:end]) and all(flags.cap[k] for k in range(start, end))
+                        and self.label_for(span.text, kind="inner")):
+                    found.append(Span(doc, start, end, label="GPE"))
+                    break
+        return found
 
     def _datelines(self, doc: Doc) -> list[Span]:
         """The place of a dateline: "BEIRUT: ...", "NEWARK -- ...", "COLUMBUS, Ohio (AP) —".

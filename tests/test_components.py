@@ -205,3 +205,10 @@ def test_a_misread_headline_person_does_not_hide_the_place(nlp) -> None:
                [("Georgia Stevens", "PERSON"), ("Georgia", "GPE")])
     doc[0].pos_, doc[1].pos_ = "PROPN", "PROPN"
     assert _places(_ruler(nlp)(doc)) == []
+
+
+def test_town_written_before_its_state_is_a_place(nlp) -> None:
+    # Danbury (84,000) is too small to tag anywhere, but not before ", Ohio"
+    doc = _ruler(nlp)(_doc(nlp, "Crews from Danbury, Ohio arrived.", [("Ohio", "GPE")]))
+    assert _places(doc) == [("Danbury", "GPE"), ("Ohio", "GPE")]
+    assert _places(_ruler(nlp)(_doc(nlp, "Crews from Danbury arrived.", []))) == []
