@@ -346,10 +346,13 @@ class ContextResolver:
         # quality of the province's name match (the name is the province's own even where the
         # gazetteer lists it only as the city's alternate name: "Chittagong" for Chattogram).
         regions: dict[tuple[str, str], float] = {}
+        provinces: set[tuple[str, str]] = set()
         for m in matches:
             if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1:
                 k = (m.place.country_code, m.place.admin1)
                 regions[k] = max(regions.get(k, 0.0), _quality(m))
+                if m.place.feature_code == "ADM1":
+                    provinces.add(k)
         cities = [m for m in matches if m.place.feature_class == "P" and m.match_type != "fuzzy"
                   and m.place.population >= EPONYM_MIN_POPULATION]
         out = []
@@ -358,13 +361,19 @@ class ContextResolver:
             place = c.place
             if (place.feature_class == "P" and place.population >= EPONYM_MIN_POPULATION
                     and (place.country_code, place.admin1) in regions):
+                k = (place.country_code, place.admin1)
                 if _extends(place.name, c.matched_name):
                     # "New York City", "Oklahoma City": the city's own name sets it apart,
                     # so the bare name leans to the region.
                     imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + 0.05)
-                else:
+                elif k in provinces:
                     imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + EPONYM_MARGIN)
-                    quality = max(quality, regions[(place.country_code, place.admin1)])
+                    quality = max(quality, regions[k])
+                else:
+                    # A county named like its town (Arlington County, Virginia) lends the
+                    # town its name match, not a province's weight: a larger namesake
+                    # elsewhere (Arlington, Texas) still wins without context.
+                    quality = max(quality, regions[k])
             elif place.feature_code in ("ADM1", "ADM2") and place.population > 0:
                 # A region's flat level weight must not beat a more populous same-named city
                 # in another country (Gaza Province, Mozambique vs. Gaza): without context the

@@ -262,3 +262,13 @@ def test_bare_county_name_needs_the_articles_state(gaz) -> None:  # type: ignore
     alone = "A new plant opens in DeKalb."
     [rp] = ContextResolver(gaz).resolve(_mentions(alone, "DeKalb"), text=alone)
     assert rp.place is not None and rp.place.feature_class == "P"  # the city, not a county
+
+
+def test_a_county_does_not_lift_its_namesake_town_above_a_larger_one(gaz) -> None:  # type: ignore[no-untyped-def]
+    # Arlington County, Virginia and its town; Arlington, Texas is larger.
+    text = "Officials in Arlington approved the budget."
+    [rp] = ContextResolver(gaz).resolve(_mentions(text, "Arlington"), text=text)
+    assert rp.place is not None and rp.place.admin1_name == "Texas"
+    text = "Officials in Arlington, Virginia approved the budget."
+    rp = ContextResolver(gaz).resolve(_mentions(text, "Arlington", "Virginia"), text=text)[0]
+    assert rp.place is not None and rp.place.admin1_name == "Virginia"
