@@ -23,7 +23,10 @@ after ``import geomap.components``.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -54,12 +57,15 @@ LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P
 #: Prepositions after which a capitalised name is most likely a place.
 #: What follows the place of a news dateline: "BEIRUT:", "NEWARK --", "COLUMBUS, Ohio (AP)".
 DATELINE_MARKS = frozenset({":", ",", "--", "—", "–", "-", "("})
-#: Nouns that local news puts after a town's name: "Winona man", "Alexandria woman".
+#: Nouns that local news puts after a town's name: "Winona man", "Alexandria woman". Enough
+#: to read a name the model took for a person or an organisation as the town.
 RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen", "teenager",
-                            "youth", "resident", "residents", "native", "couple", "family",
-                            "police", "firefighters", "mayor", "businessman", "businesswoman",
-                            "teacher", "student", "students", "officials", "parents",
-                            "elementary", "schools", "area", "community"})
+                            "youth", "resident", "residents", "native", "area"})
+#: More such nouns, for a name the model left untagged ("Dublin schools", "Greer police"):
+#: after a person's name they mean the person's family or staff ("the Clinton family").
+LOCAL_NOUNS = RESIDENT_NOUNS | frozenset({"police", "firefighters", "schools", "elementary",
+                                          "community", "council", "officials", "mayor",
+                                          "parents", "students"})
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})
 #: Words that name kinds of organisation or office, and common English words that are also the
@@ -311,7 +317,7 @@ class GazetteerRuler:
         # A smaller town where local news says "Winona man", "Lancaster woman".
         seen = {(s.start, s.end) for s in found}
         found += [s for s in self._scan(doc, flags, 0, len(doc), kind="inner", taken=taken)
-                  if _before_resident_noun(s) and (s.start, s.end) not in seen
+                  if _before_resident_noun(s, LOCAL_NOUNS) and (s.start, s.end) not in seen
                   and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
@@ -352,10 +358,13 @@ class GazetteerRuler:
                 i += 1
                 continue
             j = i + 1
-            while j < n and j - i < 3 and doc[j].is_alpha and doc[j].is_upper:
+            while j < n and j - i < 4 and (
+                    (doc[j].is_alpha and doc[j].is_upper)
+                    or (doc[j].text == "-" and not doc[j - 1].whitespace_ and j + 1 < n
+                        and doc[j + 1].is_alpha and doc[j + 1].is_upper)):  # WINSTON-SALEM
                 j += 1
             if j < n and doc[j].text in DATELINE_MARKS:
-                name = " ".join(t.text.capitalize() for t in doc[i:j])
+                name = "".join(t.text.capitalize() + t.whitespace_ for t in doc[i:j]).strip()
                 label = self.label_for(name, kind="inner")
                 if label:
                     found.append(Span(doc, i, j, label=label))
@@ -490,12 +499,12 @@ def _after_title(span: Span) -> bool:
     return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
 
 
-def _before_resident_noun(span: Span) -> bool:
+def _before_resident_noun(span: Span, nouns: frozenset[str] = RESIDENT_NOUNS) -> bool:
     """Local-news usage: "Winona man found", "Alexandria woman charged", "Dublin schools"."""
     if span.end >= len(span.doc):
         return False
     nxt = span.doc[span.end]
-    return nxt.text in RESIDENT_NOUNS  # lower case as written: "Lancaster woman", not "Woman"
+    return nxt.text in nouns  # lower case as written: "Lancaster woman", not "Woman"
 
 
 def _after_locative(span: Span) -> bool:
@@ -543,6 +552,8 @@ INPUT_KEY = "geomap.input"
 ANALYZER_KEY = "geomap.analyzer"
 #: ``user_data`` key of the analyser's result (bytes), on the small doc sent back.
 RESULT_KEY = "geomap.result"
+#: ``user_data`` key of the analyser's exception (pickled), on the small doc sent back.
+ERROR_KEY = "geomap.error"
 
 
 def placeholder_doc(vocab: Any, document: object, analyzer: str) -> Doc:
@@ -554,18 +565,34 @@ def placeholder_doc(vocab: Any, document: object, analyzer: str) -> Doc:
 
 
 class DeferredInput:
-    """First component: a placeholder doc becomes its document's text, tokenised here."""
+    """First component: a placeholder doc becomes its document's text, tokenised here.
+
+    The first placeholder a worker process sees also sets the worker up: Ctrl-C is left to
+    the parent (which stops the run and reports it once), and srsly's msgpack lookups are
+    memoised for the rest of the worker's life (see :func:`cheap_doc_serialization`).
+    """
 
     def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
         self.tokenizer = tokenizer
+        self._pid = os.getpid()
 
     def __call__(self, doc: Doc) -> Doc:
         payload = doc.user_data.get(INPUT_KEY)
         if payload is None or len(doc):
             return doc
+        if self._pid != os.getpid():  # first placeholder in a worker process
+            self._pid = os.getpid()
+            _set_up_worker()
         parsed = self.tokenizer(pickle.loads(payload).text)
         parsed.user_data.update(doc.user_data)
         return parsed
+
+
+def _set_up_worker() -> None:
+    if threading.current_thread() is threading.main_thread():
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _memoize_msgpack_lookups()
 
 
 class FinishInWorker:
@@ -574,11 +601,15 @@ class FinishInWorker:
     Analysers (``(doc, document) -> bytes``) are registered in :attr:`analyzers` under the
     key that placeholder docs carry; spaCy hands them to its worker processes with the
     component (inherited when forked, pickled otherwise). Docs without a known analyser pass
-    through unchanged.
+    through unchanged. An error of the analyser travels back pickled (``ERROR_KEY``) and is
+    raised again in the parent, so callers see geomap's own errors, not spaCy's E871.
     """
 
     def __init__(self) -> None:
         self.analyzers: dict[str, Callable[[Doc, Any], bytes]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"analyzers": dict(self.analyzers)}
 
     def __call__(self, doc: Doc) -> Doc:
         analyzer = self.analyzers.get(doc.user_data.get(ANALYZER_KEY, ""))
@@ -586,7 +617,13 @@ class FinishInWorker:
         if analyzer is None or payload is None:
             return doc
         out = Doc(doc.vocab, words=[])
-        out.user_data[RESULT_KEY] = analyzer(doc, pickle.loads(payload))
+        try:
+            out.user_data[RESULT_KEY] = analyzer(doc, pickle.loads(payload))
+        except Exception as exc:  # noqa: BLE001 - re-raised in the parent
+            try:
+                out.user_data[ERROR_KEY] = pickle.dumps(exc)
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                out.user_data[ERROR_KEY] = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
         return out
 
 
@@ -610,9 +647,20 @@ def cheap_doc_serialization() -> Iterator[None]:
     ``packb``/``unpackb``; each ask scans all installed entry points and every function
     registered with catalogue (spaCy registers hundreds), and ``Doc.to_bytes``/``from_bytes``
     ask several times: about 0.5 ms per doc, paid by the workers and the parent of
-    ``nlp.pipe(n_process=N)``. Within this block the answer is looked up once (worker
-    processes forked meanwhile inherit it); the registries are restored on exit.
+    ``nlp.pipe(n_process=N)``. Within this block the answer is looked up once in this process
+    (worker processes do the same for themselves when their first placeholder arrives); the
+    registries are restored on exit.
     """
+    registries = _memoize_msgpack_lookups()
+    try:
+        yield
+    finally:
+        for registry in registries:
+            del registry.get_all
+
+
+def _memoize_msgpack_lookups() -> list[Any]:
+    """Memoise srsly's msgpack registry lookups; returns the registries it changed."""
     from srsly import msgpack
 
     registries = [r for r in (getattr(msgpack, "msgpack_encoders", None),
@@ -621,8 +669,4 @@ def cheap_doc_serialization() -> Iterator[None]:
     for registry in registries:
         found = registry.get_all()
         registry.get_all = lambda found=found: dict(found)
-    try:
-        yield
-    finally:
-        for registry in registries:
-            del registry.get_all
+    return registries

@@ -131,7 +131,13 @@ class Pipeline:
 
     def _analyze_in_workers(self, documents: Iterable[Document], *, batch_size: int,
                             n_process: int) -> Iterator[AnalyzedDocument]:
-        from geomap.components import RESULT_KEY, FinishInWorker, cheap_doc_serialization, placeholder_doc
+        from geomap.components import (
+            ERROR_KEY,
+            RESULT_KEY,
+            FinishInWorker,
+            cheap_doc_serialization,
+            placeholder_doc,
+        )
 
         nlp = self.nlp
         _ = self.resolver  # loaded before spaCy forks its workers: they inherit it
@@ -145,9 +151,12 @@ class Pipeline:
         try:
             with cheap_doc_serialization():
                 inputs, docs_src = itertools.tee(documents)
-                parsed = nlp.pipe((placeholder_doc(nlp.vocab, d, key) for d in inputs),
+                parsed = nlp.pipe((placeholder_doc(nlp.vocab, _within_limit(nlp, d), key)
+                                   for d in inputs),
                                   batch_size=batch_size, n_process=n_process)
                 for doc, document in zip(parsed, docs_src, strict=False):
+                    if ERROR_KEY in doc.user_data:
+                        raise pickle.loads(doc.user_data[ERROR_KEY])
                     payload = doc.user_data.get(RESULT_KEY)
                     if payload is None:  # not finished in the worker (cannot happen today)
                         yield self.analyze_doc(doc, document)
@@ -164,3 +173,13 @@ class Pipeline:
 
 
 _ANALYZER_KEYS = itertools.count()
+
+
+def _within_limit(nlp: Language, document: Document) -> Document:
+    """spaCy's own length check, which placeholder docs would otherwise bypass."""
+    if len(document.text) > nlp.max_length:
+        from spacy.errors import Errors
+
+        raise ValueError(Errors.E088.format(length=len(document.text),
+                                            max_length=nlp.max_length))
+    return document

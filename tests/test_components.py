@@ -183,6 +183,9 @@ def test_town_before_a_resident_noun_is_a_place(nlp) -> None:
     # a person's name stays a person without that usage, and a capitalised "Man" is no noun
     assert _places(_ruler(nlp)(_doc(nlp, "Danbury said so.", [("Danbury", "PERSON")]))) == []
     assert _places(_ruler(nlp)(_doc(nlp, "Danbury Man Charged", [("Danbury", "PERSON")]))) == []
+    # after a person's name, "family" or "officials" mean the person's family or staff
+    assert _places(_ruler(nlp)(_doc(nlp, "The Danbury family said so.",
+                                    [("Danbury", "PERSON")]))) == []
 
 
 def test_dateline_place_in_capitals(nlp) -> None:

@@ -269,6 +269,31 @@ def _geomap(*args: object, **kw: Any) -> subprocess.Popen[bytes]:
 
 @pytest.mark.model
 @pytest.mark.slow
+def test_an_error_in_a_worker_reaches_the_caller_as_itself(pipeline: Any,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from geomap.errors import GazetteerError
+    from geomap.pipeline import Pipeline
+
+    def failing(self: Pipeline, doc: Any, document: Document) -> AnalyzedDocument:
+        raise GazetteerError("gazetteer store is locked")
+
+    monkeypatch.setattr(Pipeline, "analyze_doc", failing)  # forked workers inherit it
+    docs = [Document(f"d{i}", "Police arrested activists in Nairobi.") for i in range(4)]
+    with pytest.raises(GazetteerError, match="store is locked"):
+        list(pipeline.analyze(docs, batch_size=2, n_process=2))
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_workers_keep_spacys_length_limit(pipeline: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline.nlp, "max_length", 40)
+    docs = [Document("long", "Police arrested activists in Nairobi on Monday, officials said.")]
+    with pytest.raises(ValueError, match="E088"):
+        list(pipeline.analyze(docs, n_process=2))
+
+
+@pytest.mark.model
+@pytest.mark.slow
 def test_cli_processes_2_from_a_fork_server_equals_one_process(tmp_path: Path) -> None:
     """``geomap extract --processes 2`` (workers started from a fork server) == 1 process."""
     src = write_corpus(tmp_path / "in.jsonl", 10)
