@@ -288,10 +288,7 @@ class GazetteerRuler:
         """Curated facility names the model mislabelled (ORG, PERSON…) become FAC entities."""
         found = [Span(doc, e.start, e.end, label="FAC") for e in doc.ents
                  if e.label_ in RELABELLABLE and self.label_for(e.text, kind="facility")]
-        taken = [False] * len(doc)
-        for ent in doc.ents:
-            if ent.label_ not in RELABELLABLE:
-                taken[ent.start:ent.end] = [True] * len(ent)
+        taken = _token_mask(doc, (e for e in doc.ents if e.label_ not in RELABELLABLE))
         found.extend(self._scan(doc, flags, 0, len(doc), kind="facility", taken=taken))
         if found:
             kept = [e for e in doc.ents if not any(e.start < f.end and f.start < e.end for f in found)]
@@ -315,9 +312,8 @@ class GazetteerRuler:
         body = [t or h for t, h in zip(taken, headline, strict=True)]
         found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
         # A smaller town where local news says "Winona man", "Lancaster woman".
-        seen = {(s.start, s.end) for s in found}
         found += [s for s in self._scan(doc, flags, 0, len(doc), kind="inner", taken=taken)
-                  if _before_resident_noun(s, LOCAL_NOUNS) and (s.start, s.end) not in seen
+                  if _before_resident_noun(s, LOCAL_NOUNS)
                   and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
@@ -325,9 +321,7 @@ class GazetteerRuler:
 
     def _before_container(self, doc: Doc, flags: _Flags, places: list[Span]) -> list[Span]:
         """A town written before its state or country: "Greer, South Carolina", "Tega Cay, S.C."."""
-        covered = [False] * len(doc)
-        for p in places:
-            covered[p.start:p.end] = [True] * len(p)
+        covered = _token_mask(doc, places)
         found: list[Span] = []
         for p in places:
             if (p.label_ != "GPE" or p.start < 2 or doc[p.start - 1].text != ","
@@ -382,13 +376,8 @@ class GazetteerRuler:
                 names.setdefault(p[0].text, set()).add(len(p))
         if not names:
             return []
-        covered = [False] * len(doc)
-        for p in places:
-            covered[p.start:p.end] = [True] * len(p)
-        person = [False] * len(doc)
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and len(ent) > 1:
-                person[ent.start:ent.end] = [True] * len(ent)
+        covered = _token_mask(doc, places)
+        person = _token_mask(doc, (e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1))
         texts = {p.text: p.label_ for p in places if p.label_ != DEMONYM_LABEL}
         found: list[Span] = []
         for i in range(len(doc)):
@@ -497,6 +486,14 @@ def _after_title(span: Span) -> bool:
     if span.start == 0:
         return False
     return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
+
+
+def _token_mask(doc: Doc, spans: Iterable[Span]) -> list[bool]:
+    """For each token of ``doc``, whether one of ``spans`` covers it."""
+    mask = [False] * len(doc)
+    for span in spans:
+        mask[span.start:span.end] = [True] * len(span)
+    return mask
 
 
 def _before_resident_noun(span: Span, nouns: frozenset[str] = RESIDENT_NOUNS) -> bool:
