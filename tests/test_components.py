@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import spacy
+from doc_support import labelled_spans
 from spacy.tokens import Doc, Span
 
 from gazetteer.model import Match, Place
@@ -49,14 +50,7 @@ def nlp():
 def _doc(nlp, text: str, ents: list[tuple[str, str]]) -> Doc:
     """A doc with entities given as (surface, label), found left to right."""
     doc = nlp(text)
-    spans, pos = [], 0
-    for surface, label in ents:
-        start = text.index(surface, pos)
-        span = doc.char_span(start, start + len(surface), label=label)
-        assert span is not None, surface
-        spans.append(span)
-        pos = start + len(surface)
-    doc.ents = spans
+    doc.ents = labelled_spans(doc, ents)
     return doc
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from doc_support import labelled_spans
 from spacy.tokens import Doc
 
 from geomap.components import SPAN_KEY
@@ -18,14 +19,7 @@ def nlp():
 
 def _with_spans(nlp, text: str, spans: list[tuple[str, str]]) -> Doc:
     doc = nlp(text)
-    out, pos = [], 0
-    for surface, label in spans:
-        start = text.index(surface, pos)
-        span = doc.char_span(start, start + len(surface), label=label)
-        assert span is not None, surface
-        out.append(span)
-        pos = start + len(surface)
-    doc.spans[SPAN_KEY] = out
+    doc.spans[SPAN_KEY] = labelled_spans(doc, spans)
     return doc
 
 
