@@ -59,14 +59,38 @@ class Pair:
     date_ok: bool
 
 
+SHARED_EVAL = HERE.parents[1] / "shared" / "eval"
+
+
+def _corpus_texts(corpus: str) -> dict[str, str]:
+    path = SHARED_EVAL / f"{corpus}.jsonl"
+    if not path.exists():
+        raise SystemExit(f"eval_events: {path} is missing; the real-news event sets need the "
+                         "articles of ../shared/eval")
+    texts = {}
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line.strip():
+            doc = json.loads(line)
+            texts[doc["id"]] = doc["text"]
+    return texts
+
+
 def load_items(paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """Items of the given event-set files; real-news items get their text from ../shared/eval."""
     items = []
+    texts: dict[str, dict[str, str]] = {}
     for path in paths:
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").split("\n"):
             if line.strip():
-                items.append(json.loads(line))
+                item = json.loads(line)
+                if "text" not in item:
+                    corpus = item["corpus"]
+                    if corpus not in texts:
+                        texts[corpus] = _corpus_texts(corpus)
+                    item["text"] = texts[corpus][item["doc_id"]]
+                items.append(item)
     return items
 
 

@@ -8,14 +8,15 @@ Writes ``tests/eventset/realnews_tune.jsonl`` and ``realnews_heldout.jsonl`` (sp
 ``split.json``). Each line is one annotated article::
 
     {"id": "lgl:40450848", "corpus": "lgl", "doc_id": "40450848", "published": null,
-     "text": "...", "events": [{"type", "sub_type", "place", "lat", "lon", "date",
+     "events": [{"type", "sub_type", "place", "lat", "lon", "date",
      "country"?, "trigger_start", "trigger_end", "place_start", "place_end", "coord_source"}]}
 
 Quotes become character offsets. Gold coordinates are the corpus's gold toponym point when
 the annotated place overlaps a gold toponym (``coord_source: "corpus"``), else the
 gazetteer's top exact match for the name (``"gazetteer"``). ``country`` is set when the
 place is a country, so that any point in that country counts as the right place.
-Articles the annotators read and found without events are kept (``"events": []``): a
+The texts are not copied: tests/eval_events.py reads them from ../shared/eval by corpus
+and id. Articles the annotators read and found without events are kept (``"events": []``): a
 prediction there is a false positive.
 """
 
@@ -97,9 +98,10 @@ def build(raw_files: list[Path]) -> dict[str, list[dict[str, Any]]]:
                 if place is not None and place.feature_code.startswith("PCL"):
                     item["country"] = place.country_code
                 events.append(item)
+            # The article's text stays in ../shared/eval (the scorer reads it from there).
             out[split_of[key]].append({
                 "id": f"{key[0]}:{key[1]}", "corpus": key[0], "doc_id": key[1],
-                "published": None, "text": doc["text"], "events": events})
+                "published": None, "events": events})
     for name in out:
         out[name].sort(key=lambda r: r["id"])
     return out
