@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from gazetteer.model import Match
 from gazetteer.text import fold
-from geomap.components import GENERIC_WORDS
+from geomap.lexicon import GENERIC_WORDS
 from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
