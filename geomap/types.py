@@ -13,6 +13,7 @@ from typing import Any
 
 from gazetteer.model import Place
 from geomap.errors import InputError
+from geomap.outputs import output
 
 LOCATION_PRECISIONS = ("exact", "nearby", "region", "country")
 DATE_PRECISIONS = ("day", "week", "month", "year")
@@ -155,18 +156,15 @@ class EventCollection:
 
     def to_geojson(self) -> dict[str, Any]:
         """The events as an RFC 7946 FeatureCollection (a dict ready for ``json.dump``)."""
-        from geomap.export import to_geojson
-
-        return to_geojson(self)
+        result: dict[str, Any] = output("to_geojson")(self)
+        return result
 
     def to_map(self, **options: Any) -> str:
         """The events as a self-contained Leaflet map (HTML text)."""
-        from geomap.render import render_map
-
-        return render_map(self, **options)
+        html: str = output("to_map")(self, **options)
+        return html
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
-        """Write to ``path``: .html map, .geojson, .csv, .jsonl or .kml, atomically."""
-        from geomap.export import save
-
-        return save(self, path, **options)
+        """Write to ``path``: .html map, .geojson, .csv, .jsonl, .kml or .parquet, atomically."""
+        written: Path = output("save")(self, path, **options)
+        return written
