@@ -23,22 +23,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from gazetteer.geometry import haversine_km
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_FILE = HERE / "eventset" / "events.jsonl"
 PLACE_KM = 25.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass(frozen=True)

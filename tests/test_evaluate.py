@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from gazetteer.geometry import haversine_km
 from geomap.evaluate import (
     MAX_ERROR_KM,
     Toponym,
     auc_log_error,
-    haversine_km,
     iter_gold,
     match_exact,
     match_lenient,

@@ -16,8 +16,8 @@ from geomap.events.places import (
     LIGHT_VERBS,
     Attachment,
     PlaceIndex,
+    admin_contains,
     choose_syntactic,
-    contains,
     fallback_place,
     location_precision,
     prefer_settlement,
@@ -31,6 +31,8 @@ from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from gazetteer import Gazetteer
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "PERSON", "ORG", "CARDINAL",
                         "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "MONEY", "PERCENT", "QUANTITY"})
@@ -49,7 +51,7 @@ class _Draft:
 
 def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                   places: Sequence[ResolvedPlace], *, taxonomy: Taxonomy,
-                  gazetteer: object | None = None) -> list[Event]:
+                  gazetteer: Gazetteer | None = None) -> list[Event]:
     """Find the events reported in one parsed document.
 
     Parameters
@@ -342,7 +344,7 @@ def _join_movements(drafts: list[_Draft]) -> list[_Draft]:
         for b in moves:
             if a is b or id(a) in gone or id(b) in gone or not (a.movement_to and b.movement_to):
                 continue
-            if _same_actor(a, b) and contains(a.event.place, b.event.place):
+            if _same_actor(a, b) and admin_contains(a.event.place, b.event.place):
                 b.event = _absorb(b, a)
                 gone.add(id(a))
     for dep in moves:
@@ -352,7 +354,7 @@ def _join_movements(drafts: list[_Draft]) -> list[_Draft]:
             if id(arr) in gone or not arr.movement_to or arr.event.origin is not None:
                 continue
             if _same_actor(dep, arr) and arr.event.place.place_id != dep.event.place.place_id \
-                    and not contains(dep.event.place, arr.event.place):
+                    and not admin_contains(dep.event.place, arr.event.place):
                 arr.event = dataclasses.replace(_absorb(arr, dep), origin=dep.event.place)
                 gone.add(id(dep))
                 break
