@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from geomap import __version__
-from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.errors import GeomapBaseError, InputError
 from geomap.formats import FORMAT_NAMES
 from geomap.io import check_writable, iter_documents, parse_date
 from geomap.types import Document, EventCollection
@@ -309,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prefer_fresh_worker_processes()
     try:
         return int(args.func(args) or 0)
-    except (GeomapError, GazetteerError) as exc:
+    except GeomapBaseError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -9,14 +9,21 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from gazetteer.model import Place
 from geomap.errors import InputError
 from geomap.outputs import output
 
-LOCATION_PRECISIONS = ("exact", "nearby", "region", "country")
-DATE_PRECISIONS = ("day", "week", "month", "year")
+#: How exactly an event's place is known: at it, near it, somewhere in a region or a country.
+LocationPrecision = Literal["exact", "nearby", "region", "country"]
+#: How exactly an event's date is known.
+DatePrecision = Literal["day", "week", "month", "year"]
+#: Whether an event is reported as having happened (only 'asserted' events are drawn by default).
+Modality = Literal["asserted", "negated", "hypothetical", "future"]
+
+LOCATION_PRECISIONS: tuple[LocationPrecision, ...] = get_args(LocationPrecision)
+DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +124,14 @@ class Event:
     place: Place
     quotes: tuple[Quote, ...]
     date: dt.date | None = None
-    date_precision: str | None = None
+    date_precision: DatePrecision | None = None
     actors: tuple[Actor, ...] = ()
     origin: Place | None = None
-    location_precision: str = "exact"
+    location_precision: LocationPrecision = "exact"
     region: str | None = None
     trigger: str = ""
     confidence: float = 0.5
-    modality: str = "asserted"
+    modality: Modality = "asserted"
     event_id: str = ""
 
     def __post_init__(self) -> None:

@@ -27,7 +27,7 @@ from geomap.events.roles import EntityIndex, date_expressions, governing_trigger
 from geomap.events.roles import actors as find_actors
 from geomap.events.triggers import Trigger, find_triggers
 from geomap.taxonomy import Taxonomy
-from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
+from geomap.types import DatePrecision, Document, Event, Quote, ResolvedPlace, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -236,7 +236,7 @@ def _is_origin(att: Attachment, trig: Trigger, index: PlaceIndex) -> bool:
 
 def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
            triggers: list[Trigger], published: dt.date | None, ents: EntityIndex,
-           ) -> dict[int, tuple[dt.date | None, str | None, bool]]:
+           ) -> dict[int, tuple[dt.date | None, DatePrecision | None, bool]]:
     """Trigger token -> (date, precision, is_fallback).
 
     A date phrase belongs to the trigger that governs it in the parse; triggers with none of
@@ -249,12 +249,12 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
         k = bisect_right([st for st, _ in starts], t.token.i) - 1
         if k >= 0 and t.token.i < spans[starts[k][1]][1]:
             by_sentence.setdefault(starts[k][1], []).append(t)
-    out: dict[int, tuple[dt.date | None, str | None, bool]] = {}
+    out: dict[int, tuple[dt.date | None, DatePrecision | None, bool]] = {}
     for sidx, trigs in by_sentence.items():
         start, end = spans[sidx]
-        own: dict[int, tuple[dt.date, str]] = {}
-        free: list[tuple[dt.date, str]] = []
-        shared: list[tuple[dt.date, str]] = []
+        own: dict[int, tuple[dt.date, DatePrecision]] = {}
+        free: list[tuple[dt.date, DatePrecision]] = []
+        shared: list[tuple[dt.date, DatePrecision]] = []
         for root, day, precision, _ in date_expressions(doc, start, end, published, ents=ents):
             gov = governing_trigger(root, trigger_ids)
             if gov is None:

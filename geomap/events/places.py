@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from gazetteer.errors import GazetteerError
 from gazetteer.geometry import ROUND_EARTH_RADIUS_KM, place_distance_km
-from geomap.types import ResolvedPlace
+from geomap.types import LocationPrecision, ResolvedPlace
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -68,7 +68,7 @@ def is_demonym(token: Token) -> bool:
     return token.ent_type_ == "NORP" and token.dep_ in ("amod", "compound", "nmod")
 
 
-def location_precision(place: Place, *, attached: bool) -> str:
+def location_precision(place: Place, *, attached: bool) -> LocationPrecision:
     """exact (tied by syntax to a settlement/facility), nearby, region or country."""
     if is_country(place):
         return "country"

@@ -21,13 +21,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
 from geomap.errors import InputError
 from geomap.io import parse_date
-from geomap.types import Actor, Event, Quote
+from geomap.types import Actor, DatePrecision, Event, LocationPrecision, Modality, Quote
 
 PROPERTY_NAMES = (
     "event_id",
@@ -268,13 +268,14 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
         place=place,
         quotes=_quotes(props),
         date=parse_date(props.get("date"), what="'date'"),
-        date_precision=_str(props, "date_precision") or None,
+        date_precision=cast("DatePrecision | None", _str(props, "date_precision") or None),
         actors=_actors(props.get("actors")),
         origin=origin,
-        location_precision=_req_str(props, "location_precision", "exact") or "exact",
+        location_precision=cast("LocationPrecision",
+                                _req_str(props, "location_precision", "exact") or "exact"),
         region=_str(props, "region") or None,
         trigger=_req_str(props, "trigger", ""),
         confidence=conf,
-        modality=_req_str(props, "modality", "asserted") or "asserted",
+        modality=cast("Modality", _req_str(props, "modality", "asserted") or "asserted"),
         event_id=_req_str(props, "event_id", ""),
     )
