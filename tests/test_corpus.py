@@ -326,6 +326,7 @@ def test_cli_processes_2_from_a_fork_server_equals_one_process(tmp_path: Path) -
     assert {e["place_name"] for e in _jsonl(outs[2])} & set(CITIES)
 
 
+@pytest.mark.slow
 def test_the_geomap_command_sets_up_fresh_workers_and_one_blas_thread() -> None:
     code = ("import multiprocessing, os, sys\n"
             "from geomap.cli import main\n"
