@@ -91,12 +91,15 @@ def test_event_json_codec_gives_back_equal_events() -> None:
     assert back.origin == origin
 
 
+def _stub_events(n: int, text: str) -> list[Event]:
+    stub = StubPipeline()
+    return [stub.analyze_doc(None, Document(f"n{i:03d}", text, published=dt.date(2024, 1, 2)))
+            .events[0] for i in range(n)]
+
+
 @pytest.mark.parametrize("n", [0, 1, 3])
 def test_streamed_geojson_is_the_whole_document_json(n: int) -> None:
-    stub = StubPipeline()
-    events = [stub.analyze_doc(None, Document(f"n{i:03d}", "A protest in town.",
-                                              published=dt.date(2024, 1, 2))).events[0]
-              for i in range(n)]
+    events = _stub_events(n, "A protest in town.")
     buf = io.StringIO()
     formats.write_events(events, buf, fmt="geojson", title="t")
     whole = json.dumps(formats.to_geojson(events), ensure_ascii=False, indent=1) + "\n"
@@ -105,10 +108,7 @@ def test_streamed_geojson_is_the_whole_document_json(n: int) -> None:
 
 @pytest.mark.parametrize("n", [0, 1, 3])
 def test_streamed_kml_is_the_whole_tree_indented(n: int) -> None:
-    stub = StubPipeline()
-    events = [stub.analyze_doc(None, Document(f"n{i:03d}", "A <protest> & march in town.",
-                                              published=dt.date(2024, 1, 2))).events[0]
-              for i in range(n)]
+    events = _stub_events(n, "A <protest> & march in town.")
     streamed = formats.dumps(events, "kml", title="t & <u>")
     header, _, body = streamed.partition("\n")
     assert header == '<?xml version="1.0" encoding="UTF-8"?>'

@@ -154,6 +154,18 @@ def _place(
         raise InputError(str(exc)) from None
 
 
+def _place_of(record: Mapping[str, Any], name_key: str, lat: float, lon: float) -> Place:
+    """The place a record describes (an event's properties, or its origin object)."""
+    return _place(
+        _req_str(record, name_key, "") or f"{lat:.4f}, {lon:.4f}",
+        _str(record, "place_id"),
+        lat,
+        lon,
+        _req_str(record, "country_code", ""),
+        _req_str(record, "admin1_name", ""),
+    )
+
+
 def clear_place_cache() -> None:
     """Forget the places shared while reading one file (see :func:`geomap.formats.read_events`)."""
     _place.cache_clear()
@@ -237,14 +249,7 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
     event_type = _req_str(props, "event_type")
     if not event_type:
         raise InputError("property 'event_type' is missing or empty")
-    place = _place(
-        _req_str(props, "place_name", "") or f"{lat:.4f}, {lon:.4f}",
-        _str(props, "place_id"),
-        lat,
-        lon,
-        _req_str(props, "country_code", ""),
-        _req_str(props, "admin1_name", ""),
-    )
+    place = _place_of(props, "place_name", lat, lon)
     origin_raw = props.get("origin")
     origin = None
     if origin_raw:
@@ -252,14 +257,7 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
             raise InputError("property 'origin' must be an object with name, lat, lon")
         olat = _coord(origin_raw.get("lat"), "origin latitude")
         olon = _coord(origin_raw.get("lon"), "origin longitude")
-        origin = _place(
-            _req_str(origin_raw, "name", "") or f"{olat:.4f}, {olon:.4f}",
-            _str(origin_raw, "place_id"),
-            olat,
-            olon,
-            _req_str(origin_raw, "country_code", ""),
-            _req_str(origin_raw, "admin1_name", ""),
-        )
+        origin = _place_of(origin_raw, "name", olat, olon)
     confidence = props.get("confidence", 0.5)
     conf = 0.5 if confidence in (None, "") else _coord(confidence, "confidence")
     return Event(
