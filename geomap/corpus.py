@@ -9,7 +9,8 @@ the run completes (written to a temp file, then renamed).
 
 ``toponyms_corpus`` streams one line per document. ``extract_corpus`` keeps the events of
 every document (small) but never the documents, merges them into corpus-level events at the
-end, and writes them as GeoJSON, JSON Lines, CSV, KML or GeoParquet.
+end, and writes them as GeoJSON, JSON Lines, CSV, KML or GeoParquet (:mod:`geomap.formats`).
+The partial file is :mod:`geomap.journal`; events go into it through :mod:`geomap.codec`.
 
 >>> stats = extract_corpus(["news.jsonl"], "events.geojson", n_process=2)   # doctest: +SKIP
 >>> stats.documents, stats.merged_events                                     # doctest: +SKIP
