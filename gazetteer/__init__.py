@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gazetteer.build import build_gazetteer, default_path, open_gazetteer
 from gazetteer.core import Gazetteer
-from gazetteer.errors import GazetteerError, GazetteerUnavailable
+from gazetteer.errors import GazetteerError, GazetteerUnavailable, GeomapBaseError
 from gazetteer.importers import ImportResult, import_file
 from gazetteer.model import MATCH_TYPES, Match, Place
 
@@ -37,6 +37,7 @@ __all__ = [
     "GazetteerError",
     "GazetteerGeocoder",
     "GazetteerUnavailable",
+    "GeomapBaseError",
     "ImportResult",
     "Match",
     "Place",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gazetteer.errors import GazetteerError, GazetteerUnavailable
+from gazetteer.geometry import MEAN_EARTH_RADIUS_KM
 from gazetteer.model import Match, Place
 from gazetteer.sources import ABBREVIATION, CODE, DEMONYM, NAME
 from gazetteer.store import ALIAS_SEP, check_store, connect_readonly, unavailable_advice
@@ -27,7 +28,6 @@ ALTERNATE_PENALTY = 0.5
 # Tie-break order inside a ranking tier.
 _TYPE_ORDER = {"exact": 0, "alternate": 1, "abbreviation": 2, "demonym": 3, "folded": 4,
                "fuzzy": 5}
-_EARTH_KM = 6371.0088
 _PLACE_COLUMNS = ("id, place_id, name, lat, lon, feature_class, feature_code, country_code, "
                   "admin1, population, source, admin1_name, aliases")
 
@@ -464,7 +464,7 @@ class Gazetteer:
             wanted = sorted(set(feature_class.upper()) if isinstance(feature_class, str)
                             else {f.upper() for f in feature_class})
         la, lo = math.radians(lat), math.radians(lon)
-        km_per_degree = _EARTH_KM * math.pi / 180
+        km_per_degree = MEAN_EARTH_RADIUS_KM * math.pi / 180
         # Search a latitude band that widens until it holds k places closer than the
         # band's half-width: everything outside the band is farther than that.
         half = 0.25
@@ -474,7 +474,7 @@ class Gazetteer:
             b_lats, b_lons = lats[start:stop], lons[start:stop]
             a = (np.sin((b_lats - la) / 2) ** 2
                  + math.cos(la) * np.cos(b_lats) * np.sin((b_lons - lo) / 2) ** 2)
-            dist = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+            dist = 2 * MEAN_EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
             if wanted is not None:
                 dist = np.where(np.isin(classes[start:stop], wanted), dist, np.inf)
             complete = half >= 180

@@ -13,7 +13,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import asdict
 from typing import Any, Literal, overload
@@ -23,6 +22,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from gazetteer.core import Gazetteer
+from gazetteer.geometry import place_distance_km
 from gazetteer.model import Match, Place
 from gazetteer.text import fold
 
@@ -47,16 +47,9 @@ def _collapse_namesakes(matches: list[Match]) -> list[Match]:
         if place.feature_class != "A" or not place.feature_code.startswith("ADM"):
             return False
         key = fold(place.name)
-        return any(fold(t.name) == key and _km(t, place) <= NAMESAKE_KM for t in towns)
+        return any(fold(t.name) == key and place_distance_km(t, place) <= NAMESAKE_KM for t in towns)
 
     return [m for m in matches if not is_namesake(m.place)]
-
-
-def _km(a: Place, b: Place) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (math.sin((la2 - la1) / 2) ** 2
-         + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 class GazetteerGeocoder(Geocoder):

@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from geomap import __version__
-from geomap.errors import GazetteerError, GeomapError, InputError
+from geomap.errors import GeomapBaseError, InputError
+from geomap.formats import FORMAT_NAMES
 from geomap.io import check_writable, iter_documents, parse_date
 from geomap.types import Document, EventCollection
 
@@ -115,7 +118,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
         (Path(first).stem if first != "-" else "stdin") + ".html")
     check_writable(out)
-    from geomap.render import embed_snippet, read_events, save_map
+    from geomap.formats import read_events
+    from geomap.render import embed_snippet, save_map
     from geomap.taxonomy import load_taxonomy
 
     if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
@@ -145,7 +149,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def _interrupted(output: str | None) -> int:
-    from geomap.corpus import partial_path
+    from geomap.journal import partial_path
 
     if output and partial_path(output).exists():
         print(f"geomap: interrupted; finished documents are kept in {partial_path(output)}; "
@@ -162,12 +166,11 @@ def _add_corpus_options(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from geomap.corpus import CORPUS_FORMATS, extract_corpus
-    from geomap.export import format_for_path
+    from geomap.corpus import extract_corpus
+    from geomap.formats import format_for_path, get_format
 
-    fmt = args.format or (format_for_path(args.output) if args.output else "geojson")
-    if fmt not in CORPUS_FORMATS:
-        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(CORPUS_FORMATS)}")
+    fmt = get_format(args.format or (format_for_path(args.output) if args.output
+                                     else "geojson")).name
     if args.resume and not args.output:
         raise InputError("--resume needs -o OUT: progress is kept in OUT.partial")
     options = {"fmt": fmt, "published": args.published, "model": args.model,
@@ -238,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="write the events as GeoJSON, CSV, JSON Lines or KML")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
     p.add_argument("-o", "--output", metavar="OUT", help="default: standard output")
-    p.add_argument("--format", choices=("geojson", "csv", "jsonl", "kml", "parquet"),
+    p.add_argument("--format", choices=FORMAT_NAMES,
                    help="default: from the output extension, else geojson; parquet is "
                         "GeoParquet (needs pyarrow)")
     p.add_argument("--taxonomy", metavar="FILE", help="event taxonomy JSON replacing the default")
@@ -274,17 +277,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Messages of geomap's library as they are, on whatever ``sys.stderr`` is at the time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(logging.Formatter("%(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def _log_to_stderr() -> None:
+    """Show the library's log messages (``geomap.*`` loggers, INFO and up) on stderr."""
+    logger = logging.getLogger("geomap")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler())
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from geomap.nlp import prefer_fresh_worker_processes, prefer_one_blas_thread
 
     prefer_one_blas_thread()
+    _log_to_stderr()
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "processes", 1) > 1:
         prefer_fresh_worker_processes()
     try:
         return int(args.func(args) or 0)
-    except (GeomapError, GazetteerError) as exc:
+    except GeomapBaseError as exc:
         print(f"geomap: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

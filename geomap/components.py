@@ -22,12 +22,7 @@ after ``import geomap.components``.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import pickle
-import signal
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +31,18 @@ from spacy.attrs import ENT_IOB, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_STOP, IS_TITLE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from geomap.lexicon import (
+    DATELINE_MARKS,
+    GENERIC_WORDS,
+    LANGUAGE_CUES,
+    LOCAL_NOUNS,
+    LOCATIVE,
+    RESIDENT_NOUNS,
+    ROAD_WORDS,
+    STREET_WORDS,
+    TITLES,
+)
 
 if TYPE_CHECKING:
     from gazetteer import Gazetteer
@@ -54,82 +61,6 @@ MAX_NAME_TOKENS = 5
 #: Feature codes (GeoNames style) whose names are specific enough to tag without the model's help.
 FACILITY_CLASSES = ("S",)
 LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P": "GPE"}
-#: Prepositions after which a capitalised name is most likely a place.
-#: What follows the place of a news dateline: "BEIRUT:", "NEWARK --", "COLUMBUS, Ohio (AP)".
-DATELINE_MARKS = frozenset({":", ",", "--", "—", "–", "-", "("})
-#: Nouns that local news puts after a town's name: "Winona man", "Alexandria woman". Enough
-#: to read a name the model took for a person or an organisation as the town.
-RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen", "teenager",
-                            "youth", "resident", "residents", "native", "area"})
-#: More such nouns, for a name the model left untagged ("Dublin schools", "Greer police"):
-#: after a person's name they mean the person's family or staff ("the Clinton family").
-LOCAL_NOUNS = RESIDENT_NOUNS | frozenset({"police", "firefighters", "schools", "elementary",
-                                          "community", "council", "officials", "mayor",
-                                          "parents", "students"})
-LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
-                      "toward", "towards", "through", "throughout", "via", "between"})
-#: Words that name kinds of organisation or office, and common English words that are also the
-#: names of some town somewhere ("University", Florida; "Police", Poland; "Man", Ivory Coast).
-#: Alone, outside the model's place entities, they are read as words, not places.
-GENERIC_WORDS = frozenset((
-    "university", "college", "school", "academy", "institute", "church", "cathedral", "police",
-    "department", "office", "state", "national", "federal", "united", "union", "center", "centre",
-    "hospital", "clinic", "bank", "council", "court", "county", "city", "town", "village",
-    "district", "club", "team", "league", "association", "society", "foundation", "museum",
-    "library", "company", "group", "party", "board", "committee", "commission", "agency", "bureau",
-    "games", "earth", "heaven", "moon", "sun", "january", "february", "march", "april", "may",
-    "june", "july", "august", "september", "october", "november", "december", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "service", "services", "army", "navy", "force", "forces", "guard", "news", "press", "times",
-    "post", "journal", "herald", "tribune", "daily", "radio", "television", "tv", "network",
-    "world", "international", "general", "royal", "capital", "central", "north", "south", "east",
-    "west", "northern", "southern", "eastern", "western", "northeast", "northwest", "southeast",
-    "southwest", "midwest", "upper", "lower", "new", "old", "great",
-    "little", "grand", "main", "high", "saint", "st", "mount", "fort", "lake", "river", "island",
-    "islands", "park", "valley", "beach", "bay", "hill", "hills", "springs", "christian",
-    "catholic", "baptist", "methodist", "muslim", "islamic", "jewish", "republican", "democrat",
-    "democratic", "liberal", "conservative", "labour", "green", "free", "first", "second", "third",
-    "mr", "mrs", "ms", "dr", "man", "men", "woman", "women", "boy", "girl", "child", "children",
-    "people", "person", "family", "home", "house", "as", "at", "by", "of", "on", "in", "is", "it",
-    "be", "we", "us", "our", "best", "good", "better", "young", "old", "time", "times", "day",
-    "week", "year", "spring", "summer", "autumn", "fall", "winter", "superior", "metro", "forest",
-    "woods", "woodlands", "lakes", "terrace", "reading", "olympic", "olympics", "lone", "star",
-    "bell", "hail", "victory", "liberty", "independence", "commerce", "enterprise", "industry",
-    "progress", "unity", "hope", "faith", "justice", "mercy", "harmony", "energy", "opportunity",
-    "paradise", "mission", "normal", "plain", "plains", "globe", "golden", "silver", "gold",
-    "diamond", "crystal", "royal", "crown", "king", "queen", "prince", "princess", "lord", "bishop",
-    "deacon", "judge", "mayor", "governor", "president", "senator", "sheriff", "chief", "captain",
-    "major", "general", "colonel", "sergeant", "officer", "doctor", "nurse", "pastor", "father",
-    "mother", "sister", "brother", "son", "daughter", "friend", "friends", "street", "road",
-    "avenue", "highway", "route", "square", "market", "station", "airport", "bridge", "tower",
-    "hall", "building", "plaza", "mall", "store", "shop", "office", "offices", "health", "care",
-    "medical", "energy", "water", "power", "oil", "gas", "coal", "steel", "auto", "motor", "motors",
-    "transit", "media", "public", "private", "community", "regional", "local", "global", "standard",
-    "express", "pacific", "atlantic",
-))
-#: Last words of street and building names: the model calls them FAC; the corpora, and most
-#: map readers, do not treat them as places of their own.
-STREET_WORDS = frozenset((
-    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "boulevard", "blvd",
-    "blvd.", "highway", "hwy", "route", "lane", "ln", "drive", "dr", "dr.", "way", "court", "ct",
-    "place", "pl", "parkway", "pkwy", "interstate", "expressway", "freeway", "turnpike", "trail",
-    "circle", "hall", "building", "center", "centre", "room", "office", "offices", "jail", "prison",
-    "school", "elementary", "academy", "church",
-))
-#: Words before a person's name.
-TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
-                    "president", "pres", "sen", "senator", "rep", "gov", "governor", "mayor",
-                    "judge", "justice", "coach", "rev", "reverend", "father", "pastor", "sgt",
-                    "sergeant", "lt", "capt", "captain", "col", "gen", "officer", "deputy",
-                    "chief", "minister", "premier", "chancellor", "king", "queen", "prince",
-                    "princess", "pope", "sheikh", "commissioner", "councilman", "councilwoman",
-                    "attorney", "detective", "trooper", "secretary", "ambassador", "spokesman",
-                    "spokeswoman", "superintendent", "principal", "dean", "professor"})
-#: First words of numbered roads ("Highway 19", "Route 128", "Exit 6").
-ROAD_WORDS = frozenset({"highway", "hwy", "route", "rt", "interstate", "i", "exit", "state",
-                        "county", "us", "u.s.", "sr", "fm", "road", "loop", "junction"})
-LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
-                           "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
 MATCH_OK = ("exact", "alternate", "abbreviation")
 
 
@@ -541,129 +472,16 @@ def release_tensor(doc: Doc) -> Doc:
     return doc
 
 
-# -- finishing documents inside spaCy's worker processes (nlp.pipe(n_process=N)) ---------------
-#: ``user_data`` key of a placeholder doc: a pickled :class:`geomap.types.Document` whose text
-#: spaCy's worker tokenises (``geomap_deferred_input``) instead of the parent process.
-INPUT_KEY = "geomap.input"
-#: ``user_data`` key naming the analyser (see :class:`FinishInWorker`) that finishes the doc.
-ANALYZER_KEY = "geomap.analyzer"
-#: ``user_data`` key of the analyser's result (bytes), on the small doc sent back.
-RESULT_KEY = "geomap.result"
-#: ``user_data`` key of the analyser's exception (pickled), on the small doc sent back.
-ERROR_KEY = "geomap.error"
+#: Worker plumbing that lived here until it moved to :mod:`geomap.workers`.
+_MOVED_TO_WORKERS = frozenset((
+    "INPUT_KEY", "ANALYZER_KEY", "RESULT_KEY", "ERROR_KEY", "placeholder_doc", "DeferredInput",
+    "FinishInWorker", "make_deferred_input", "make_finish_in_worker", "cheap_doc_serialization",
+))
 
 
-def placeholder_doc(vocab: Any, document: object, analyzer: str) -> Doc:
-    """An empty doc that carries ``document`` to a worker, for ``nlp.pipe`` to parse there."""
-    doc = Doc(vocab, words=[])
-    doc.user_data[INPUT_KEY] = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
-    doc.user_data[ANALYZER_KEY] = analyzer
-    return doc
+def __getattr__(name: str) -> Any:
+    if name in _MOVED_TO_WORKERS:
+        from geomap import workers
 
-
-class DeferredInput:
-    """First component: a placeholder doc becomes its document's text, tokenised here.
-
-    The first placeholder a worker process sees also sets the worker up: Ctrl-C is left to
-    the parent (which stops the run and reports it once), and srsly's msgpack lookups are
-    memoised for the rest of the worker's life (see :func:`cheap_doc_serialization`).
-    """
-
-    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
-        self.tokenizer = tokenizer
-        self._pid = os.getpid()
-
-    def __call__(self, doc: Doc) -> Doc:
-        payload = doc.user_data.get(INPUT_KEY)
-        if payload is None or len(doc):
-            return doc
-        if self._pid != os.getpid():  # first placeholder in a worker process
-            self._pid = os.getpid()
-            _set_up_worker()
-        parsed = self.tokenizer(pickle.loads(payload).text)
-        parsed.user_data.update(doc.user_data)
-        return parsed
-
-
-def _set_up_worker() -> None:
-    if threading.current_thread() is threading.main_thread():
-        with contextlib.suppress(ValueError, OSError):
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _memoize_msgpack_lookups()
-
-
-class FinishInWorker:
-    """Last component: run the doc's analyser and send back only its result.
-
-    Analysers (``(doc, document) -> bytes``) are registered in :attr:`analyzers` under the
-    key that placeholder docs carry; spaCy hands them to its worker processes with the
-    component (inherited when forked, pickled otherwise). Docs without a known analyser pass
-    through unchanged. An error of the analyser travels back pickled (``ERROR_KEY``) and is
-    raised again in the parent, so callers see geomap's own errors, not spaCy's E871.
-    """
-
-    def __init__(self) -> None:
-        self.analyzers: dict[str, Callable[[Doc, Any], bytes]] = {}
-
-    def __getstate__(self) -> dict[str, object]:
-        return {"analyzers": dict(self.analyzers)}
-
-    def __call__(self, doc: Doc) -> Doc:
-        analyzer = self.analyzers.get(doc.user_data.get(ANALYZER_KEY, ""))
-        payload = doc.user_data.get(INPUT_KEY)
-        if analyzer is None or payload is None:
-            return doc
-        out = Doc(doc.vocab, words=[])
-        try:
-            out.user_data[RESULT_KEY] = analyzer(doc, pickle.loads(payload))
-        except Exception as exc:  # noqa: BLE001 - re-raised in the parent
-            try:
-                out.user_data[ERROR_KEY] = pickle.dumps(exc)
-            except Exception:  # noqa: BLE001 - an exception that does not pickle
-                out.user_data[ERROR_KEY] = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
-        return out
-
-
-@Language.factory("geomap_deferred_input")
-def make_deferred_input(nlp: Language, name: str) -> DeferredInput:
-    """Tokenise placeholder docs (see :func:`placeholder_doc`) in the process that parses them."""
-    return DeferredInput(nlp.tokenizer)
-
-
-@Language.factory("geomap_finish_in_worker")
-def make_finish_in_worker(nlp: Language, name: str) -> FinishInWorker:
-    """Finish placeholder docs with their registered analyser where they were parsed."""
-    return FinishInWorker()
-
-
-@contextlib.contextmanager
-def cheap_doc_serialization() -> Iterator[None]:
-    """Look srsly's msgpack extensions up once while docs cross process boundaries.
-
-    srsly asks its catalogue registries for msgpack encoders and decoders on every
-    ``packb``/``unpackb``; each ask scans all installed entry points and every function
-    registered with catalogue (spaCy registers hundreds), and ``Doc.to_bytes``/``from_bytes``
-    ask several times: about 0.5 ms per doc, paid by the workers and the parent of
-    ``nlp.pipe(n_process=N)``. Within this block the answer is looked up once in this process
-    (worker processes do the same for themselves when their first placeholder arrives); the
-    registries are restored on exit.
-    """
-    registries = _memoize_msgpack_lookups()
-    try:
-        yield
-    finally:
-        for registry in registries:
-            del registry.get_all
-
-
-def _memoize_msgpack_lookups() -> list[Any]:
-    """Memoise srsly's msgpack registry lookups; returns the registries it changed."""
-    from srsly import msgpack
-
-    registries = [r for r in (getattr(msgpack, "msgpack_encoders", None),
-                              getattr(msgpack, "msgpack_decoders", None))
-                  if r is not None and "get_all" not in vars(r)]
-    for registry in registries:
-        found = registry.get_all()
-        registry.get_all = lambda found=found: dict(found)
-    return registries
+        return getattr(workers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

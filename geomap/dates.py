@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geomap.types import DatePrecision
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -43,7 +47,7 @@ _RELATIVE_UNIT = re.compile(r"\b(?P<rel>last|this|next|past|previous|earlier thi
 Precision = str
 
 
-def resolve_date(expression: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
+def resolve_date(expression: str, published: dt.date | None) -> tuple[dt.date | None, DatePrecision | None]:
     """Resolve a date expression to ``(date, precision)``; ``(None, None)`` if it is not a date.
 
     Precision is one of ``day``, ``week``, ``month``, ``year``. Relative expressions need
@@ -78,7 +82,7 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _absolute(text: str) -> tuple[dt.date | None, str | None] | None:
+def _absolute(text: str) -> tuple[dt.date | None, DatePrecision | None] | None:
     for rx in _ABSOLUTE:
         m = rx.search(text)
         if m:
@@ -95,7 +99,7 @@ def _absolute(text: str) -> tuple[dt.date | None, str | None] | None:
     return None
 
 
-def _relative(text: str, published: dt.date) -> tuple[dt.date | None, str | None]:
+def _relative(text: str, published: dt.date) -> tuple[dt.date | None, DatePrecision | None]:
     pub = published
     if re.search(r"\bday before yesterday\b", text):
         return pub - dt.timedelta(days=2), "day"

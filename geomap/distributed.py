@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sys
 import threading
@@ -31,19 +30,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from geomap.corpus import (
-    CorpusStats,
-    PathLike,
-    _Tally,
-    analyze_stream,
-    merge_event_lists,
-    save_events,
-    write_events,
-)
+from geomap.corpus import PathLike, analyze_stream, merge_event_lists
 from geomap.errors import GeomapError, InputError
-from geomap.export import format_for_path
-from geomap.io import _doc_from_record, folder_files, parse_date
+from geomap.formats import format_for_path, save_events, write_events
+from geomap.formats.parquet import require_pyarrow
+from geomap.io import (
+    check_writable,
+    document_from_line,
+    document_from_record,
+    input_files,
+    is_jsonl,
+    iter_documents,
+    parse_date,
+)
 from geomap.pipeline import DEFAULT_BATCH_SIZE, Pipeline
+from geomap.stats import CorpusStats, Tally
 from geomap.types import Document, Event, EventCollection
 
 DEFAULT_BLOCKSIZE = 16 * 1024**2
@@ -131,7 +132,7 @@ def plan_blocks(inputs: Iterable[PathLike], *, blocksize: int = DEFAULT_BLOCKSIZ
 
     def add(path: Path) -> None:
         nonlocal text_bytes
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
+        if is_jsonl(path):
             flush_texts()
             blocks.extend(_line_blocks(path, blocksize))
         else:
@@ -140,17 +141,10 @@ def plan_blocks(inputs: Iterable[PathLike], *, blocksize: int = DEFAULT_BLOCKSIZ
             if text_bytes >= blocksize:
                 flush_texts()
 
-    for item in inputs:
-        if str(item) == "-":
+    for path in input_files(inputs):
+        if path is None:
             raise InputError("a Dask run cannot read standard input; give files or folders")
-        path = Path(item)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
-        if path.is_dir():
-            for f in folder_files(path):
-                add(f)
-        else:
-            add(path)
+        add(path)
     flush_texts()
     return blocks
 
@@ -158,8 +152,6 @@ def plan_blocks(inputs: Iterable[PathLike], *, blocksize: int = DEFAULT_BLOCKSIZ
 def read_block(block: Block, *, published: dt.date | None = None) -> Iterator[Document]:
     """The documents of ``block``, read lazily, with the ids and errors a whole-file read gives."""
     if block.text_files:
-        from geomap.io import iter_documents
-
         yield from iter_documents(block.text_files, published=published)
         return
     name = block.path
@@ -172,13 +164,7 @@ def read_block(block: Block, *, published: dt.date | None = None) -> Iterator[Do
                 break
             position += len(raw)
             if raw.strip():
-                try:
-                    record = json.loads(raw.decode("utf-8"))
-                except UnicodeDecodeError:
-                    raise InputError(f"{name}:{lineno}: not UTF-8 text") from None
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{name}:{lineno}: malformed JSON ({exc.msg})") from None
-                yield _doc_from_record(record, name=name, lineno=lineno, published=published)
+                yield document_from_line(raw, name=name, lineno=lineno, published=published)
             lineno += 1
 
 
@@ -191,7 +177,7 @@ def _as_document(item: object, *, published: dt.date | None, where: str) -> Docu
         if "id" not in item:
             raise InputError(f"{where}: a document record needs an 'id' (partitions cannot "
                              "number documents consistently)")
-        return _doc_from_record(item, name=where, lineno=0, published=published)
+        return document_from_record(item, name=where, lineno=0, published=published)
     raise InputError(f"{where}: expected a Document or a {{'id', 'text'}} record, "
                      f"got {type(item).__name__}")
 
@@ -237,7 +223,7 @@ def analyze_partition(items: Iterable[object], *, index: int, options: PipelineO
     the partition) are written there as JSON Lines and, with ``parquet``, GeoParquet.
     """
     pipeline = worker_pipeline(options)
-    tally = _Tally()
+    tally = Tally()
     per_document: list[tuple[Event, ...]] = []
     for result in analyze_stream(pipeline, _documents(items, published=published, index=index),
                                  batch_size=batch_size):
@@ -292,8 +278,6 @@ def partition_tasks(bag_or_paths: Any, *, published: dt.date | str | None = None
     if parts_dir is not None:
         Path(parts_dir).mkdir(parents=True, exist_ok=True)
         if parquet:
-            from geomap.corpus import require_pyarrow
-
             require_pyarrow()
     parts = None if parts_dir is None else str(Path(parts_dir).resolve())
     if isinstance(bag_or_paths, str | os.PathLike) or (
@@ -422,8 +406,6 @@ def extract_dask(inputs: Sequence[PathLike], output: PathLike | None, *, address
                          "its partitions")
     fmt = fmt or (format_for_path(output) if output is not None else "geojson")
     if output is not None:
-        from geomap.io import check_writable
-
         check_writable(Path(output))
     started = time.perf_counter()
     with dask_client(address) as client:
@@ -442,11 +424,9 @@ def extract_dask(inputs: Sequence[PathLike], output: PathLike | None, *, address
         write_events(merged, stdout or sys.stdout, fmt=fmt, title=title)
     else:
         save_events(merged, output, fmt=fmt, title=title)
-    tally = _Tally()
+    tally = Tally()
     for r in results:
-        tally.documents += r.documents
-        tally.places += r.places
-        tally.unresolved += r.unresolved
-        tally.add_names(r.unresolved_names)
+        tally.add_counts(documents=r.documents, places=r.places,
+                         unresolved=r.unresolved, unresolved_names=r.unresolved_names)
     raw = [e for r in results for events in r.events for e in events]
     return tally.stats(events=raw, merged=merged, seconds=time.perf_counter() - started)

@@ -1,9 +1,9 @@
 """The one error hierarchy of geomap. Every message says what to do about it."""
 
-from gazetteer.errors import GazetteerError
+from gazetteer.errors import GazetteerError, GeomapBaseError
 
 
-class GeomapError(Exception):
+class GeomapError(GeomapBaseError):
     """Base class for every error geomap raises on purpose."""
 
 
@@ -25,6 +25,7 @@ class TaxonomyError(GeomapError, ValueError):
 
 __all__ = [
     "GazetteerError",
+    "GeomapBaseError",
     "GeomapError",
     "InputError",
     "ModelError",

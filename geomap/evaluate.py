@@ -30,8 +30,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gazetteer.geometry import haversine_km
 from geomap.errors import InputError
-from geomap.resolve import haversine_km
 
 if TYPE_CHECKING:
     from geomap.pipeline import AnalyzedDocument, Pipeline

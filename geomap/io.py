@@ -70,7 +70,10 @@ def check_length(text: str, *, name: str) -> None:
         )
 
 
-def _doc_from_record(record: object, *, name: str, lineno: int, published: dt.date | None) -> Document:
+def document_from_record(record: object, *, name: str, lineno: int,
+                         published: dt.date | None) -> Document:
+    """The document of one ``{id, text, published?, source?, url?}`` record (line ``lineno``
+    of ``name``); the id defaults to ``NAME-LINENO``."""
     where = f"{name}:{lineno}"
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
@@ -93,6 +96,20 @@ def _doc_from_record(record: object, *, name: str, lineno: int, published: dt.da
     )
 
 
+def document_from_line(raw: bytes, *, name: str, lineno: int,
+                       published: dt.date | None) -> Document:
+    """The document of one (non-blank) line of a JSON Lines file."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}:{lineno}: not UTF-8 text") from None
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}:{lineno}: malformed JSON ({exc.msg})") from None
+    return document_from_record(record, name=name, lineno=lineno, published=published)
+
+
 def iter_jsonl(stream: Iterable[bytes], *, name: str,
                published: dt.date | None = None) -> Iterator[Document]:
     """Yield documents from a JSON Lines stream, one line at a time (constant memory)."""
@@ -100,16 +117,9 @@ def iter_jsonl(stream: Iterable[bytes], *, name: str,
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise InputError(f"{name}:{lineno}: not UTF-8 text") from None
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}:{lineno}: malformed JSON ({exc.msg})") from None
+        document = document_from_line(raw, name=name, lineno=lineno, published=published)
         seen_any = True
-        yield _doc_from_record(record, name=name, lineno=lineno, published=published)
+        yield document
     if not seen_any:
         raise InputError(f"{name}: file is empty")
 
@@ -148,22 +158,37 @@ def folder_files(folder: Path) -> list[Path]:
     return files
 
 
+def input_files(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | None]:
+    """The files that ``inputs`` name, in order: folders give their article files in sorted
+    name order, ``-`` (stdin) gives None. A missing path fails when it is reached."""
+    for item in inputs:
+        if str(item) == "-":
+            yield None
+            continue
+        path = Path(item)
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            yield from folder_files(path)
+        else:
+            yield path
+
+
+def is_jsonl(path: Path) -> bool:
+    """Whether ``path`` is a JSON Lines file of articles (by its extension)."""
+    return path.suffix.lower() in JSONL_SUFFIXES
+
+
 def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.date | None = None,
                    stdin: IO[bytes] | None = None) -> Iterator[Document]:
     """Yield documents from .txt files, folders of them, .jsonl files, or ``-`` (stdin).
 
     Files are read lazily, in the order given; folders in sorted name order.
     """
-    for item in inputs:
-        if str(item) == "-":
+    for path in input_files(inputs):
+        if path is None:
             yield from _stdin_documents(stdin or sys.stdin.buffer, published=published)
-            continue
-        path = Path(item)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or folder")
-        if path.is_dir():
-            yield from iter_documents(folder_files(path), published=published)
-        elif path.suffix.lower() in JSONL_SUFFIXES:
+        elif is_jsonl(path):
             with path.open("rb") as fh:
                 yield from iter_jsonl(fh, name=str(path), published=published)
         elif path.suffix.lower() in TEXT_SUFFIXES:
@@ -173,6 +198,42 @@ def iter_documents(inputs: Iterable[str | os.PathLike[str]], *, published: dt.da
                 f"{path}: geomap reads articles from .txt files, folders of them, .jsonl files "
                 f"or '-' (stdin), not {path.suffix} files; events files (.geojson, events "
                 "JSON Lines) go to 'geomap map' on their own")
+
+
+#: Inputs larger than this are not pre-counted for the progress bar (counting must stay cheap).
+COUNT_LIMIT_BYTES = 8 * 1024**3
+
+
+def _count_lines(path: Path) -> int:
+    n, last = 0, b"\n"
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    return n + (last != b"\n")
+
+
+def count_documents(inputs: Iterable[str | os.PathLike[str]]) -> int | None:
+    """How many documents ``inputs`` hold, when that is cheap to know (else None).
+
+    Lines of JSON Lines files and files in folders are counted; stdin is not (it can be read
+    only once). Used for the progress bar's ETA only, so blank lines may be over-counted.
+    """
+    total, size = 0, 0
+    try:
+        for path in input_files(inputs):
+            if path is None:
+                return None
+            if is_jsonl(path):
+                size += path.stat().st_size
+                if size > COUNT_LIMIT_BYTES:
+                    return None
+                total += _count_lines(path)
+            else:
+                total += 1
+    except (OSError, InputError):
+        return None
+    return total
 
 
 def check_writable(path: Path) -> None:

@@ -73,7 +73,7 @@ def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) 
 
     Cached per process.
     """
-    from geomap import components  # noqa: F401  (registers the component factories)
+    from geomap import components, workers  # noqa: F401  (register the component factories)
 
     nlp = load_model(model)
     config = {"gazetteer_path": gazetteer_path}
@@ -109,7 +109,8 @@ def prefer_one_blas_thread() -> bool:
 
 
 #: Modules a fork server imports once, so that each worker process starts warm.
-WORKER_PRELOAD = ("spacy", "geomap.pipeline", "geomap.components", "geomap.events")
+WORKER_PRELOAD = ("spacy", "geomap.pipeline", "geomap.components", "geomap.workers",
+                  "geomap.events")
 
 
 def prefer_fresh_worker_processes() -> bool:

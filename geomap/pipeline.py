@@ -131,7 +131,7 @@ class Pipeline:
 
     def _analyze_in_workers(self, documents: Iterable[Document], *, batch_size: int,
                             n_process: int) -> Iterator[AnalyzedDocument]:
-        from geomap.components import (
+        from geomap.workers import (
             ERROR_KEY,
             RESULT_KEY,
             FinishInWorker,

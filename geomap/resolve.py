@@ -18,9 +18,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from gazetteer.geometry import distance_km as haversine_km
+from gazetteer.geometry import plausibly_contains
 from gazetteer.model import Match
 from gazetteer.text import fold
-from geomap.components import GENERIC_WORDS
+from geomap.lexicon import GENERIC_WORDS
 from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
@@ -78,19 +80,6 @@ class Resolver(Protocol):
     def resolve(self, mentions: Sequence[Mention], *, text: str) -> list[ResolvedPlace]: ...
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km.
-
-    >>> round(haversine_km(33.51, 36.29, 55.75, 37.62))
-    2470
-    """
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
-
-
 def importance(place: Place) -> float:
     """How likely a news text means this place before reading the text (about 0 … 1.6).
 
@@ -104,24 +93,6 @@ def importance(place: Place) -> float:
         return 1.0
     pop = min(math.log10(place.population + 1) / 7.0, 1.1)
     return pop + CITY_BONUS.get(code, 0.0)
-
-
-def prior(place: Place) -> float:
-    """Alias of :func:`importance` (kept for callers of the first version)."""
-    return importance(place)
-
-
-def contains(outer: Place, inner: Place) -> bool:
-    """Whether ``outer`` plausibly contains ``inner`` (country, region or nearby city)."""
-    if outer.place_id == inner.place_id:
-        return False
-    if outer.feature_code.startswith("PCL"):
-        return bool(outer.country_code) and outer.country_code == inner.country_code
-    if outer.feature_code in ("ADM1", "ADM2") and outer.country_code == inner.country_code:
-        if outer.admin1 and outer.admin1 == inner.admin1:
-            return True
-        return haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 150
-    return haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < 60
 
 
 #: Weights of the linear candidate score (features are described in :class:`ContextResolver`).
@@ -278,7 +249,7 @@ class ContextResolver:
                     s += w["admin1"] * (total_a1[k] - admin_of[key].get(k, 0.0)) / (n_keys - 1)
                 if place.country_code in named_countries and not place.feature_code.startswith("PCL"):
                     s += w["mentioned_country"]
-            if container is not None and contains(container, place):
+            if container is not None and plausibly_contains(container, place):
                 s += w["contained"]
             if chosen:
                 others = [p for k, p in chosen.items() if k != key and p.place_id != place.place_id
@@ -431,8 +402,3 @@ def _softmax(xs: Sequence[float], *, temperature: float) -> list[float]:
     es = [math.exp((x - top) / temperature) for x in xs]
     total = sum(es)
     return [e / total for e in es]
-
-
-def resolve_mentions(mentions: Sequence[Mention], *, text: str, gazetteer: Gazetteer) -> list[ResolvedPlace]:
-    """Resolve the mentions of one document with the default :class:`ContextResolver`."""
-    return ContextResolver(gazetteer).resolve(mentions, text=text)

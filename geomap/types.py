@@ -9,13 +9,21 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from gazetteer.model import Place
 from geomap.errors import InputError
+from geomap.outputs import output
 
-LOCATION_PRECISIONS = ("exact", "nearby", "region", "country")
-DATE_PRECISIONS = ("day", "week", "month", "year")
+#: How exactly an event's place is known: at it, near it, somewhere in a region or a country.
+LocationPrecision = Literal["exact", "nearby", "region", "country"]
+#: How exactly an event's date is known.
+DatePrecision = Literal["day", "week", "month", "year"]
+#: Whether an event is reported as having happened (only 'asserted' events are drawn by default).
+Modality = Literal["asserted", "negated", "hypothetical", "future", "background"]
+
+LOCATION_PRECISIONS: tuple[LocationPrecision, ...] = get_args(LocationPrecision)
+DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,14 +124,14 @@ class Event:
     place: Place
     quotes: tuple[Quote, ...]
     date: dt.date | None = None
-    date_precision: str | None = None
+    date_precision: DatePrecision | None = None
     actors: tuple[Actor, ...] = ()
     origin: Place | None = None
-    location_precision: str = "exact"
+    location_precision: LocationPrecision = "exact"
     region: str | None = None
     trigger: str = ""
     confidence: float = 0.5
-    modality: str = "asserted"
+    modality: Modality = "asserted"
     event_id: str = ""
 
     def __post_init__(self) -> None:
@@ -155,18 +163,15 @@ class EventCollection:
 
     def to_geojson(self) -> dict[str, Any]:
         """The events as an RFC 7946 FeatureCollection (a dict ready for ``json.dump``)."""
-        from geomap.export import to_geojson
-
-        return to_geojson(self)
+        result: dict[str, Any] = output("to_geojson")(self)
+        return result
 
     def to_map(self, **options: Any) -> str:
         """The events as a self-contained Leaflet map (HTML text)."""
-        from geomap.render import render_map
-
-        return render_map(self, **options)
+        html: str = output("to_map")(self, **options)
+        return html
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
-        """Write to ``path``: .html map, .geojson, .csv, .jsonl or .kml, atomically."""
-        from geomap.export import save
-
-        return save(self, path, **options)
+        """Write to ``path``: .html map, .geojson, .csv, .jsonl, .kml or .parquet, atomically."""
+        written: Path = output("save")(self, path, **options)
+        return written

@@ -5,16 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_support import SEED, require_shared
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_1e4491d8e4347ad4.txt"
 
 
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
-    if not SEED.exists():
-        pytest.skip(f"reference text not found at {SEED}")
-    return SEED
+    return require_shared(SEED)
 
 
 @pytest.fixture(scope="session")

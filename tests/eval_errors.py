@@ -15,9 +15,9 @@ import argparse
 import sys
 from collections import Counter
 
+from gazetteer.geometry import haversine_km
 from geomap.evaluate import ACC_KM, error_km, evaluate, match_lenient
 from geomap.pipeline import Pipeline
-from geomap.resolve import haversine_km
 
 
 def main(argv: list[str]) -> int:

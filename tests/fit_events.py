@@ -139,7 +139,7 @@ class Softmax:
         self.vocab = {f: i for i, f in enumerate(sorted(f for f, c in counts_.items()
                                                         if c >= min_count))}
         self.labels = sorted(set(y))
-        lab = {l: i for i, l in enumerate(self.labels)}
+        lab = {name: i for i, name in enumerate(self.labels)}
         rows, cols = self._index(X)
         n, d, k = len(X), len(self.vocab), len(self.labels)
         Y = np.zeros((n, k))
@@ -206,9 +206,9 @@ class GoldTriggers:
 
     def gold_for(self, tok: Any) -> dict[str, Any] | None:
         for ev in self.item["events"]:
-            if "trigger_start" in ev:
-                if ev["trigger_start"] < tok.idx + len(tok) and tok.idx < ev["trigger_end"]:
-                    return ev
+            if "trigger_start" in ev and \
+                    ev["trigger_start"] < tok.idx + len(tok) and tok.idx < ev["trigger_end"]:
+                return ev
         return None
 
     def decide(self, cand: Any, feats: Any, taxonomy: Any) -> tuple[str, str, float] | None:
@@ -235,7 +235,7 @@ def place_examples(parsed: list[Parsed], pipe: Any, words: frozenset[str]
         seen: list[tuple[Any, list[Any]]] = []
         detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
                       gazetteer=pipe.gazetteer, model=gold,  # type: ignore[arg-type]
-                      observe=lambda tok, opts: seen.append((tok, opts)))
+                      observe=lambda tok, opts, seen=seen: seen.append((tok, opts)))
         for tok, opts in seen:
             ev = gold.gold_for(tok)
             if ev is None:

@@ -70,6 +70,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.model
 @pytest.mark.parametrize("kind", ["missing", "empty", "binary", "latin", "jsonl"])
 @pytest.mark.parametrize("command", ["map", "extract"])
@@ -95,6 +96,7 @@ def test_unwritable_output_fails_before_any_work(tmp_path: Path) -> None:
     assert "is a file" in _err(proc) and len(_err(proc).splitlines()) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.model
 def test_map_extract_and_toponyms_end_to_end(seed_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "seed.html"
@@ -142,6 +144,7 @@ def test_map_extract_and_toponyms_end_to_end(seed_path: Path, tmp_path: Path) ->
         assert text[t["start"]:t["end"]] == t["name"]
 
 
+@pytest.mark.slow
 @pytest.mark.model
 def test_stdin_and_default_output_folder(tmp_path: Path) -> None:
     proc = run("map", "-", "--published", "2024-05-03", cwd=tmp_path,
@@ -150,6 +153,7 @@ def test_stdin_and_default_output_folder(tmp_path: Path) -> None:
     assert (tmp_path / "maps" / "stdin.html").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.model
 def test_cli_output_is_byte_identical_twice(seed_path: Path, tmp_path: Path) -> None:
     for name in ("a", "b"):
@@ -161,6 +165,7 @@ def test_cli_output_is_byte_identical_twice(seed_path: Path, tmp_path: Path) -> 
     assert (tmp_path / "a.geojson").read_bytes() == (tmp_path / "b.geojson").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.model
 def test_custom_taxonomy_colours_reach_the_map(tmp_path: Path) -> None:
     from importlib import resources

@@ -12,15 +12,17 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree as ET
 
 import pytest
 
 from gazetteer.model import Place
-from geomap import corpus
+from geomap import codec, corpus, formats
 from geomap.errors import InputError, OutputError
-from geomap.export import dumps
+from geomap.io import count_documents
+from geomap.journal import partial_path
 from geomap.pipeline import AnalyzedDocument, Pipeline
-from geomap.types import Actor, Document, Event, EventCollection, Quote
+from geomap.types import Actor, Document, Event, Quote
 
 CITIES = ("Nairobi", "Lagos", "Cairo", "Lima", "Manila", "Dhaka", "Warsaw", "Bogota")
 TEMPLATES = (
@@ -81,24 +83,41 @@ def test_event_json_codec_gives_back_equal_events() -> None:
                   date=dt.date(2024, 12, 8), date_precision="day",
                   actors=(Actor("the president", "subject"),), origin=origin,
                   confidence=0.75, event_id="x1")
-    record = json.loads(json.dumps(corpus.to_json(event)))
+    record = json.loads(json.dumps(codec.to_json(event)))
     assert "aliases" not in record["place"]  # outside equality: not stored
-    back = corpus.event_from_json(record)
+    back = codec.event_from_json(record)
     assert back == event
     assert back.quotes[0].place_spans == ((0, 2),) and isinstance(back.date, dt.date)
     assert back.origin == origin
 
 
-@pytest.mark.parametrize("fmt", ["geojson", "jsonl", "csv", "kml"])
-@pytest.mark.parametrize("n", [0, 1, 3])
-def test_streamed_output_equals_export_dumps(fmt: str, n: int) -> None:
+def _stub_events(n: int, text: str) -> list[Event]:
     stub = StubPipeline()
-    events = [stub.analyze_doc(None, Document(f"n{i:03d}", "A protest in town.",
-                                              published=dt.date(2024, 1, 2))).events[0]
-              for i in range(n)]
+    return [stub.analyze_doc(None, Document(f"n{i:03d}", text, published=dt.date(2024, 1, 2)))
+            .events[0] for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_streamed_geojson_is_the_whole_document_json(n: int) -> None:
+    events = _stub_events(n, "A protest in town.")
     buf = io.StringIO()
-    corpus.write_events(events, buf, fmt=fmt, title="t")
-    assert buf.getvalue() == dumps(EventCollection(tuple(events), title="t"), fmt)
+    formats.write_events(events, buf, fmt="geojson", title="t")
+    whole = json.dumps(formats.to_geojson(events), ensure_ascii=False, indent=1) + "\n"
+    assert buf.getvalue() == whole
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_streamed_kml_is_the_whole_tree_indented(n: int) -> None:
+    events = _stub_events(n, "A <protest> & march in town.")
+    streamed = formats.dumps(events, "kml", title="t & <u>")
+    header, _, body = streamed.partition("\n")
+    assert header == '<?xml version="1.0" encoding="UTF-8"?>'
+    ns = "http://www.opengis.net/kml/2.2"
+    ET.register_namespace("", ns)
+    tree = ET.fromstring(body)
+    assert len(tree.findall(f"{{{ns}}}Document/{{{ns}}}Placemark")) == n
+    ET.indent(tree)
+    assert ET.tostring(tree, encoding="unicode") + "\n" == body
 
 
 def test_count_documents(tmp_path: Path) -> None:
@@ -107,9 +126,9 @@ def test_count_documents(tmp_path: Path) -> None:
     folder.mkdir()
     for name in ("x.txt", "y.txt", "skip.bin"):
         (folder / name).write_text("Crowds in Lagos.", encoding="utf-8")
-    assert corpus.count_documents([tmp_path / "a.jsonl"]) == 7
-    assert corpus.count_documents([tmp_path / "a.jsonl", folder]) == 9
-    assert corpus.count_documents(["-"]) is None
+    assert count_documents([tmp_path / "a.jsonl"]) == 7
+    assert count_documents([tmp_path / "a.jsonl", folder]) == 9
+    assert count_documents(["-"]) is None
 
 
 def _run_toponyms(inputs: list[Path], out: Path, stub: StubPipeline, **kw: Any) -> corpus.CorpusStats:
@@ -122,7 +141,7 @@ def test_toponyms_stream_one_line_per_document(tmp_path: Path) -> None:
     stats = _run_toponyms([src], out, StubPipeline())
     assert [json.loads(x)["id"] for x in out.read_text().splitlines()] == [
         f"n{i:03d}" for i in range(5)]
-    assert stats.documents == 5 and not corpus.partial_path(out).exists()
+    assert stats.documents == 5 and not partial_path(out).exists()
 
 
 def test_interrupted_toponyms_leave_a_partial_and_resume_completes(tmp_path: Path) -> None:
@@ -134,7 +153,7 @@ def test_interrupted_toponyms_leave_a_partial_and_resume_completes(tmp_path: Pat
     with pytest.raises(KeyboardInterrupt):
         _run_toponyms([src], out, StubPipeline(stop_after=4))
     assert not out.exists()
-    partial = corpus.partial_path(out)
+    partial = partial_path(out)
     assert len(partial.read_bytes().splitlines()) == 1 + 4  # header + finished documents
 
     with pytest.raises(OutputError, match="--resume"):
@@ -156,7 +175,7 @@ def test_resume_cuts_a_torn_last_line(tmp_path: Path) -> None:
     out = tmp_path / "out.jsonl"
     with pytest.raises(KeyboardInterrupt):
         _run_toponyms([src], out, StubPipeline(stop_after=3))
-    partial = corpus.partial_path(out)
+    partial = partial_path(out)
     with partial.open("ab") as fh:
         fh.write(b'{"id": "n003", "topo')  # a write cut short by a crash
     again = StubPipeline()
@@ -188,7 +207,7 @@ def test_interrupted_extract_resumes_to_the_same_merged_events(tmp_path: Path) -
     out = tmp_path / "out.geojson"
     with pytest.raises(KeyboardInterrupt):
         corpus.extract_corpus([src], out, pipeline=StubPipeline(stop_after=6), batch_size=3)  # type: ignore[arg-type]
-    assert not out.exists() and corpus.partial_path(out).exists()
+    assert not out.exists() and partial_path(out).exists()
     resumed = corpus.extract_corpus([src], out, pipeline=StubPipeline(), batch_size=3,  # type: ignore[arg-type]
                                     resume=True)
     assert out.read_bytes() == full.read_bytes()
@@ -307,6 +326,7 @@ def test_cli_processes_2_from_a_fork_server_equals_one_process(tmp_path: Path) -
     assert {e["place_name"] for e in _jsonl(outs[2])} & set(CITIES)
 
 
+@pytest.mark.slow
 def test_the_geomap_command_sets_up_fresh_workers_and_one_blas_thread() -> None:
     code = ("import multiprocessing, os, sys\n"
             "from geomap.cli import main\n"
@@ -326,7 +346,7 @@ def test_the_geomap_command_sets_up_fresh_workers_and_one_blas_thread() -> None:
 def test_ctrl_c_leaves_no_output_and_resume_finishes(tmp_path: Path) -> None:
     src = write_corpus(tmp_path / "in.jsonl", 200)
     out = tmp_path / "events.geojson"
-    partial = corpus.partial_path(out)
+    partial = partial_path(out)
     proc = _geomap("extract", src, "-o", out, "--batch-size", "2")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from test_corpus import CITIES, write_corpus
 
-from geomap import corpus
+from geomap import corpus, formats
 from geomap.errors import InputError
 from geomap.io import iter_documents
 
@@ -73,7 +73,7 @@ def test_dask_events_equal_single_process_events(tmp_path: Path, client: Any,
     assert len(results) >= 3 and sum(r.documents for r in results) == 16
     merged = distributed.merge_partitions(results)
     out = tmp_path / "dask.jsonl"
-    corpus.save_events(merged, out)
+    formats.save_events(merged, out)
     assert out.read_text(encoding="utf-8") == expected  # same fields, same order
 
     # Partitioned outputs: one JSONL and one GeoParquet file per partition.

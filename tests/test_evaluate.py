@@ -9,19 +9,20 @@ import random
 from pathlib import Path
 
 import pytest
+from shared_support import SHARED, require_shared
 
+from gazetteer.geometry import haversine_km
 from geomap.evaluate import (
     MAX_ERROR_KM,
     Toponym,
     auc_log_error,
-    haversine_km,
     iter_gold,
     match_exact,
     match_lenient,
     score_corpus,
 )
 
-SHARED_SCORER = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "score.py"
+SHARED_SCORER = SHARED / "eval" / "score.py"
 
 GOLD = {
     "a": [Toponym(0, 6, 51.50853, -0.12574, "London"), Toponym(11, 16, 48.85341, 2.3488, "Paris")],
@@ -103,10 +104,9 @@ def _random_corpus(rng: random.Random) -> tuple[dict[str, list[Toponym]], dict[s
     return gold, pred
 
 
-@pytest.mark.skipif(not SHARED_SCORER.exists(), reason="../shared/eval/score.py not present")
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_same_numbers_as_the_shared_scorer(seed: int) -> None:
-    spec = importlib.util.spec_from_file_location("shared_score", SHARED_SCORER)
+    spec = importlib.util.spec_from_file_location("shared_score", require_shared(SHARED_SCORER))
     assert spec is not None and spec.loader is not None
     shared = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(shared)

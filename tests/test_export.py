@@ -12,7 +12,8 @@ import pytest
 
 from gazetteer.model import Place
 from geomap.errors import InputError
-from geomap.export import dumps, format_for_path, save
+from geomap.export import save
+from geomap.formats import dumps, format_for_path
 from geomap.types import Actor, Event, EventCollection, Quote
 
 LIMA = Place("geonames:3936456", "Lima", -12.04318, -77.02824, "P", "PPLC", "PE")
@@ -76,3 +77,51 @@ def test_save_parquet_writes_parquet(tmp_path: Path) -> None:
     assert out.read_bytes()[:4] == b"PAR1"
     table = pq.read_table(out)
     assert table.num_rows == 2
+
+
+def test_moved_names_still_import_from_their_old_modules() -> None:
+    import geomap.components
+    import geomap.corpus
+    import geomap.export
+    import geomap.render.reader
+    import geomap.render.schema
+    from geomap import codec, formats, io, journal, workers
+    from geomap.formats import parquet, reader, schema, text, toponyms
+
+    assert geomap.export.dumps is formats.dumps
+    assert geomap.export.FORMATS == ("geojson", "csv", "jsonl", "kml")
+    assert geomap.export.event_properties is schema.event_to_properties
+    assert geomap.export.csv_row is text.csv_row and geomap.export.toponym_record is toponyms.toponym_record
+    assert geomap.export.dumps_csv([]) == formats.dumps([], "csv")
+    assert geomap.corpus.CORPUS_FORMATS == ("geojson", "csv", "jsonl", "kml", "parquet")
+    assert geomap.corpus.write_events is formats.write_events
+    assert geomap.corpus.save_events is formats.save_events
+    assert geomap.corpus.geoparquet_table is parquet.geoparquet_table
+    assert geomap.corpus.to_json is codec.to_json and geomap.corpus.from_json is codec.from_json
+    assert geomap.corpus.count_documents is io.count_documents
+    assert geomap.corpus.partial_path is journal.partial_path
+    assert geomap.render.schema.properties_to_event is schema.properties_to_event
+    assert geomap.render.reader.read_events is reader.read_events
+    assert geomap.components.FinishInWorker is workers.FinishInWorker
+    assert geomap.components.cheap_doc_serialization is workers.cheap_doc_serialization
+    with pytest.raises(AttributeError):
+        _ = geomap.export.no_such_name
+
+
+def test_collection_methods_work_with_only_the_types_imported(tmp_path: Path) -> None:
+    # The methods reach formats/render through geomap.outputs, wired by the package root.
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from geomap.types import EventCollection\n"
+            "c = EventCollection(events=(), title='t')\n"
+            "print(c.save(sys.argv[1]).read_text().splitlines()[0])\n"
+            "print(c.to_geojson())\n"
+            "print(c.to_map().startswith('<!DOCTYPE html>'))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "e.csv")], text=True,
+                          capture_output=True, cwd=Path(__file__).resolve().parent.parent, check=True)
+    header, geojson, is_page = proc.stdout.splitlines()
+    assert header.startswith("event_id,event_type,")
+    assert geojson == "{'type': 'FeatureCollection', 'features': []}"
+    assert is_page == "True"

@@ -262,6 +262,7 @@ def test_info(gaz: Gazetteer) -> None:
     assert info["size_bytes"] == gaz.path.stat().st_size
 
 
+@pytest.mark.slow
 def test_geonames_import_into_the_full_store(gaz: Gazetteer, tmp_path: Path) -> None:
     import shutil
 

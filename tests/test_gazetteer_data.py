@@ -122,6 +122,7 @@ GEONAMES_COUNTRY_POINTS = {
 }
 
 
+@pytest.mark.slow
 def test_countries_take_the_geonames_point() -> None:
     pytest.importorskip("pyowm")
     from gazetteer.sources import GEONAMES_POINT_TAG, iter_countries
@@ -134,6 +135,7 @@ def test_countries_take_the_geonames_point() -> None:
     assert sum(p.source.endswith(GEONAMES_POINT_TAG) for p in countries.values()) >= 200
 
 
+@pytest.mark.slow
 def test_admin1_regions_take_the_geonames_point_unless_codes_disagree() -> None:
     pytest.importorskip("pyowm")
     from gazetteer.sources import GEONAMES_POINT_TAG, admin1_geonameids, admin1_table, load_cities500

@@ -12,6 +12,7 @@ import pytest
 from render_fixtures import HOSTILE, hostile, seed_like
 
 from geomap.errors import InputError, OutputError
+from geomap.formats import dumps
 from geomap.render import (
     embed_snippet,
     event_to_properties,
@@ -250,8 +251,7 @@ def test_png_command_registered() -> None:
 
 @pytest.mark.parametrize("fmt", ["geojson", "jsonl"])
 def test_extract_output_renders_the_same_map(tmp_path: Path, fmt: str) -> None:
-    export = pytest.importorskip("geomap.export")
     c = seed_like()
     path = tmp_path / f"events.{fmt}"
-    path.write_text(export.dumps(c, fmt), encoding="utf-8")
+    path.write_text(dumps(c, fmt), encoding="utf-8")
     assert render_map(read_events(path), title="t") == render_map(c, title="t")

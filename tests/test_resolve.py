@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from gazetteer.geometry import distance_km, plausibly_contains
 from gazetteer.model import Match, Place
-from geomap.resolve import ContextResolver, contains, haversine_km
+from geomap.resolve import ContextResolver
 from geomap.types import Mention
 
 PARIS_FR = Place("geonames:2988507", "Paris", 48.8534, 2.3488, "P", "PPLC", "FR", "11", 2_138_551, "geonames")
@@ -56,7 +57,7 @@ def test_curated_facility_beats_an_unpopulated_namesake() -> None:
     text = "Jets left Hmeimim, located in Latakia, at dawn."
     rps = ContextResolver(GAZ).resolve(_mentions(text, "Hmeimim", "Latakia"), text=text)  # type: ignore[arg-type]
     assert rps[0].place == AIRBASE
-    assert haversine_km(rps[0].place.lat, rps[0].place.lon, 35.40, 35.95) < 2
+    assert distance_km(rps[0].place.lat, rps[0].place.lon, 35.40, 35.95) < 2
 
 
 def test_unknown_name_is_unresolved_with_a_reason() -> None:
@@ -72,11 +73,11 @@ def test_one_sense_per_discourse() -> None:
     assert rps[0].place == PARIS_TX and rps[2].place == PARIS_TX
 
 
-def test_contains() -> None:
-    assert contains(FRANCE, PARIS_FR) and not contains(FRANCE, PARIS_TX)
-    assert contains(TEXAS, PARIS_TX)
-    assert contains(LATAKIA_CITY, AIRBASE)  # 20 km apart
-    assert not contains(PARIS_FR, PARIS_FR)
+def test_plausibly_contains() -> None:
+    assert plausibly_contains(FRANCE, PARIS_FR) and not plausibly_contains(FRANCE, PARIS_TX)
+    assert plausibly_contains(TEXAS, PARIS_TX)
+    assert plausibly_contains(LATAKIA_CITY, AIRBASE)  # 20 km apart
+    assert not plausibly_contains(PARIS_FR, PARIS_FR)
 
 
 GEORGIA_GE = Place("geonames:614540", "Georgia", 42.0, 43.5, "A", "PCLI", "GE", "", 3_700_000, "geonames")

@@ -26,9 +26,9 @@ from geomap.events.places import (
     LIGHT_VERBS,
     Attachment,
     PlaceIndex,
+    admin_contains,
     admin_region,
     choose_syntactic,
-    contains,
     dateline_place,
     facility_in,
     facility_kind,
@@ -54,10 +54,12 @@ from geomap.events.roles import (
 from geomap.events.roles import actors as find_actors
 from geomap.events.triggers import Trigger, find_triggers
 from geomap.taxonomy import Taxonomy, TriggerRule
-from geomap.types import Document, Event, Quote, ResolvedPlace, Sentence
+from geomap.types import DatePrecision, Document, Event, Quote, ResolvedPlace, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
+
+    from gazetteer import Gazetteer
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "PERSON", "ORG", "CARDINAL",
                         "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "MONEY", "PERCENT", "QUANTITY"})
@@ -76,7 +78,7 @@ class _Draft:
 
 def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                   places: Sequence[ResolvedPlace], *, taxonomy: Taxonomy,
-                  gazetteer: object | None = None,
+                  gazetteer: Gazetteer | None = None,
                   model: EventModel | Literal["default"] | None = "default",
                   observe: Callable[[Token, list[Option]], None] | None = None) -> list[Event]:
     """Find the events reported in one parsed document.
@@ -220,7 +222,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     return [d.event for d in drafts]
 
 
-def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: object | None
+def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: Gazetteer | None
                        ) -> Attachment:
     """The ranker's place as an attachment: tied by syntax when the parse reached it (then a
     facility of the kind the text names replaces a town), else taken from context."""
@@ -230,7 +232,7 @@ def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: objec
     cand = best.syntactic
     if cand is not None and cand.role != "context":
         codes = facility_kind(best.token)
-        site = facility_in(place, codes, gazetteer) if codes else None  # type: ignore[arg-type]
+        site = facility_in(place, codes, gazetteer) if codes else None
         if site is not None:
             rp = dataclasses.replace(rp, place=site)
         return Attachment(rp, region_name(cand, syn, gazetteer), True)
@@ -240,7 +242,7 @@ def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: objec
 
 
 def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int],
-            index: PlaceIndex, claimed: set[int], gazetteer: object | None, text: str,
+            index: PlaceIndex, claimed: set[int], gazetteer: Gazetteer | None, text: str,
             ) -> list[Attachment]:
     """The most specific place tied to the event: a facility of the kind the text names
     ('a naval base in X'), a town of the sentence inside a country attachment, the dateline's
@@ -259,7 +261,7 @@ def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int]
         place = att.rp.place
         if place is not None and att.scope == "syntax":
             codes = facility_kind(index.token_of(att.rp))
-            site = facility_in(place, codes, gazetteer) if codes else None  # type: ignore[arg-type]
+            site = facility_in(place, codes, gazetteer) if codes else None
             if site is not None:
                 att = dataclasses.replace(att, rp=dataclasses.replace(att.rp, place=site))
         out.append(att)
@@ -405,7 +407,7 @@ def _is_origin(att: Attachment, trig: Trigger, index: PlaceIndex) -> bool:
 
 def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
            triggers: list[Trigger], published: dt.date | None, ents: EntityIndex,
-           ) -> dict[int, tuple[dt.date | None, str | None, bool]]:
+           ) -> dict[int, tuple[dt.date | None, DatePrecision | None, bool]]:
     """Trigger token -> (date, precision, is_fallback).
 
     A date phrase belongs to the trigger that governs it in the parse; triggers with none of
@@ -418,12 +420,12 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
         k = bisect_right([st for st, _ in starts], t.token.i) - 1
         if k >= 0 and t.token.i < spans[starts[k][1]][1]:
             by_sentence.setdefault(starts[k][1], []).append(t)
-    out: dict[int, tuple[dt.date | None, str | None, bool]] = {}
+    out: dict[int, tuple[dt.date | None, DatePrecision | None, bool]] = {}
     for sidx, trigs in by_sentence.items():
         start, end = spans[sidx]
-        own: dict[int, tuple[dt.date, str]] = {}
-        free: list[tuple[dt.date, str]] = []
-        shared: list[tuple[dt.date, str]] = []
+        own: dict[int, tuple[dt.date, DatePrecision]] = {}
+        free: list[tuple[dt.date, DatePrecision]] = []
+        shared: list[tuple[dt.date, DatePrecision]] = []
         for root, day, precision, _ in date_expressions(doc, start, end, published, ents=ents):
             gov = governing_trigger(root, trigger_ids)
             if gov is None:
@@ -513,7 +515,7 @@ def _join_movements(drafts: list[_Draft]) -> list[_Draft]:
         for b in moves:
             if a is b or id(a) in gone or id(b) in gone or not (a.movement_to and b.movement_to):
                 continue
-            if _same_actor(a, b) and contains(a.event.place, b.event.place):
+            if _same_actor(a, b) and admin_contains(a.event.place, b.event.place):
                 b.event = _absorb(b, a)
                 gone.add(id(a))
     for dep in moves:
@@ -523,7 +525,7 @@ def _join_movements(drafts: list[_Draft]) -> list[_Draft]:
             if id(arr) in gone or not arr.movement_to or arr.event.origin is not None:
                 continue
             if _same_actor(dep, arr) and arr.event.place.place_id != dep.event.place.place_id \
-                    and not contains(dep.event.place, arr.event.place):
+                    and not admin_contains(dep.event.place, arr.event.place):
                 arr.event = dataclasses.replace(_absorb(arr, dep), origin=dep.event.place)
                 gone.add(id(dep))
                 break

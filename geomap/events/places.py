@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from gazetteer.errors import GazetteerError
-from geomap.types import ResolvedPlace
+from gazetteer.geometry import ROUND_EARTH_RADIUS_KM, place_distance_km
+from geomap.types import LocationPrecision, ResolvedPlace
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -69,7 +69,7 @@ def is_demonym(token: Token) -> bool:
     return token.ent_type_ == "NORP" and token.dep_ in ("amod", "compound", "nmod")
 
 
-def location_precision(place: Place, *, attached: bool) -> str:
+def location_precision(place: Place, *, attached: bool) -> LocationPrecision:
     """exact (tied by syntax to a settlement/facility), nearby, region or country."""
     if is_country(place):
         return "country"
@@ -78,7 +78,7 @@ def location_precision(place: Place, *, attached: bool) -> str:
     return "exact" if attached else "nearby"
 
 
-def contains(outer: Place, inner: Place) -> bool:
+def admin_contains(outer: Place, inner: Place) -> bool:
     """Whether the gazetteer says ``outer`` (a country or admin-1 region) contains ``inner``."""
     if outer.place_id == inner.place_id or not inner.country_code:
         return False
@@ -283,11 +283,11 @@ def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
     return sorted(found.values(), key=lambda c: (-c.score, c.token.i))
 
 
-def region_name(c: Candidate, others: list[Candidate], gazetteer: object | None) -> str | None:
+def region_name(c: Candidate, others: list[Candidate], gazetteer: Gazetteer | None) -> str | None:
     place = c.rp.place
     assert place is not None
     containers = [o for o in others if o is not c and o.rp.place is not None
-                  and (contains(o.rp.place, place) or (
+                  and (admin_contains(o.rp.place, place) or (
                       _path_is_containment(c.token, o.token)
                       and specificity(o.rp.place) < specificity(place)))]
     containers.sort(key=lambda o: (-specificity(o.rp.place), o.token.i))  # type: ignore[arg-type]
@@ -299,7 +299,7 @@ def region_name(c: Candidate, others: list[Candidate], gazetteer: object | None)
     return containers[0].rp.place.name if containers else None  # type: ignore[union-attr]
 
 
-def admin_region(place: Place, gazetteer: object | None) -> str | None:
+def admin_region(place: Place, gazetteer: Gazetteer | None) -> str | None:
     """The admin-1 region a place lies in, by name (None for countries and regions)."""
     if is_country(place) or place.feature_code == "ADM1" or is_broad_region(place):
         return None
@@ -313,7 +313,7 @@ def admin_region(place: Place, gazetteer: object | None) -> str | None:
     return None
 
 
-def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
+def choose_syntactic(cands: list[Candidate], *, gazetteer: Gazetteer | None = None,
                      movement: str = "") -> list[Attachment]:
     """The place(s) of one trigger from its candidates: the best, plus places conjoined with it."""
     if not cands:
@@ -329,7 +329,7 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
         return [Attachment(origin.rp, region_name(origin, cands, gazetteer), True, None)]
     top = [c for c in pool if not any(
         o is not c and o.rp.place is not None and c.rp.place is not None and (
-            contains(c.rp.place, o.rp.place) or (_path_is_containment(o.token, c.token)
+            admin_contains(c.rp.place, o.rp.place) or (_path_is_containment(o.token, c.token)
                                                  and specificity(c.rp.place) < specificity(o.rp.place)))
         for o in pool)]
     best = _best_of(top) or pool[0]
@@ -341,7 +341,7 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: object | None = None,
             for c in chosen]
 
 
-def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None) -> ResolvedPlace:
+def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: Gazetteer | None) -> ResolvedPlace:
     """'in Kano' resolved to Kano State: an event there is placed at the town of that name.
 
     Only when the gazetteer has a populated place of the same name in the same country, inside
@@ -363,9 +363,9 @@ def prefer_settlement(rp: ResolvedPlace, surface: str, gazetteer: object | None)
 _TOWNS: dict[tuple[int, str, str], Place | None] = {}
 
 
-def _same_named_town(place: Place, surface: str, gazetteer: object) -> Place | None:
+def _same_named_town(place: Place, surface: str, gazetteer: Gazetteer) -> Place | None:
     try:
-        matches = gazetteer.lookup(surface, country=place.country_code,  # type: ignore[attr-defined]
+        matches = gazetteer.lookup(surface, country=place.country_code,
                                    feature_class="P", fuzzy=False, limit=5)
     except GazetteerError:  # a store that cannot answer leaves the region as resolved
         return None
@@ -378,10 +378,7 @@ def _same_named_town(place: Place, surface: str, gazetteer: object) -> Place | N
 
 
 def _km(a: Place, b: Place) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+    return place_distance_km(a, b, radius_km=ROUND_EARTH_RADIUS_KM)
 
 
 def _best_of(cands: list[Candidate]) -> Candidate | None:
@@ -434,7 +431,7 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
     return Attachment(pick, _admin_name(pick), False, scope="document")
 
 
-def _admin_name(rp: ResolvedPlace, gazetteer: object | None = None) -> str | None:
+def _admin_name(rp: ResolvedPlace, gazetteer: Gazetteer | None = None) -> str | None:
     return admin_region(rp.place, gazetteer) if rp.place is not None else None
 
 
@@ -526,7 +523,7 @@ def narrower_place(att: Attachment, pools: Sequence[list[ResolvedPlace]], index:
         return att
     for n, pool in enumerate(pools):
         inside = [rp for rp in pool if rp.place is not None and id(rp) not in taken
-                  and contains(place, rp.place) and not is_demonym(index.token_of(rp))]
+                  and admin_contains(place, rp.place) and not is_demonym(index.token_of(rp))]
         pick = _most_specific(inside, index, near=trigger if n == 0 else None)
         if pick is not None:
             return replace(att, rp=pick, region=_admin_name(pick), attached=False,

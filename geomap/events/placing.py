@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from geomap.events.places import (
     Candidate,
     PlaceIndex,
-    contains,
+    admin_contains,
     is_broad_region,
     is_country,
     is_demonym,
@@ -146,9 +146,9 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
             f.append("rule_pick")
             f.append(f"rule_pick/{kind}")
         elif rule_pick is not None and rule_pick.place is not None:
-            if contains(rule_pick.place, place):
+            if admin_contains(rule_pick.place, place):
                 f.append(f"inside_rule_pick/{dist}")
-            elif contains(place, rule_pick.place):
+            elif admin_contains(place, rule_pick.place):
                 f.append("contains_rule_pick")
         out.append(Option(rp, tok, sidx, tuple(f), syn[1] if syn is not None else None))
     return out

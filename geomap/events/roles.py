@@ -7,7 +7,7 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from geomap.dates import WEEKDAYS, resolve_date
-from geomap.types import Actor
+from geomap.types import Actor, DatePrecision, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -40,7 +40,7 @@ GROUP_NOUNS = frozenset({"rebel", "police", "army", "troop", "soldier", "militan
 _PRONOUNS = frozenset({"he", "she", "him", "her"})
 
 
-def modality(trigger: Token) -> str:
+def modality(trigger: Token) -> Modality:
     """'asserted', or 'negated' / 'hypothetical' / 'future' when the text does not say it happened.
 
     Looks at the trigger's own auxiliaries, negation and markers ("will travel", "could march",
@@ -223,9 +223,9 @@ def actors(trigger: Token, doc: Doc, *, ents: EntityIndex,
 
 
 def date_expressions(doc: Doc, start: int, end: int, published: dt.date | None, *,
-                     ents: EntityIndex) -> list[tuple[Token, dt.date, str, bool]]:
+                     ents: EntityIndex) -> list[tuple[Token, dt.date, DatePrecision, bool]]:
     """Dates in tokens [start, end): (root token, date, precision, explicit_year)."""
-    out: list[tuple[Token, dt.date, str, bool]] = []
+    out: list[tuple[Token, dt.date, DatePrecision, bool]] = []
     covered: set[int] = set()
     for ent in _in_range(ents, start, end):
         if ent.label_ not in ("DATE", "TIME"):

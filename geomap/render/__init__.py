@@ -15,11 +15,11 @@ from pathlib import Path
 
 from jinja2 import Environment, Template
 
+from geomap.formats.reader import read_events
+from geomap.formats.schema import event_to_properties, properties_to_event
 from geomap.io import write_text_atomic
 from geomap.render.page import render_page
 from geomap.render.png import render_png
-from geomap.render.reader import read_events
-from geomap.render.schema import event_to_properties, properties_to_event
 from geomap.types import EventCollection
 
 __all__ = [

@@ -82,8 +82,8 @@ def render_png(
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise OutputError("PNG export needs playwright: pip install playwright") from None
-    from geomap.io import atomic_writer, check_writable
-    from geomap.render import save_map
+    from geomap.io import atomic_writer, check_writable, write_text_atomic
+    from geomap.render.page import render_page
     from geomap.types import EventCollection
 
     out = Path(png_path)
@@ -91,7 +91,7 @@ def render_png(
     with tempfile.TemporaryDirectory(prefix="geomap-png-") as tmp:
         if isinstance(html_path_or_collection, EventCollection):
             page_path = Path(tmp, "map.html")
-            save_map(html_path_or_collection, page_path)
+            write_text_atomic(page_path, render_page(html_path_or_collection))
         else:
             page_path = Path(html_path_or_collection)
             if not page_path.is_file():

@@ -103,7 +103,8 @@ def run_config(config: str, corpus_path: Path, out: Path, *, batch_size: int) ->
     Runs in a fresh process per configuration (see :func:`throughput`), set up as the
     ``geomap`` command sets itself up: one BLAS thread, worker processes from a fork server.
     """
-    from geomap.corpus import extract_corpus, save_events
+    from geomap.corpus import extract_corpus
+    from geomap.formats import save_events
     from geomap.nlp import prefer_fresh_worker_processes
 
     n_docs = sum(1 for _ in corpus_path.open("rb"))

@@ -20,7 +20,7 @@ from geomap.nlp import load_model, prefer_one_blas_thread
 
 prefer_one_blas_thread()  # as the geomap command does, before numpy loads (both runs get it)
 
-from geomap.export import toponym_record  # noqa: E402
+from geomap.formats.toponyms import toponym_record  # noqa: E402
 from geomap.pipeline import Pipeline  # noqa: E402
 from geomap.types import Document  # noqa: E402
 

@@ -1,0 +1,126 @@
+"""Read events files written by ``geomap extract`` (GeoJSON or JSON Lines) back into events."""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from geomap.errors import InputError
+from geomap.formats.schema import clear_place_cache, properties_to_event
+from geomap.types import Event, EventCollection
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, expected an events file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if b"\x00" in data[:4096]:
+        raise InputError(f"{path}: looks binary, expected GeoJSON or JSON Lines text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: is not UTF-8 text") from None
+    if not text.strip():
+        raise InputError(f"{path}: is empty")
+    return text
+
+
+def _feature_event(feature: Any, where: str) -> Event:
+    if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
+        raise InputError(f"{where}: not a GeoJSON Feature")
+    geom = feature.get("geometry")
+    if not isinstance(geom, Mapping) or geom.get("type") != "Point":
+        raise InputError(f"{where}: geometry must be a Point")
+    coords = geom.get("coordinates")
+    if not isinstance(coords, list) or len(coords) < 2:
+        raise InputError(f"{where}: Point coordinates must be [lon, lat]")
+    props = feature.get("properties") or {}
+    try:
+        return properties_to_event(props, coords[1], coords[0])
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+
+
+def parse_geojson(text: str, *, name: str = "<geojson>") -> tuple[Event, ...]:
+    """Events of a GeoJSON FeatureCollection (or a single Feature) of Point features."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    if isinstance(doc, Mapping) and doc.get("type") == "Feature":
+        return (_feature_event(doc, f"{name}: feature 1"),)
+    if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
+        raise InputError(f"{name}: expected a GeoJSON FeatureCollection")
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise InputError(f"{name}: 'features' must be a list")
+    return tuple(_feature_event(f, f"{name}: feature {i}") for i, f in enumerate(features, 1))
+
+
+def parse_jsonl(text: str, *, name: str = "<jsonl>") -> tuple[Event, ...]:
+    """Events of JSON Lines text: one object per line with the properties plus ``lat``/``lon``."""
+    events = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{name}: line {lineno}: invalid JSON ({exc.msg})") from None
+        if not isinstance(obj, Mapping):
+            raise InputError(f"{name}: line {lineno}: expected a JSON object")
+        if obj.get("type") == "Feature":
+            events.append(_feature_event(obj, f"{name}: line {lineno}"))
+            continue
+        if "lat" not in obj or "lon" not in obj:
+            raise InputError(f"{name}: line {lineno}: missing 'lat'/'lon'")
+        try:
+            events.append(properties_to_event(obj, obj["lat"], obj["lon"]))
+        except InputError as exc:
+            raise InputError(f"{name}: line {lineno}: {exc}") from None
+    return tuple(events)
+
+
+def read_events(path: str | Path, *, title: str | None = None) -> EventCollection:
+    """Read a GeoJSON or JSON Lines events file into an :class:`EventCollection`.
+
+    The format comes from the extension (.geojson; .jsonl/.ndjson), else from the content.
+    Raises :class:`~geomap.errors.InputError` with a one-line message (line number for
+    JSON Lines) when the file is missing, empty, binary or malformed.
+    """
+    # no cycles are made while reading; skip the GC's rescans of the growing event list
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_events(Path(path), title=title)
+    finally:
+        clear_place_cache()  # share Place objects within one file, keep nothing after
+        if was_enabled:
+            gc.enable()
+
+
+def _read_events(p: Path, *, title: str | None) -> EventCollection:
+    text = _read_text(p)
+    suffix = p.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        events = parse_jsonl(text, name=str(p))
+    elif suffix in (".geojson",):
+        events = parse_geojson(text, name=str(p))
+    else:
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError:
+            whole = None
+        if isinstance(whole, Mapping) and whole.get("type") in ("FeatureCollection", "Feature"):
+            events = parse_geojson(text, name=str(p))
+        else:
+            events = parse_jsonl(text, name=str(p))
+    return EventCollection(events=events, title=title or p.stem)

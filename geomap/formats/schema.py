@@ -1,0 +1,279 @@
+"""The event record schema shared by GeoJSON/JSONL exports and the map reader.
+
+One event is one flat-ish JSON object (the GeoJSON ``properties``; JSONL adds ``lat`` and
+``lon``). :func:`event_to_properties` and :func:`properties_to_event` are inverses, so an
+analyst can export events, correct them in QGIS or a spreadsheet and render them again.
+
+>>> from gazetteer.model import Place
+>>> from geomap.types import Event, Quote
+>>> ev = Event("Protests", "Peaceful protest",
+...            Place("geonames:170654", "Damascus", 33.51, 36.29, country_code="SY"),
+...            (Quote("Crowds gathered in Damascus.", "d1", 0, place_spans=((19, 27),)),))
+>>> props = event_to_properties(ev)
+>>> props["place_name"], props["quotes"][0]["place_spans"]
+('Damascus', [[19, 27]])
+>>> properties_to_event(props, 33.51, 36.29) == ev
+True
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from typing import Any, cast
+
+from gazetteer.errors import GazetteerError
+from gazetteer.model import Place
+from geomap.errors import InputError
+from geomap.io import parse_date
+from geomap.types import Actor, DatePrecision, Event, LocationPrecision, Modality, Quote
+
+PROPERTY_NAMES = (
+    "event_id",
+    "event_type",
+    "sub_event_type",
+    "place_name",
+    "place_id",
+    "country_code",
+    "admin1_name",
+    "location_precision",
+    "region",
+    "date",
+    "date_precision",
+    "actors",
+    "origin",
+    "quotes",
+    "doc_id",
+    "sources",
+    "confidence",
+    "modality",
+    "trigger",
+)
+
+
+def _place_json(place: Place) -> dict[str, Any]:
+    return {
+        "name": place.name,
+        "place_id": place.place_id,
+        "lat": place.lat,
+        "lon": place.lon,
+        "country_code": place.country_code,
+        "admin1_name": place.admin1_name,
+    }
+
+
+def event_to_properties(event: Event) -> dict[str, Any]:
+    """Return the JSON-ready properties of ``event`` (no coordinates; those go in the geometry).
+
+    Keys are always present (``None`` when unknown) and in the order of ``PROPERTY_NAMES``.
+    """
+    return {
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "sub_event_type": event.sub_event_type,
+        "place_name": event.place.name,
+        "place_id": event.place.place_id,
+        "country_code": event.place.country_code,
+        "admin1_name": event.place.admin1_name,
+        "location_precision": event.location_precision,
+        "region": event.region,
+        "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision,
+        "actors": [{"name": a.name, "role": a.role, "kind": a.kind} for a in event.actors],
+        "origin": _place_json(event.origin) if event.origin else None,
+        "quotes": [
+            {
+                "text": q.text,
+                "doc_id": q.doc_id,
+                "sentence_index": q.sentence_index,
+                "source": q.source,
+                "url": q.url,
+                "place_spans": [[s, e] for s, e in q.place_spans],
+            }
+            for q in event.quotes
+        ],
+        "doc_id": event.quotes[0].doc_id if event.quotes else None,
+        "sources": list(event.sources),
+        "confidence": event.confidence,
+        "modality": event.modality,
+        "trigger": event.trigger,
+    }
+
+
+def actors_text(event: Event) -> str:
+    """The actors of ``event`` as one line of text: "name (role); name (role)"."""
+    return "; ".join(f"{a.name} ({a.role})" for a in event.actors)
+
+
+def quotes_text(event: Event) -> str:
+    """The quotes of ``event`` as one line of text, separated by " | "."""
+    return " | ".join(q.text for q in event.quotes)
+
+
+def _str(props: Mapping[str, Any], key: str, default: str | None = None) -> str | None:
+    value = props.get(key, default)
+    if value is None or type(value) is str:
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise InputError(f"property {key!r} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _req_str(props: Mapping[str, Any], key: str, default: str = "") -> str:
+    value = props.get(key, default)
+    if type(value) is str:
+        return value
+    value = _str(props, key, default)
+    return default if value is None else value
+
+
+def _coord(value: Any, what: str) -> float:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{what} must be a number, got {value!r}") from None
+    if not math.isfinite(f):
+        raise InputError(f"{what} must be finite, got {value!r}")
+    return f
+
+
+@functools.lru_cache(maxsize=65536)
+def _place(
+    name: str, place_id: str | None, lat: float, lon: float, country: str, admin1: str
+) -> Place:
+    # Cached: a file repeats the same places many times, and shared Place objects also
+    # make the map packing faster. Rows edited in a spreadsheet may lose the id; a
+    # coordinate-derived one keeps them usable.
+    pid = place_id if place_id and ":" in place_id else f"point:{lat:.5f},{lon:.5f}"
+    try:
+        return Place(pid, name, lat, lon, country_code=country, admin1_name=admin1)
+    except GazetteerError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _place_of(record: Mapping[str, Any], name_key: str, lat: float, lon: float) -> Place:
+    """The place a record describes (an event's properties, or its origin object)."""
+    return _place(
+        _req_str(record, name_key, "") or f"{lat:.4f}, {lon:.4f}",
+        _str(record, "place_id"),
+        lat,
+        lon,
+        _req_str(record, "country_code", ""),
+        _req_str(record, "admin1_name", ""),
+    )
+
+
+def clear_place_cache() -> None:
+    """Forget the places shared while reading one file (see :func:`geomap.formats.read_events`)."""
+    _place.cache_clear()
+
+
+def _actors(value: Any) -> tuple[Actor, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise InputError("property 'actors' must be a list of {name, role} objects")
+    out = []
+    for a in value:
+        if isinstance(a, str):
+            out.append(Actor(a))
+        elif isinstance(a, Mapping) and isinstance(a.get("name"), str):
+            out.append(
+                Actor(a["name"], _req_str(a, "role", "actor"), _req_str(a, "kind", ""))
+            )
+        else:
+            raise InputError("each actor must be a string or an object with a 'name'")
+    return tuple(out)
+
+
+def _spans(value: Any, text: str) -> tuple[tuple[int, int], ...]:
+    if value is None:
+        return ()
+    spans = []
+    try:
+        for s, e in value:
+            s, e = int(s), int(e)
+            if 0 <= s < e <= len(text):
+                spans.append((s, e))
+            # spans that no longer fit an edited quote are dropped rather than failing the file
+    except (TypeError, ValueError):
+        raise InputError("'place_spans' must be a list of [start, end] pairs") from None
+    return tuple(spans)
+
+
+def _quotes(props: Mapping[str, Any]) -> tuple[Quote, ...]:
+    value = props.get("quotes")
+    doc_default = _req_str(props, "doc_id", "") or "unknown"
+    if isinstance(value, str):
+        value = [{"text": value}]
+    if not value:
+        raise InputError("an event needs at least one quote ('quotes' is empty or missing)")
+    if not isinstance(value, list):
+        raise InputError("property 'quotes' must be a list")
+    out = []
+    for q in value:
+        if isinstance(q, str):
+            q = {"text": q}
+        if not isinstance(q, Mapping) or not isinstance(q.get("text"), str):
+            raise InputError("each quote must be a string or an object with a 'text'")
+        text = q["text"]
+        try:
+            index = int(q.get("sentence_index", 0) or 0)
+        except (TypeError, ValueError):
+            raise InputError("quote 'sentence_index' must be an integer") from None
+        out.append(
+            Quote(
+                text=text,
+                doc_id=_req_str(q, "doc_id", doc_default) or doc_default,
+                sentence_index=index,
+                source=_str(q, "source"),
+                url=_str(q, "url"),
+                place_spans=_spans(q.get("place_spans"), text),
+            )
+        )
+    return tuple(out)
+
+
+def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Event:
+    """Rebuild an :class:`~geomap.types.Event` from its properties and coordinates.
+
+    Raises :class:`~geomap.errors.InputError` (a one-line message) when a field is unusable.
+    """
+    if type(props) is not dict and not isinstance(props, Mapping):
+        raise InputError("event properties must be a JSON object")
+    lat = _coord(lat, "latitude")
+    lon = _coord(lon, "longitude")
+    event_type = _req_str(props, "event_type")
+    if not event_type:
+        raise InputError("property 'event_type' is missing or empty")
+    place = _place_of(props, "place_name", lat, lon)
+    origin_raw = props.get("origin")
+    origin = None
+    if origin_raw:
+        if not isinstance(origin_raw, Mapping):
+            raise InputError("property 'origin' must be an object with name, lat, lon")
+        olat = _coord(origin_raw.get("lat"), "origin latitude")
+        olon = _coord(origin_raw.get("lon"), "origin longitude")
+        origin = _place_of(origin_raw, "name", olat, olon)
+    confidence = props.get("confidence", 0.5)
+    conf = 0.5 if confidence in (None, "") else _coord(confidence, "confidence")
+    return Event(
+        event_type=event_type,
+        sub_event_type=_req_str(props, "sub_event_type", ""),
+        place=place,
+        quotes=_quotes(props),
+        date=parse_date(props.get("date"), what="'date'"),
+        date_precision=cast("DatePrecision | None", _str(props, "date_precision") or None),
+        actors=_actors(props.get("actors")),
+        origin=origin,
+        location_precision=cast("LocationPrecision",
+                                _req_str(props, "location_precision", "exact") or "exact"),
+        region=_str(props, "region") or None,
+        trigger=_req_str(props, "trigger", ""),
+        confidence=conf,
+        modality=cast("Modality", _req_str(props, "modality", "asserted") or "asserted"),
+        event_id=_req_str(props, "event_id", ""),
+    )

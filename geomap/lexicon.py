@@ -1,0 +1,80 @@
+"""Word lists that tell place names from other capitalised words (read by the ruler and the resolver)."""
+
+from __future__ import annotations
+
+#: What follows the place of a news dateline: "BEIRUT:", "NEWARK --", "COLUMBUS, Ohio (AP)".
+DATELINE_MARKS = frozenset({":", ",", "--", "—", "–", "-", "("})
+#: Nouns that local news puts after a town's name: "Winona man", "Alexandria woman". Enough
+#: to read a name the model took for a person or an organisation as the town.
+RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen", "teenager",
+                            "youth", "resident", "residents", "native", "area"})
+#: More such nouns, for a name the model left untagged ("Dublin schools", "Greer police"):
+#: after a person's name they mean the person's family or staff ("the Clinton family").
+LOCAL_NOUNS = RESIDENT_NOUNS | frozenset({"police", "firefighters", "schools", "elementary",
+                                          "community", "council", "officials", "mayor",
+                                          "parents", "students"})
+#: Prepositions after which a capitalised name is most likely a place.
+LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
+                      "toward", "towards", "through", "throughout", "via", "between"})
+#: Words that name kinds of organisation or office, and common English words that are also the
+#: names of some town somewhere ("University", Florida; "Police", Poland; "Man", Ivory Coast).
+#: Alone, outside the model's place entities, they are read as words, not places.
+GENERIC_WORDS = frozenset((
+    "university", "college", "school", "academy", "institute", "church", "cathedral", "police",
+    "department", "office", "state", "national", "federal", "united", "union", "center", "centre",
+    "hospital", "clinic", "bank", "council", "court", "county", "city", "town", "village",
+    "district", "club", "team", "league", "association", "society", "foundation", "museum",
+    "library", "company", "group", "party", "board", "committee", "commission", "agency", "bureau",
+    "games", "earth", "heaven", "moon", "sun", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "service", "services", "army", "navy", "force", "forces", "guard", "news", "press", "times",
+    "post", "journal", "herald", "tribune", "daily", "radio", "television", "tv", "network",
+    "world", "international", "general", "royal", "capital", "central", "north", "south", "east",
+    "west", "northern", "southern", "eastern", "western", "northeast", "northwest", "southeast",
+    "southwest", "midwest", "upper", "lower", "new", "old", "great",
+    "little", "grand", "main", "high", "saint", "st", "mount", "fort", "lake", "river", "island",
+    "islands", "park", "valley", "beach", "bay", "hill", "hills", "springs", "christian",
+    "catholic", "baptist", "methodist", "muslim", "islamic", "jewish", "republican", "democrat",
+    "democratic", "liberal", "conservative", "labour", "green", "free", "first", "second", "third",
+    "mr", "mrs", "ms", "dr", "man", "men", "woman", "women", "boy", "girl", "child", "children",
+    "people", "person", "family", "home", "house", "as", "at", "by", "of", "on", "in", "is", "it",
+    "be", "we", "us", "our", "best", "good", "better", "young", "old", "time", "times", "day",
+    "week", "year", "spring", "summer", "autumn", "fall", "winter", "superior", "metro", "forest",
+    "woods", "woodlands", "lakes", "terrace", "reading", "olympic", "olympics", "lone", "star",
+    "bell", "hail", "victory", "liberty", "independence", "commerce", "enterprise", "industry",
+    "progress", "unity", "hope", "faith", "justice", "mercy", "harmony", "energy", "opportunity",
+    "paradise", "mission", "normal", "plain", "plains", "globe", "golden", "silver", "gold",
+    "diamond", "crystal", "royal", "crown", "king", "queen", "prince", "princess", "lord", "bishop",
+    "deacon", "judge", "mayor", "governor", "president", "senator", "sheriff", "chief", "captain",
+    "major", "general", "colonel", "sergeant", "officer", "doctor", "nurse", "pastor", "father",
+    "mother", "sister", "brother", "son", "daughter", "friend", "friends", "street", "road",
+    "avenue", "highway", "route", "square", "market", "station", "airport", "bridge", "tower",
+    "hall", "building", "plaza", "mall", "store", "shop", "office", "offices", "health", "care",
+    "medical", "energy", "water", "power", "oil", "gas", "coal", "steel", "auto", "motor", "motors",
+    "transit", "media", "public", "private", "community", "regional", "local", "global", "standard",
+    "express", "pacific", "atlantic",
+))
+#: Last words of street and building names: the model calls them FAC; the corpora, and most
+#: map readers, do not treat them as places of their own.
+STREET_WORDS = frozenset((
+    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "boulevard", "blvd",
+    "blvd.", "highway", "hwy", "route", "lane", "ln", "drive", "dr", "dr.", "way", "court", "ct",
+    "place", "pl", "parkway", "pkwy", "interstate", "expressway", "freeway", "turnpike", "trail",
+    "circle", "hall", "building", "center", "centre", "room", "office", "offices", "jail", "prison",
+    "school", "elementary", "academy", "church",
+))
+#: Words before a person's name.
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
+                    "president", "pres", "sen", "senator", "rep", "gov", "governor", "mayor",
+                    "judge", "justice", "coach", "rev", "reverend", "father", "pastor", "sgt",
+                    "sergeant", "lt", "capt", "captain", "col", "gen", "officer", "deputy",
+                    "chief", "minister", "premier", "chancellor", "king", "queen", "prince",
+                    "princess", "pope", "sheikh", "commissioner", "councilman", "councilwoman",
+                    "attorney", "detective", "trooper", "secretary", "ambassador", "spokesman",
+                    "spokeswoman", "superintendent", "principal", "dean", "professor"})
+#: First words of numbered roads ("Highway 19", "Route 128", "Exit 6").
+ROAD_WORDS = frozenset({"highway", "hwy", "route", "rt", "interstate", "i", "exit", "state",
+                        "county", "us", "u.s.", "sr", "fm", "road", "loop", "junction"})
+LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
+                           "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
