@@ -7,7 +7,7 @@ import os
 import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from geomap.mentions import extract_mentions
 from geomap.resolve import ContextResolver, Resolver
@@ -44,9 +44,11 @@ class Pipeline:
     def __init__(self, *, model: str | None = None,
                  gazetteer: Gazetteer | str | os.PathLike[str] | None = None,
                  taxonomy: Taxonomy | str | os.PathLike[str] | None = None,
-                 resolver: Resolver | None = None, detect: bool = True) -> None:
+                 resolver: Resolver | None = None, detect: bool = True,
+                 event_model: Literal["default"] | None = "default") -> None:
         self.model = model
         self.detect = detect
+        self.event_model = event_model
         self._gazetteer_arg = gazetteer
         self._taxonomy_arg = taxonomy
         self._resolver = resolver
@@ -107,7 +109,7 @@ class Pipeline:
             from geomap.events import detect_events
 
             events = detect_events(doc, document, sentences, places, taxonomy=self.taxonomy,
-                                   gazetteer=self.gazetteer)
+                                   gazetteer=self.gazetteer, model=self.event_model)
         return AnalyzedDocument(document, tuple(sentences), tuple(places), tuple(events))
 
     def analyze(self, documents: Iterable[Document], *, batch_size: int = DEFAULT_BATCH_SIZE,

@@ -191,11 +191,12 @@ def summarize(per_article: Sequence[Counts], *, resamples: int = 1000,
     return out
 
 
-def predict(items: list[dict[str, Any]], pipe: Any = None) -> dict[str, list[Any]]:
+def predict(items: list[dict[str, Any]], pipe: Any = None, *, rules_only: bool = False
+            ) -> dict[str, list[Any]]:
     from geomap.pipeline import Pipeline
     from geomap.types import Document
 
-    pipe = pipe or Pipeline().load()
+    pipe = pipe or Pipeline(event_model=None if rules_only else "default").load()
     docs = [Document(it["id"], it["text"], published=(
         dt.date.fromisoformat(it["published"]) if it.get("published") else None)) for it in items]
     return {r.document.id: [e for e in r.events if e.modality == "asserted"]
@@ -217,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--split", choices=sorted(SPLITS))
     group.add_argument("--file", type=Path, action="append")
     parser.add_argument("--verbose", "-v", action="store_true")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="the taxonomy's rules alone, without the fitted event model")
     args = parser.parse_args(argv)
 
     paths = list(SPLITS[args.split]) if args.split else (args.file or [DEFAULT_FILE])
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     if not items:
         print(f"no items in {', '.join(map(str, paths))}", file=sys.stderr)
         return 2
-    preds = predict(items)
+    preds = predict(items, rules_only=args.rules_only)
     if args.verbose:
         for it in items:
             got = preds.get(it["id"], [])

@@ -54,13 +54,21 @@ def candidate_words(extra: Iterable[str] = ()) -> frozenset[str]:
     return frozenset(w.lower() for w in (*data["lemmas"], *extra))
 
 
-def candidates(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str]) -> list[Candidate]:
-    """The rule matches plus every lexicon word (nouns, verbs, adjectives) not matched by a rule."""
+def candidates(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str],
+               ruled: frozenset[str] = frozenset()) -> list[Candidate]:
+    """The rule matches plus every lexicon word (nouns, verbs, adjectives) not matched by a rule.
+
+    Words the taxonomy's rules know (``ruled``) are candidates only where a rule matched them:
+    where a rule's context excluded them ("shares rallied"), the rule's judgement stands.
+    """
     out = {t.token.i: Candidate(t.token, t.rule, t.span_start, t.span_end) for t in rule_triggers}
     for tok in doc:
         if tok.i in out or tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
             continue
-        if tok.lemma_.lower() in words or tok.lower_ in words:
+        lemma = tok.lemma_.lower()
+        if lemma in ruled or tok.lower_ in ruled:
+            continue
+        if lemma in words or tok.lower_ in words:
             out[tok.i] = Candidate(tok, None, tok.i, tok.i + 1)
     return [out[i] for i in sorted(out)]
 
@@ -176,8 +184,10 @@ class EventModel:
     types: _Linear
     subtypes: _Linear
     words: frozenset[str]
-    threshold: float
+    threshold: float  # a lexicon word is an event when P(none) is below this
     places: PlaceRanker | None = None
+    rule_threshold: float = 0.9  # a taxonomy rule's match is dropped only when P(none) reaches this
+    override: float = 4.0  # the model retypes a rule match when its type is this many times likelier
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> EventModel:
@@ -191,8 +201,11 @@ class EventModel:
         assert isinstance(threshold, (int, float))
         places = data.get("places")
         ranker = PlaceRanker(dict(places["weights"])) if isinstance(places, dict) else None
+        rule_threshold = data.get("rule_threshold", 0.9)
+        override = data.get("override", 4.0)
+        assert isinstance(rule_threshold, (int, float)) and isinstance(override, (int, float))
         return cls(linear(data["types"]), linear(data["subtypes"]), candidate_words(extra),
-                   float(threshold), ranker)
+                   float(threshold), ranker, float(rule_threshold), float(override))
 
     def compatible(self, taxonomy: Taxonomy) -> bool:
         names = set(taxonomy.type_names)
@@ -200,14 +213,26 @@ class EventModel:
 
     def decide(self, cand: Candidate, feats: Sequence[str], taxonomy: Taxonomy
                ) -> tuple[str, str, float] | None:
-        """(type, sub-type, probability) of an event, or None when it is none."""
+        """(type, sub-type, probability) of an event, or None when it is none.
+
+        A match of the taxonomy's rules keeps its type and stays an event unless the model is
+        confident otherwise (``rule_threshold``, ``override``); a word of the broad lexicon
+        alone becomes an event only when the model says so (``threshold``).
+        """
         probs = self.types.probabilities(feats)
         labels = self.types.labels
         p_none = probs[labels.index(NONE)] if NONE in labels else 0.0
-        if p_none >= self.threshold:
+        rule = cand.rule
+        if p_none >= (self.threshold if rule is None else self.rule_threshold):
             return None
         best = max((k for k in range(len(labels)) if labels[k] != NONE), key=probs.__getitem__)
+        if rule is not None and rule.event_type in labels:
+            own = labels.index(rule.event_type)
+            if probs[best] < self.override * probs[own]:
+                best = own
         etype = labels[best]
+        if rule is not None and etype == rule.event_type:
+            return etype, rule.sub_event_type, max(probs[best], 1.0 - p_none)
         allowed = set(taxonomy.event_type(etype).sub_event_types)
         sub_probs = self.subtypes.probabilities(feats)
         options = [(p, lab) for p, lab in zip(sub_probs, self.subtypes.labels, strict=True)

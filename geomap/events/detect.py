@@ -123,7 +123,13 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     fitted_on = fitted is not None and fitted.compatible(taxonomy)
     if fitted is not None and fitted_on:
         triggers = []
-        for cand, feats in _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index):
+        for cand, feats in _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
+                                      taxonomy):
+            if cand.rule is not None and modality(cand.token) != "asserted":
+                # The fitted decision says whether something happened; a rule match the text
+                # reports as planned, denied or hypothetical is kept, flagged by its modality.
+                triggers.append(to_trigger(cand, cand.rule))
+                continue
             decided = fitted.decide(cand, feats, taxonomy)
             if decided is not None:
                 etype_name, sub, prob = decided
@@ -170,13 +176,13 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         ranker = fitted.places if fitted is not None and fitted_on else None
         if (ranker is not None or observe is not None) and not trig.rule.movement \
                 and len(chosen) <= 1:
-            syn = syntactic_candidates(trig.token, index, trigger_ids - {trig.token.i})
+            syn = syntactic_candidates(trig.token, index, set())
             opts = place_options(trig.token, etype.name, sidx, index, order, syn,
                                  chosen[0].rp if chosen else None,
                                  dateline_place(index, document.text), movement_claimed)
             if observe is not None:
                 observe(trig.token, opts)
-            best = ranker.best(opts) if ranker is not None else None
+            best = ranker.best(opts, trigger_sentence=sidx) if ranker is not None else None
             if best is not None and best.rp is not (chosen[0].rp if chosen else None):
                 chosen = [_ranked_attachment(best, syn, gazetteer)]
         day, precision, date_fallback = dates.get(trig.token.i, (None, None, True))
@@ -326,9 +332,9 @@ def _place_slots(token: Token, index: PlaceIndex) -> list[str]:
 
 def _described(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str],
                index: PlaceIndex, tok_sent: dict[int, int], by_index: dict[int, Sentence],
-               ) -> list[tuple[Candidate, list[str]]]:
+               taxonomy: Taxonomy) -> list[tuple[Candidate, list[str]]]:
     out = []
-    usable = [c for c in candidates(doc, rule_triggers, words)
+    usable = [c for c in candidates(doc, rule_triggers, words, taxonomy_words(taxonomy))
               if _usable(c.token, tok_sent, by_index, index)]
     lemma_counts = Counter(c.token.lemma_.lower() for c in usable)
     seen: set[str] = set()
@@ -349,7 +355,19 @@ def candidate_features(doc: Doc, sentences: Sequence[Sentence], places: Sequence
     tok_sent, _, _, by_index, index = _prepare(doc, sentences, places)
     rule_triggers = [t for t in find_triggers(doc, taxonomy)
                      if _usable(t.token, tok_sent, by_index, index)]
-    return _described(doc, rule_triggers, words, index, tok_sent, by_index)
+    return _described(doc, rule_triggers, words, index, tok_sent, by_index, taxonomy)
+
+
+_RULED: dict[int, tuple[Taxonomy, frozenset[str]]] = {}
+
+
+def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:
+    """The single words the taxonomy's rules trigger on (cached per taxonomy)."""
+    hit = _RULED.get(id(taxonomy))
+    if hit is None or hit[0] is not taxonomy:
+        hit = (taxonomy, frozenset(w.lower() for r in taxonomy.rules for w in r.lemmas))
+        _RULED[id(taxonomy)] = hit
+    return hit[1]
 
 
 def replace_rule_weight(rule: TriggerRule, probability: float) -> TriggerRule:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gazetteer.geometry import place_distance_km
 from geomap.events.places import (
     Candidate,
     PlaceIndex,
@@ -83,6 +84,7 @@ class Option:
     sentence_index: int
     features: tuple[str, ...]
     syntactic: Candidate | None
+    rule_pick: bool = False
 
 
 def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIndex,
@@ -118,7 +120,7 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
         kind = place_kind(place)
         dist = _distance(sidx, sentence_index, order)
         f = [f"kind={kind}", f"dist={dist}", f"kd={kind}/{dist}", f"tk={event_type}/{kind}",
-             f"td={event_type}/{dist}", f"count={min(counts[pid], 4)}"]
+             f"count={min(counts[pid], 4)}"]
         if counts[pid] == top:
             f.append("most_named")
         if pid == first_id:
@@ -132,10 +134,11 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
         if _describes_person(tok):
             f.append("describes_person")
             f.append(f"describes_person/{dist}")
-        if tok.dep_ in ("nsubj", "nsubjpass"):
-            f.append(f"subject/{dist}")
-        if tok.dep_ == "pobj":
-            f.append(f"prep={tok.head.lower_}/{dist}" if dist in ("same",) else f"prep={tok.head.lower_}")
+        if dist == "same":
+            if tok.dep_ in ("nsubj", "nsubjpass"):
+                f.append("subject")
+            if tok.dep_ == "pobj":
+                f.append(f"prep={tok.head.lower_}")
         syn = syn_by_place.get(pid)
         if syn is not None:
             rank, cand = syn
@@ -150,7 +153,8 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
                 f.append(f"inside_rule_pick/{dist}")
             elif admin_contains(place, rule_pick.place):
                 f.append("contains_rule_pick")
-        out.append(Option(rp, tok, sidx, tuple(f), syn[1] if syn is not None else None))
+        out.append(Option(rp, tok, sidx, tuple(f), syn[1] if syn is not None else None,
+                          pid == rule_id))
     return out
 
 
@@ -163,7 +167,26 @@ class PlaceRanker:
     def score(self, option: Option) -> float:
         return sum(self.weights.get(f, 0.0) for f in option.features)
 
-    def best(self, opts: Sequence[Option]) -> Option | None:
+    def best(self, opts: Sequence[Option], *, trigger_sentence: int | None = None
+             ) -> Option | None:
+        """The best-scoring option; when the rules chose a facility named in the event's own
+        sentence within 25 km of the town the score prefers, that facility is the more
+        specific place, and wins."""
         if not opts:
             return None
-        return max(opts, key=lambda o: (self.score(o), -o.rp.mention.start))
+        top = max(opts, key=lambda o: (self.score(o), -o.rp.mention.start))
+        top_place = top.rp.place
+        assert top_place is not None
+        if place_kind(top_place) not in ("town", "admin2", "admin1"):
+            return top
+        for o in opts:
+            place = o.rp.place
+            assert place is not None
+            if (place_kind(place) == "facility" and o.rule_pick
+                    and o.sentence_index == trigger_sentence
+                    and place_distance_km(place, top_place) <= SPECIFIC_KM):
+                return o
+        return top
+
+
+SPECIFIC_KM = 25.0
