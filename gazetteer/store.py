@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from gazetteer.errors import GazetteerUnavailable
+from gazetteer.paths import SCHEMA_VERSION, default_path
 from gazetteer.sources import Entry
 from gazetteer.text import compact, fold
 
-SCHEMA_VERSION = 1
 ALIAS_SEP = "\x1f"
 FUZZY_MIN_IMPORTANCE = 3.0
 
@@ -72,8 +72,6 @@ def unavailable_advice(path: Path, *, force: bool = True) -> str:
     >>> unavailable_advice(Path("/tmp/my store.sqlite"))
     "run `geomap gazetteer --path '/tmp/my store.sqlite' build --force`"
     """
-    from gazetteer.build import default_path
-
     try:
         is_default = path.expanduser().resolve() == default_path().resolve()
     except OSError:

@@ -526,3 +526,15 @@ def test_cli_build_refuses_a_foreign_file_without_force(tmp_path, capsys) -> Non
     assert main(["gazetteer", "--path", str(foreign), "build"]) == 1
     assert "is not a geomap gazetteer store" in capsys.readouterr().err
     assert foreign.read_bytes() == b"my own notes, not a gazetteer"
+
+
+def test_build_lock_excludes_other_holders(tmp_path: Path) -> None:
+    from filelock import FileLock, Timeout
+
+    from gazetteer.paths import build_lock, lock_path
+
+    store = tmp_path / "g.sqlite"
+    with build_lock(store):
+        with pytest.raises(Timeout):
+            FileLock(str(lock_path(store))).acquire(timeout=0)
+    FileLock(str(lock_path(store))).acquire(timeout=0)  # free again once released
