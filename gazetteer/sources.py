@@ -83,7 +83,7 @@ FEATURE_CLASS = {
     "ZN": "A", "DMZ": "A", "PRK": "L", "AREA": "L", "RGN": "L", "CONT": "L", "PEN": "T",
     "ISL": "T", "ISLS": "T", "MT": "T", "MTS": "T", "PASS": "T", "DSRT": "T", "VAL": "T",
     "STRT": "H", "SEA": "H", "GULF": "H", "BAY": "H", "LK": "H", "STM": "H", "CNL": "H",
-    "OCN": "H", "RSV": "H", "CHN": "H", "BGHT": "H", "SD": "H",
+    "OCN": "H", "RSV": "H", "CHN": "H", "BGHT": "H", "SD": "H", "LKS": "H",
 }
 
 
@@ -461,6 +461,52 @@ def _capital_ids(cities: dict[str, dict[str, Any]]) -> set[str]:
 ADMIN1_SUFFIXES = ("Province", "Governorate", "Region", "State", "Oblast", "Prefecture",
                    "District")
 
+# Words GeoNames writes around a first-level region's name that news leaves out: "Jiangsu
+# Sheng", "Xinjiang Uygur Zizhiqu", "Tibet Autonomous Region", "Muhafazat Karbala'".
+_ADMIN1_TYPE_SUFFIX = re.compile(
+    r"\s+(?:(?:\S+\s+)?Zizhiqu|Sheng|Shi|Autonomous\s+(?:Region|Oblast|Okrug|Republic)|"
+    r"Avtonomnyy\s+Okrug|Province|Region|Governorate|Voivodeship|Oblast|Oblysy|Rayon|Rajons|"
+    r"Krai|Kray|Okrug|Prefecture|apskritis|District|County|Marz|Territory|Municipality|"
+    r"Republic)$")
+_ADMIN1_TYPE_PREFIX = re.compile(
+    r"^(?:Muhafazat|Changwat|Mintaqat|Sha`biyat|Raionul|Wilayat-e|Respublika|Republic\s+of)"
+    r"\s+(?=\S{3})")
+# A name left with one of these words is a direction or an adjective, not a name.
+_GENERIC_WORDS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "capital", "federal", "upper", "lower", "middle", "northeast", "northwest", "southeast",
+    "southwest", "north-east", "north-west", "south-east", "south-west", "national", "special",
+    "autonomous", "metropolitan"})
+#: A town with a region's short name must be this big to make the region its namesake
+#: (GeoNames has a hamlet "Xinjiang" inside Xinjiang).
+SHORT_NAMESAKE_MIN_POPULATION = 10_000
+
+
+def admin1_short_names(name: str) -> list[str]:
+    """The common names of a first-level region GeoNames names formally.
+
+    >>> admin1_short_names("Xinjiang Uygur Zizhiqu"), admin1_short_names("Jiangsu Sheng")
+    (['Xinjiang'], ['Jiangsu'])
+    >>> admin1_short_names("Newfoundland and Labrador"), admin1_short_names("Eastern Province")
+    (['Newfoundland'], [])
+    """
+    out: list[str] = []
+    short = _ADMIN1_TYPE_PREFIX.sub("", _ADMIN1_TYPE_SUFFIX.sub("", name)).strip()
+    if short != name:
+        out.append(short)
+    # "Newfoundland and Labrador": the first part is what most people call it.
+    first, sep, _ = short.partition(" and ")
+    if sep and "," not in first:
+        out.append(first.strip())
+    keep = []
+    for candidate in out:
+        words = re.split(r"[\s\-]+", candidate.lower())
+        if (len(candidate) >= 4 and candidate[:1].isupper()
+                and not any(w in _GENERIC_WORDS for w in words)
+                and not words[-1].endswith(("ian", "ish"))):
+            keep.append(candidate)
+    return list(dict.fromkeys(keep))
+
 
 def _medoid(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
     mlat = sum(p[0] for p in pts) / len(pts)
@@ -562,6 +608,15 @@ def admin1_table(
         ] + [(base, ALTERNATE) for base in bases[1:]]
         if "-" in name:
             alias_names.append((name.replace("-", " "), ALTERNATE))
+        shorts = admin1_short_names(name)
+        if cc in ARABIC_COUNTRIES:
+            shorts += [bare for short in shorts if (bare := without_article(short))]
+        known = {n for n, _ in alias_names}
+        for short in shorts:
+            for alt in (short, *(f"{short} {s}" for s in ADMIN1_SUFFIXES)):
+                if alt not in known:
+                    known.add(alt)
+                    alias_names.append((alt, ALTERNATE))
         place = Place(
             place_id=f"admin1:{cc}.{code}", name=name, lat=lat, lon=lon, feature_class="A",
             feature_code="ADM1", country_code=cc, admin1=code, admin1_name=name,
@@ -617,18 +672,23 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
     geonameids of those towns, which are marked PPLA (seat of a first-level region).
     """
     targets = {key: fold(e.place.name) for key, e in admin1.items()}
+    # Short names ("Lodz" of "Lodz Voivodeship") count only for towns of some size.
+    short_targets = {key: {fold(n) for n in admin1_short_names(e.place.name)} - {targets[key]}
+                     for key, e in admin1.items()}
     namesake: dict[tuple[str, str], dict[str, Any]] = {}
     for c in cities.values():
         key = (str(c["countrycode"]), str(c.get("admin1code") or ""))
         target = targets.get(key)
         if target is None:
             continue
-        first = target[:1]
+        wanted = [target]
+        if (c.get("population") or 0) >= SHORT_NAMESAKE_MIN_POPULATION:
+            wanted += short_targets[key]
         for candidate in (str(c["name"]), *(c.get("alternatenames") or [])):
             # Cheap filters first: folding every alternate name of every town is slow.
-            if (abs(len(candidate) - len(target)) <= 4
-                    and (not candidate.isascii() or candidate[:1].lower() == first)
-                    and fold(candidate) == target):
+            if any(abs(len(candidate) - len(t)) <= 4
+                   and (not candidate.isascii() or candidate[:1].lower() == t[:1])
+                   and fold(candidate) == t for t in wanted):
                 best = namesake.get(key)
                 if best is None or (c.get("population") or 0) > (best.get("population") or 0):
                     namesake[key] = c
@@ -643,7 +703,8 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
             k = (str(c["countrycode"]), fold(str(c["name"])))
             towns_by_name[k] = max(pop, towns_by_name.get(k, 0))
     for key, target in targets.items():
-        if key not in namesake and (key[0], target) in towns_by_name:
+        if key not in namesake and any((key[0], t) in towns_by_name
+                                       for t in (target, *short_targets[key])):
             admin1[key].importance = IMPORTANCE_ADMIN1_NAMESAKE
     seats: set[int] = set()
     for key, town in namesake.items():

@@ -183,3 +183,32 @@ def test_a_villages_alternate_name_that_is_a_big_citys_own_name_is_not_indexed(
     # ... but a name of a town only 3x as big, and its other names, still are.
     assert {"Smallvillage", "Smalvillage", "Midtown"} <= indexed
     assert {n for n, _ in names["geonames:1"].names} == {"Bigport", "Bigporte"}
+
+
+@pytest.mark.parametrize("name,short", [
+    ("Jiangsu Sheng", ["Jiangsu"]), ("Xinjiang Uygur Zizhiqu", ["Xinjiang"]),
+    ("Guangxi Zhuangzu Zizhiqu", ["Guangxi"]), ("Tibet Autonomous Region", ["Tibet"]),
+    ("Newfoundland and Labrador", ["Newfoundland"]), ("Muhafazat Kirkuk", ["Kirkuk"]),
+    ("Changwat Udon Thani", ["Udon Thani"]), ("Republic of Karelia", ["Karelia"]),
+    ("Lodz Voivodeship", ["Lodz"]),
+    # Directions, adjectives and names without a type word give nothing.
+    ("Eastern Province", []), ("Central Region", []), ("Northern Territory", []),
+    ("Jewish Autonomous Oblast", []), ("Masovian Voivodeship", []),
+    ("Australian Capital Territory", []), ("Texas", []), ("Southern Nations, Nationalities, "
+                                                       "and People's Region", []),
+])
+def test_admin1_short_names(name: str, short: list[str]) -> None:
+    from gazetteer.sources import admin1_short_names
+
+    assert admin1_short_names(name) == short
+
+
+def test_regions_file_rows_are_valid() -> None:
+    from gazetteer.sources import FEATURE_CLASS, iter_regions
+
+    entries = list(iter_regions())
+    assert len({e.place.place_id for e in entries}) == len(entries)
+    for e in entries:
+        assert e.place.feature_code in FEATURE_CLASS, e.place.place_id
+    codes = {e.place.feature_code for e in entries}
+    assert {"OCN", "SEA", "GULF", "BAY", "STRT", "LK", "STM", "MTS", "RGN", "CONT"} <= codes

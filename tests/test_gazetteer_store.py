@@ -147,10 +147,10 @@ def test_a_store_being_written_is_already_marked_as_ours(tmp_path: Path) -> None
 
 
 def test_advice_names_a_store_path_that_is_not_the_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    junk = tmp_path / "garbage file.sqlite"
-    junk.write_bytes(b"junk" * 100)
+    junk = tmp_path / "garbage file.sqlite"  # a damaged store of ours: safe to rebuild over
+    junk.write_bytes(small_store.read_bytes()[:8192])
     monkeypatch.delenv("GEOMAP_GAZETTEER", raising=False)
     quoted = f"'{junk}'"
     with pytest.raises(GazetteerUnavailable) as info:
@@ -537,3 +537,29 @@ def test_build_lock_excludes_other_holders(tmp_path: Path) -> None:
     with build_lock(store), pytest.raises(Timeout):
         FileLock(str(lock_path(store))).acquire(timeout=0)
     FileLock(str(lock_path(store))).acquire(timeout=0)  # free again once released
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "junk", "text"])
+def test_advice_for_a_foreign_file_never_overwrites_it(
+    tmp_path: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #14 item 9: `--path FILE build --force` would have replaced the user's file."""
+    path = tmp_path / "notes.txt"
+    if kind == "text":
+        path.write_text("my notes\n", encoding="utf-8")
+        before = path.read_bytes()
+    else:
+        before = _foreign_file(path, kind)
+    with pytest.raises(GazetteerUnavailable) as info:
+        Gazetteer(path)
+    message = str(info.value)
+    assert "--force" not in message and f"--path {path} " not in message
+    assert f"--path {tmp_path / 'notes-gazetteer.sqlite'} build" in message
+    code, out, err = _cli(["gazetteer", "--path", str(path), "info"], capsys)
+    assert (code, out) == (1, "")
+    assert err == f"geomap: error: {message}\n"
+    # The advised path is new; if it is taken by someone else's file, the next one is.
+    (tmp_path / "notes-gazetteer.sqlite").write_text("taken", encoding="utf-8")
+    with pytest.raises(GazetteerUnavailable, match="notes-gazetteer-2.sqlite build`"):
+        Gazetteer(path)
+    assert path.read_bytes() == before
