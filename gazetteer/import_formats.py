@@ -58,6 +58,33 @@ _ALT_SKIP_LANGS = {"link", "wkdt", "post", "unlc", "fr_1793", "phon", "piny"}
 _ALT_CODE_LANGS = {"iata", "icao", "faac", "tcid"}
 #: File name endings :func:`apply_import` knows.
 IMPORTABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".geojson", ".json", ".zip", ".txt")
+#: Largest population an imported place may have (the world has about 8e9 people).
+MAX_POPULATION = 10**10
+#: Longest name (or alias) an imported place may have, in characters.
+MAX_NAME_LENGTH = 1000
+
+
+def _population(value: object, where: str) -> int:
+    """A population as an int in [0, MAX_POPULATION]; raise a one-line error otherwise."""
+    if value is None or value == "":
+        return 0
+    try:
+        number = float(value) if isinstance(value, str) and not value.strip().isdigit() \
+            else value
+        population = int(number)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise GazetteerError(f"{where}: population {str(value)[:40]!r} is not a number") from None
+    if not 0 <= population <= MAX_POPULATION:
+        raise GazetteerError(f"{where}: population {str(value)[:40]} is out of range "
+                             f"(0 to {MAX_POPULATION:,})")
+    return population
+
+
+def _check_name(name: str, where: str) -> str:
+    if len(name) > MAX_NAME_LENGTH:
+        raise GazetteerError(f"{where}: a name of {len(name):,} characters (at most "
+                             f"{MAX_NAME_LENGTH:,})")
+    return name
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +144,17 @@ def read_geonames_places(
                 f"got {len(cols)}"
             )
         gid, name, ascii_name, alts = cols[0], cols[1], cols[2], cols[3]
+        _check_name(name, f"line {lineno}")
         try:
             lat, lon = float(cols[4]), float(cols[5])
-            population = int(cols[14] or 0) if len(cols) > 14 else 0
         except ValueError as exc:
             raise GazetteerError(f"line {lineno}: bad number in GeoNames row: {exc}") from exc
+        population = _population(cols[14], f"line {lineno}") if len(cols) > 14 else 0
         fclass, fcode, cc = cols[6], cols[7], cols[8]
         admin1 = cols[10] if len(cols) > 10 else ""
-        aliases = [a for a in dict.fromkeys([ascii_name, *alts.split(",")]) if a and a != name]
+        # Overlong alternate names are dropped, not fatal: one bad row in a dump of millions.
+        aliases = [a for a in dict.fromkeys([ascii_name, *alts.split(",")])
+                   if a and a != name and len(a) <= MAX_NAME_LENGTH]
         names = [(name, NAME)] + [(a, CODE if is_code(a) else ALTERNATE) for a in aliases]
         place = Place(
             place_id=f"geonames:{gid}", name=name, lat=lat, lon=lon,
@@ -176,11 +206,10 @@ def _user_entry(props: dict[str, Any], lat: float, lon: float, slug: str, source
     else:
         aliases = [a.strip() for a in str(raw_aliases).replace(";", "|").split("|")]
     aliases = [a for a in dict.fromkeys(aliases) if a and a != name]
+    for n in (name, *aliases):
+        _check_name(n, "place")
     fcode = str(props.get("feature_code") or "LCTY").strip().upper()
-    try:
-        population = int(float(props.get("population") or 0))
-    except (TypeError, ValueError) as exc:
-        raise GazetteerError(f"{source}: place {name!r} has a bad population") from exc
+    population = _population(props.get("population"), f"place {name[:80]!r}")
     place = Place(
         place_id=f"user:{slug}", name=name, lat=lat, lon=lon,
         feature_class=feature_class_of(fcode, "L"), feature_code=fcode,
@@ -213,46 +242,63 @@ def read_table(path: Path) -> Iterator[Entry]:
     source = f"user: {path.name}"
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh, delimiter=delimiter)
-        fields = {f.strip().lower() for f in reader.fieldnames or []}
-        missing = {"name", "lat", "lon"} - fields
-        if missing:
-            raise GazetteerError(
-                f"{path}: a places table needs the columns name, lat, lon (missing: "
-                f"{', '.join(sorted(missing))})"
-            )
-        for lineno, raw in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-            if not row.get("name"):
-                raise GazetteerError(f"{path}:{lineno}: empty name")
-            try:
-                lat, lon = float(row["lat"]), float(row["lon"])
-            except ValueError as exc:
-                raise GazetteerError(f"{path}:{lineno}: lat/lon must be numbers") from exc
-            slug = slugs(row.get("id") or row["name"])
-            try:
-                yield _user_entry(row, lat, lon, slug, source)
-            except GazetteerError as exc:
-                raise GazetteerError(f"{path}:{lineno}: {exc}") from exc
+        try:
+            header = reader.fieldnames or []
+            fields = {f.strip().lower() for f in header}
+            missing = {"name", "lat", "lon"} - fields
+            if missing:
+                raise GazetteerError(
+                    f"{path}: a places table needs the columns name, lat, lon (missing: "
+                    f"{', '.join(sorted(missing))})"
+                )
+            for raw in reader:
+                lineno = reader.line_num
+                if None in raw or None in raw.values():
+                    count = len(header) + len(raw.get(None) or []) - sum(
+                        v is None for v in raw.values())
+                    raise GazetteerError(f"{path}:{lineno}: a row of {count} fields under a "
+                                         f"header of {len(header)} (ragged rows)")
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+                if not row.get("name"):
+                    raise GazetteerError(f"{path}:{lineno}: empty name")
+                try:
+                    lat, lon = float(row["lat"]), float(row["lon"])
+                except ValueError as exc:
+                    raise GazetteerError(f"{path}:{lineno}: lat/lon must be numbers") from exc
+                slug = slugs(row.get("id") or row["name"])
+                try:
+                    yield _user_entry(row, lat, lon, slug, source)
+                except GazetteerError as exc:
+                    raise GazetteerError(f"{path}:{lineno}: {exc}") from exc
+        except csv.Error as exc:
+            raise GazetteerError(f"{path}:{reader.line_num + 1}: not a readable table ({exc})") \
+                from None
 
 
 def read_geojson(path: Path) -> Iterator[Entry]:
     """Read a GeoJSON FeatureCollection of named features."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise GazetteerError(f"{path}: not readable GeoJSON ({exc})") from exc
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)[:200]
+        raise GazetteerError(f"{path}: not readable GeoJSON ({reason})") from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
         raise GazetteerError(f"{path}: expected a GeoJSON FeatureCollection")
     slugs = _Slugs()
     source = f"user: {path.name}"
     for i, feat in enumerate(features):
+        if not isinstance(feat, dict) or not isinstance(feat.get("properties") or {}, dict):
+            raise GazetteerError(f"{path}: feature {i} is not a GeoJSON Feature")
         props = dict(feat.get("properties") or {})
         geom = feat.get("geometry") or {}
         if not props.get("name"):
             raise GazetteerError(f"{path}: feature {i} has no 'name' property")
-        if geom.get("type") == "Point":
-            lon, lat = (float(v) for v in geom["coordinates"][:2])
+        if isinstance(geom, dict) and geom.get("type") == "Point":
+            try:
+                lon, lat = (float(v) for v in geom["coordinates"][:2])
+            except (KeyError, TypeError, ValueError):
+                raise GazetteerError(f"{path}: feature {i} has unusable coordinates") from None
         else:
             try:
                 from shapely.geometry import shape
@@ -262,7 +308,10 @@ def read_geojson(path: Path) -> Iterator[Entry]:
                 raise GazetteerError(f"{path}: feature {i} has an unusable geometry") from exc
             lat, lon = point.y, point.x
         slug = slugs(str(props.get("id") or feat.get("id") or props["name"]))
-        yield _user_entry(props, lat, lon, slug, source)
+        try:
+            yield _user_entry(props, lat, lon, slug, source)
+        except GazetteerError as exc:
+            raise GazetteerError(f"{path}: feature {i}: {exc}") from None
 
 
 # --- dispatch ----------------------------------------------------------------------------------
@@ -274,9 +323,27 @@ def apply_import(writer: StoreWriter, path: Path, *, progress: bool = False) -> 
     """
     if not path.is_file():
         raise GazetteerError(f"cannot import {path}: no such file")
-    suffix = path.suffix.lower()
     before_places, before_names = writer.counts()
     before_replaced = writer.replaced
+    try:
+        _dispatch(writer, path, progress=progress)
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(
+            f"cannot import {path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} cannot "
+            "be decoded; a binary file, or text in another encoding: save it as UTF-8)"
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile) as exc:
+        raise GazetteerError(f"cannot import {path}: not a readable zip file ({exc})") from None
+    except csv.Error as exc:
+        raise GazetteerError(f"cannot import {path}: {exc}") from None
+    after_places, after_names = writer.counts()
+    return ImportResult(str(path),
+                        after_places - before_places + writer.replaced - before_replaced,
+                        after_names - before_names)
+
+
+def _dispatch(writer: StoreWriter, path: Path, *, progress: bool) -> None:
+    suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv", ".tab"):
         writer.add_many(read_table(path), replace=True)
     elif suffix in (".geojson", ".json"):
@@ -292,20 +359,20 @@ def apply_import(writer: StoreWriter, path: Path, *, progress: bool = False) -> 
 
                 lines = tqdm(lines, desc=f"Importing {member}", unit=" lines", unit_scale=True,
                              file=sys.stderr)
-            if _is_alternate_names(member, first):
-                apply_alternate_names(writer, lines)
-            else:
-                writer.add_many(read_geonames_places(lines, source=f"geonames: {member}",
-                                                     admin1_names=writer.admin1_names()),
-                                replace=True)
+            where = str(path) if member == path.name else f"{path} ({member})"
+            try:
+                if _is_alternate_names(member, first):
+                    apply_alternate_names(writer, lines)
+                else:
+                    writer.add_many(read_geonames_places(lines, source=f"geonames: {member}",
+                                                         admin1_names=writer.admin1_names()),
+                                    replace=True)
+            except GazetteerError as exc:
+                raise GazetteerError(f"{where}: {exc}") from None
     else:
         raise GazetteerError(
             f"cannot import {path}: use a GeoNames .zip/.txt dump, a .csv/.tsv table or .geojson"
         )
-    after_places, after_names = writer.counts()
-    return ImportResult(str(path),
-                        after_places - before_places + writer.replaced - before_replaced,
-                        after_names - before_names)
 
 
 def _chain(first: str, rest: Iterable[str]) -> Iterator[str]:
