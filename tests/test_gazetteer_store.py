@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sqlite3
 import zipfile
@@ -610,12 +611,13 @@ def _hostile_import(path: Path, kind: str) -> None:
     ("binary.csv", "not UTF-8 text"), ("latin1.csv", "not UTF-8 text"),
     ("ragged-long.csv", "a row of 5 fields under a header of 3"),
     ("ragged-short.tsv", "a row of 2 fields under a header of 3"),
-    ("population.csv", "population 100000000000000000000000000 is out of range"),
-    ("field.csv", "field larger than field limit"),
+    ("population.csv", "population 1000000000000000000000000000? is out of range"),
+    # csv's field limit is process-wide (and geomap's readers raise it): either check stops it.
+    ("field.csv", "field larger than field limit|a name of 1,000,000 characters"),
     ("binary.txt", "not UTF-8 text"), ("latin1.txt", "not UTF-8 text"),
     ("population.txt", "is out of range"), ("field.txt", "a name of 1,000,000 characters"),
     ("binary.zip", "not UTF-8 text"), ("notzip.zip", "not a readable zip file"),
-    ("population.geojson", "population 1e+26 is out of range"),
+    ("population.geojson", r"population 1e\+26 is out of range"),
     ("infinite.geojson", "population 'inf' is not a number"),
     ("nested.geojson", "not readable GeoJSON"),
 ])
@@ -630,6 +632,6 @@ def test_a_hostile_import_file_gives_a_one_line_error(
     code, out, err = _cli(["gazetteer", "--path", str(store_copy), "import", str(path)], capsys)
     assert (code, out) == (1, "")
     assert err.startswith("geomap: error: ") and err.count("\n") == 1, err
-    assert reason in err and str(path) in err
+    assert re.search(reason, err) and str(path) in err, err
     assert store_copy.read_bytes() == before
     assert not list(tmp_path.glob(".*.tmp"))
