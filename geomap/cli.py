@@ -17,7 +17,7 @@ from typing import TextIO
 from geomap import __version__
 from geomap.errors import GeomapBaseError, InputError
 from geomap.formats import FORMAT_NAMES
-from geomap.io import check_writable, iter_documents, parse_date
+from geomap.io import check_output, is_stream_output, iter_documents, parse_date
 from geomap.types import Document, EventCollection
 
 DEFAULT_MAP_DIR = Path("maps")
@@ -117,7 +117,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     first = args.inputs[0]
     out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
         (Path(first).stem if first != "-" else "stdin") + ".html")
-    check_writable(out)
+    check_output(out, [*args.inputs, args.taxonomy, args.gazetteer])
     from geomap.formats import read_events
     from geomap.render import embed_snippet, save_map
     from geomap.taxonomy import load_taxonomy
@@ -140,8 +140,10 @@ def cmd_map(args: argparse.Namespace) -> int:
         colors = load_taxonomy(args.taxonomy).colours if args.taxonomy else None
     save_map(collection, out, title=args.title or collection.title, embed=args.embed,
              tiles=args.tiles, colors=colors)
-    print(_summary(collection))
-    print(f"map: {out}")
+    # a map written to standard output must not get the summary mixed into it
+    report = sys.stderr if is_stream_output(out) else sys.stdout
+    print(_summary(collection), file=report)
+    print(f"map: {out}", file=report)
     if args.embed:
         print("paste into your report:")
         print(embed_snippet(out))
@@ -169,8 +171,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from geomap.corpus import extract_corpus
     from geomap.formats import format_for_path, get_format
 
-    fmt = get_format(args.format or (format_for_path(args.output) if args.output
-                                     else "geojson")).name
+    fmt = get_format(args.format or (
+        format_for_path(args.output, "geojson" if is_stream_output(args.output) else None)
+        if args.output else "geojson")).name
     if args.resume and not args.output:
         raise InputError("--resume needs -o OUT: progress is kept in OUT.partial")
     options = {"fmt": fmt, "published": args.published, "model": args.model,

@@ -39,6 +39,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError("--limit must be a positive number of documents")
     if args.processes < 1:
         raise InputError("--processes must be at least 1")
+    if args.predictions:
+        from geomap.io import check_output
+
+        check_output(args.predictions, [args.corpus, args.gazetteer])
     pipeline = Pipeline(model=args.model, gazetteer=args.gazetteer, detect=False).load()
     progress = None
     if sys.stderr.isatty() and not args.json:

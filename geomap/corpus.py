@@ -36,7 +36,13 @@ from geomap.errors import GeomapError, InputError
 from geomap.formats import format_for_path, get_format, save_events, write_events
 from geomap.formats.parquet import require_pyarrow
 from geomap.formats.toponyms import toponym_record
-from geomap.io import atomic_writer, check_writable, count_documents, iter_documents
+from geomap.io import (
+    atomic_writer,
+    check_output,
+    count_documents,
+    is_stream_output,
+    iter_documents,
+)
 from geomap.journal import Journal, fingerprint, skip_done
 from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
 from geomap.stats import CorpusStats, Tally
@@ -102,7 +108,8 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
     if output is None:
         raise InputError("a corpus run needs an output file (-o)")
     out = Path(output)
-    check_writable(out)
+    check_output(out, [*inputs, *(v for k, v in fingerprint_options.items()
+                                  if k in ("gazetteer", "taxonomy") and v is not None)])
     journal = Journal(out, fingerprint(kind, inputs, published=published,
                                        **fingerprint_options), resume=resume)
     documents = iter_documents(inputs, published=published)
@@ -137,6 +144,20 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
     return journal
 
 
+def _no_resume(output: PathLike | None, resume: bool) -> None:
+    if resume:
+        where = "standard output" if output is None or os.fspath(output) == "-" else output
+        raise InputError(f"--resume needs an output file: {where} cannot hold a partial run")
+
+
+@contextlib.contextmanager
+def _checked_stream(output: PathLike, inputs: Sequence[PathLike],
+                    gazetteer: PathLike | None) -> Iterator[IO[str]]:
+    check_output(output, [*inputs, gazetteer])
+    with atomic_writer(output) as fh:
+        yield fh
+
+
 # -- toponyms ---------------------------------------------------------------------------------
 def toponyms_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *,
                     published: dt.date | None = None, model: str | None = None,
@@ -157,13 +178,15 @@ def toponyms_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, 
     def record_of(result: AnalyzedDocument) -> dict[str, Any]:
         return toponym_record(result.document.id, result.places)
 
-    if output is None:
-        out = stdout or sys.stdout
-        pipe.load()
-        for result in analyze_stream(pipe, iter_documents(inputs, published=published),
-                                     batch_size=batch_size, n_process=n_process):
-            out.write(json.dumps(record_of(result), ensure_ascii=False) + "\n")
-            tally.add(result)
+    if output is None or is_stream_output(output):
+        _no_resume(output, resume)
+        with (contextlib.nullcontext(stdout or sys.stdout) if output is None
+              else _checked_stream(output, inputs, gazetteer)) as out:
+            pipe.load()
+            for result in analyze_stream(pipe, iter_documents(inputs, published=published),
+                                         batch_size=batch_size, n_process=n_process):
+                out.write(json.dumps(record_of(result), ensure_ascii=False) + "\n")
+                tally.add(result)
         return tally.stats(seconds=time.perf_counter() - started)
 
     def count_resumed(record: dict[str, Any]) -> None:
@@ -210,7 +233,9 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
     events go to ``stdout`` at the end.
     """
     started = time.perf_counter()
-    fmt = get_format(fmt or (format_for_path(output) if output is not None else "geojson")).name
+    fmt = get_format(fmt or (format_for_path(output, "geojson" if is_stream_output(output)
+                                             else None)
+                             if output is not None else "geojson")).name
     if fmt == "parquet":
         require_pyarrow()
         if output is None:
@@ -219,14 +244,20 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
     tally = Tally()
     per_document: list[tuple[Event, ...]] = []
 
-    if output is None:
+    if output is None or is_stream_output(output):
+        _no_resume(output, resume)
+        if output is not None:
+            check_output(output, [*inputs, gazetteer, taxonomy])
         pipe.load()
         for result in analyze_stream(pipe, iter_documents(inputs, published=published),
                                      batch_size=batch_size, n_process=n_process):
             per_document.append(result.events)
             tally.add(result)
         merged = merge_event_lists(per_document)
-        write_events(merged, stdout or sys.stdout, fmt=fmt, title=title)
+        if output is None:
+            write_events(merged, stdout or sys.stdout, fmt=fmt, title=title)
+        else:
+            save_events(merged, output, fmt=fmt, title=title)
         return tally.stats(events=_flat(per_document), merged=merged,
                            seconds=time.perf_counter() - started)
 

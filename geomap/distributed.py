@@ -35,11 +35,12 @@ from geomap.errors import GeomapError, InputError
 from geomap.formats import format_for_path, save_events, write_events
 from geomap.formats.parquet import require_pyarrow
 from geomap.io import (
-    check_writable,
+    check_output,
     document_from_line,
     document_from_record,
     input_files,
     is_jsonl,
+    is_stream_output,
     iter_documents,
     parse_date,
 )
@@ -404,9 +405,10 @@ def extract_dask(inputs: Sequence[PathLike], output: PathLike | None, *, address
     if resume:
         raise InputError("--resume applies to one-machine runs; a Dask run recomputes "
                          "its partitions")
-    fmt = fmt or (format_for_path(output) if output is not None else "geojson")
+    fmt = fmt or (format_for_path(output, "geojson" if is_stream_output(output) else None)
+                  if output is not None else "geojson")
     if output is not None:
-        check_writable(Path(output))
+        check_output(output, [*inputs, gazetteer, taxonomy])
     started = time.perf_counter()
     with dask_client(address) as client:
         tasks = partition_tasks(inputs, published=published, model=model, gazetteer=gazetteer,

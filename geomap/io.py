@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import itertools
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -151,11 +155,15 @@ def _stdin_documents(stream: IO[bytes], *, published: dt.date | None) -> Iterato
 
 def folder_files(folder: Path) -> list[Path]:
     """The article files of a folder (.txt, .md, .jsonl …), in sorted name order."""
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix
-                   and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+    files = _article_files(folder)
     if not files:
         raise InputError(f"{folder}: folder holds no .txt or .jsonl files")
     return files
+
+
+def _article_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix
+                  and p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
 
 
 def input_files(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | None]:
@@ -236,8 +244,38 @@ def count_documents(inputs: Iterable[str | os.PathLike[str]]) -> int | None:
     return total
 
 
-def check_writable(path: Path) -> None:
+#: Paths that name an already-open file descriptor (``/dev/stdout``, ``/proc/self/fd/3``):
+#: written in place, never replaced.
+_DESCRIPTOR_PATH = re.compile(r"^/(?:dev/(?:stdout|stderr|fd/\d+)|proc/(?:self|\d+)/fd/\d+)$")
+#: Temp files live this long before a later run for the same output may remove them
+#: (a younger one may belong to a run still going).
+STALE_TEMP_SECONDS = 3600.0
+
+
+def is_stream_output(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is written by streaming into it, never by replacing it: ``-``
+    (standard output), ``/dev/stdout`` and other descriptor paths, FIFOs, devices, sockets.
+
+    >>> is_stream_output("-"), is_stream_output("/dev/null"), is_stream_output("out.csv")
+    (True, True, False)
+    """
+    name = os.fspath(path)
+    if name == "-" or _DESCRIPTOR_PATH.match(name):
+        return True
+    try:
+        mode = os.stat(name).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def check_writable(path: str | os.PathLike[str]) -> None:
     """Fail early, before any work, if ``path`` cannot be written."""
+    if is_stream_output(path):
+        if os.fspath(path) != "-" and not os.access(path, os.W_OK):
+            raise OutputError(f"{path}: is not writable")
+        return
+    path = Path(os.path.realpath(path))  # a symlink is written through to its target
     parent = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name")
@@ -252,26 +290,132 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"{path}: output folder is not writable")
 
 
+def check_output(output: str | os.PathLike[str],
+                 inputs: Iterable[str | os.PathLike[str] | None]) -> None:
+    """Fail before any work if ``output`` cannot be written or is one of ``inputs`` (the same
+    file, also through a symlink or a hard link): writing it would destroy that input.
+
+    ``inputs`` are paths as the command line takes them (folders stand for their article
+    files; ``-`` and None are skipped).
+    """
+    check_writable(output)
+    if is_stream_output(output):
+        return
+    try:
+        out = os.stat(output)
+    except OSError:
+        return  # a new file is no input
+    paths: list[Path] = []
+    for item in inputs:
+        if item is None or os.fspath(item) == "-":
+            continue
+        p = Path(item)
+        if p.is_dir():
+            with contextlib.suppress(OSError):
+                paths.extend(_article_files(p))
+        else:
+            paths.append(p)
+    for p in paths:
+        try:
+            st = os.stat(p)
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) == (out.st_dev, out.st_ino):
+            same = "" if os.fspath(p) == os.fspath(output) else f" (the same file as {p})"
+            raise InputError(f"{output}: is also an input{same}; writing it would destroy the "
+                             "input, so choose another output name")
+
+
+def _remove_stale_temps(target: Path, *, now: float | None = None) -> None:
+    """Remove temp files of earlier runs for ``target`` (killed before their rename) that are
+    older than :data:`STALE_TEMP_SECONDS`; younger ones may belong to a run still going."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.w\.[A-Za-z0-9_]+\.tmp$")
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    for entry in entries:
+        if pattern.match(entry.name):
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False) and \
+                        entry.stat(follow_symlinks=False).st_mtime < limit:
+                    os.unlink(entry.path)
+
+
+def _new_file_mode() -> int:
+    """The mode ``open()`` gives a new file under the current umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def _stream_writer(path: str | os.PathLike[str], *, binary: bool) -> Iterator[IO[Any]]:
+    """Write straight into standard output, a FIFO, a device or a descriptor path."""
+    if os.fspath(path) == "-":
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a replaced sys.stdout (tests): text only
+            yield sys.stdout
+            return
+        if binary:
+            yield buffer
+            buffer.flush()
+            return
+        wrapper = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n", write_through=True)
+        try:
+            yield wrapper
+            wrapper.flush()
+        finally:
+            wrapper.detach()  # standard output stays open
+        return
+    try:
+        # Append: a descriptor path opened by the shell with >> keeps what it holds.
+        fh = (open(path, "ab") if binary  # noqa: SIM115 - closed by the with below
+              else open(path, "a", encoding="utf-8", newline="\n"))  # noqa: SIM115
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    with fh:
+        yield fh
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
-    """Write to a temp file beside ``path`` and rename it into place only on success."""
-    target = Path(path)
+    """Write to a temp file beside ``path`` and rename it into place only on success.
+
+    A symlink is written through (its target is replaced, the link stays); ``-``, FIFOs,
+    devices and ``/dev/stdout`` are written directly, never replaced. The new file keeps
+    the mode of the file it replaces (a new file gets the umask's). Temp files that earlier
+    runs for the same output left behind are removed once they are an hour old.
+    """
+    if is_stream_output(path):
+        check_writable(path)
+        with _stream_writer(path, binary=binary) as fh:
+            yield fh
+        return
+    target = Path(os.path.realpath(path))
     check_writable(target)
+    _remove_stale_temps(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = _new_file_mode()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.w.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror})") from None
+        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
     try:
         with (os.fdopen(fd, "wb") if binary
               else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as fh:
             yield fh
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
-            raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         raise
 
 
