@@ -108,8 +108,8 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
     if output is None:
         raise InputError("a corpus run needs an output file (-o)")
     out = Path(output)
-    check_output(out, [*inputs, *(v for k, v in fingerprint_options.items()
-                                  if k in ("gazetteer", "taxonomy") and v is not None)])
+    read_too = [fingerprint_options.get(k) for k in ("gazetteer", "taxonomy")]
+    check_output(out, [*inputs, *(v for v in read_too if isinstance(v, str | os.PathLike))])
     journal = Journal(out, fingerprint(kind, inputs, published=published,
                                        **fingerprint_options), resume=resume)
     documents = iter_documents(inputs, published=published)
