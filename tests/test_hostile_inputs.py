@@ -215,3 +215,41 @@ def test_item13_temp_files_are_named_for_their_output(tmp_path: Path) -> None:
     assert names[0].endswith(".tmp")
 
 
+
+
+# -- 3. CSV: bare CR and formulas after whitespace ------------------------------------------------
+def test_item3_csv_quotes_a_bare_cr_and_guards_formulas_after_spaces() -> None:
+    import csv
+    import io
+
+    from geomap.formats import dumps
+    from geomap.types import Actor
+
+    event = _event("Hello\r=1+1+cmd|' /C calc'!A0", actors=(Actor("\x1b@SUM(A1)"),))
+    event = Event(event.event_type, event.sub_event_type, event.place,
+                  (Quote(event.quotes[0].text, "d1", 0, source=" =HYPERLINK(1)"),),
+                  actors=event.actors)
+    text = dumps([event], "csv")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == 2  # the header and one event, whatever a reader does with CR
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["quotes"] == "Hello\r=1+1+cmd|' /C calc'!A0"
+    assert row["sources"] == "' =HYPERLINK(1)"
+    assert row["actors"].startswith("'\x1b@SUM")
+    assert '"Hello\r=1+1' in text  # the cell with the CR is quoted
+
+
+# -- 6. KML stays well-formed with control characters -------------------------------------------
+def test_item6_kml_is_well_formed_with_control_characters() -> None:
+    from xml.etree import ElementTree as ET
+
+    from geomap.formats import dumps
+
+    nasty = "form\x0cfeed \x01 tab\x0b ESC\x1b[31m NUL\x00 end"
+    event = _event(nasty)
+    text = dumps([event], "kml", title="title\x00")
+    root = ET.fromstring(text.encode("utf-8"))  # raises on a character XML forbids
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    description = root.find(".//k:Placemark/k:description", ns)
+    assert description is not None and description.text is not None
+    assert "form feed" in description.text and "end" in description.text
