@@ -46,3 +46,27 @@ def terminal_safe(text: str) -> str:
     so that printing it cannot move the cursor, recolour or reorder a terminal line."""
     return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
                                 text)
+
+
+#: A JSON string escape of a surrogate (``\ud800``-``\udfff``): what puts one into parsed text.
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+
+
+def scrub_tree(value: object) -> tuple[object, int]:
+    """Parsed JSON with :func:`scrub_surrogates` applied to every string (keys too), and how
+    many strings changed."""
+    if isinstance(value, str):
+        clean = scrub_surrogates(value)
+        return clean, int(clean is not value)
+    if isinstance(value, list):
+        items = [scrub_tree(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    if isinstance(value, dict):
+        changed = 0
+        out = {}
+        for k, v in value.items():
+            (key, n1), (val, n2) = scrub_tree(k), scrub_tree(v)
+            out[key] = val
+            changed += n1 + n2
+        return out, changed
+    return value, 0

@@ -253,3 +253,80 @@ def test_item6_kml_is_well_formed_with_control_characters() -> None:
     description = root.find(".//k:Placemark/k:description", ns)
     assert description is not None and description.text is not None
     assert "form feed" in description.text and "end" in description.text
+
+
+# -- 4. unpaired surrogates ----------------------------------------------------------------------
+def test_item4_surrogates_in_articles_are_replaced_and_reported_once(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from geomap.io import iter_documents
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a\\udc00", "text": "Crowds in Damascus \\udc00.", '
+                   '"source": "s\\ud800", "url": "u\\udfff"}\n'
+                   '{"id": "b", "text": "Crowds in Damascus \\ud800."}\n'
+                   '{"id": "c", "text": "A pair stays: \\ud83d\\ude00."}\n')
+    with caplog.at_level("WARNING", logger="geomap"):
+        docs = list(iter_documents([src]))
+    assert [d.id for d in docs] == ["a\ufffd", "b", "c"]
+    assert docs[0].text == "Crowds in Damascus \ufffd." and docs[0].source == "s\ufffd"
+    assert docs[0].url == "u\ufffd" and docs[2].text == "A pair stays: \U0001f600."
+    for d in docs:  # every field can now be written as UTF-8
+        (d.id + d.text + (d.source or "") + (d.url or "")).encode("utf-8")
+    warnings = [r.getMessage() for r in caplog.records if "surrogate" in r.getMessage()]
+    assert len(warnings) == 1 and "2 line(s)" in warnings[0] and "in.jsonl:1" in warnings[0]
+
+
+def test_item4_surrogates_in_an_events_file_and_the_api(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from geomap.formats import dumps, read_events
+    from geomap.types import Document
+
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [36.29, 33.51]},
+               "properties": {"event_type": "Protests", "place_name": "Dam\udc00ascus",
+                              "quotes": [{"text": "x\ud800", "doc_id": "d"}]}}
+    src = tmp_path / "ev.geojson"
+    src.write_text(json.dumps(feature))  # ASCII with \\udc00 escapes, as a hostile file has
+    events = read_events(src).events
+    assert events[0].place.name == "Dam\ufffdascus" and events[0].quotes[0].text == "x\ufffd"
+    for fmt in ("geojson", "csv", "jsonl", "kml"):
+        dumps(events, fmt).encode("utf-8")
+    assert Document("i\udc00", "t\udc00").text == "t\ufffd"
+    code, out, err = _run(capsys, "map", str(src), "-o", str(tmp_path / "m.html"))
+    assert code == 0 and "surrogates" in err and "U+FFFD" in err
+
+
+# -- 5. dates at the calendar's edges ------------------------------------------------------------
+@pytest.mark.parametrize(("published", "expression"), [
+    ("9999-12-31", "tomorrow"), ("9999-12-31", "next week"),
+    ("9999-12-31", "next month"), ("9999-12-31", "next year"), ("9999-12-31", "next Monday"),
+    ("0001-01-01", "yesterday"), ("0001-01-01", "last week"), ("0001-01-01", "two years ago"),
+    ("0001-01-01", "last month"), ("0001-01-01", "3 days ago"), ("0001-01-01", "on Sunday"),
+])
+def test_item5_dates_beyond_the_calendar_resolve_to_no_date(published: str,
+                                                            expression: str) -> None:
+    import datetime as dt
+
+    from geomap.dates import resolve_date
+
+    assert resolve_date(expression, dt.date.fromisoformat(published)) == (None, None)
+
+
+def test_item5_a_day_and_month_near_the_end_of_the_calendar_still_resolves() -> None:
+    import datetime as dt
+
+    from geomap.dates import resolve_date
+
+    assert resolve_date("on 5 June", dt.date(9999, 12, 31)) == (dt.date(9999, 6, 5), "day")
+    assert resolve_date("on 30 December", dt.date(9999, 12, 1)) == (dt.date(9999, 12, 30), "day")
+
+
+@pytest.mark.model
+def test_item5_the_api_with_edge_publication_dates(pipeline: object) -> None:
+    from geomap.api import process
+
+    text = ("Protesters gathered in Damascus on 5 June. They marched again tomorrow and next "
+            "week, and police arrested activists in Aleppo yesterday and two years ago.")
+    for published in ("9999-12-31", "0001-01-01"):
+        collection = process(text, published=published, pipeline=pipeline)  # type: ignore[arg-type]
+        assert collection.events, published
+        assert all(e.date is None or e.date.year in (1, 9999) for e in collection.events)
