@@ -43,7 +43,7 @@ from geomap.io import (
     is_stream_output,
     iter_documents,
 )
-from geomap.journal import Journal, fingerprint, skip_done
+from geomap.journal import Journal, file_digest, fingerprint, skip_done
 from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
 from geomap.stats import CorpusStats, Tally
 from geomap.types import Document, Event
@@ -113,7 +113,7 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
     journal = Journal(out, fingerprint(kind, inputs, published=published,
                                        **fingerprint_options), resume=resume)
     documents = iter_documents(inputs, published=published)
-    tally.resumed = skip_done(documents, journal.records(), on_record)
+    tally.resumed, documents = skip_done(documents, journal.records(), on_record)
     pipeline.load()
     bar = _progress_bar(enabled=progress, total=count_documents(inputs) if progress else None,
                         initial=tally.resumed)
@@ -122,7 +122,7 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
         for i, result in enumerate(analyze_stream(pipeline, documents, batch_size=batch_size,
                                                   n_process=n_process), start=1):
             record = make_record(result)
-            journal.append(record)
+            journal.append(record, result.document)
             tally.add(result)
             if i % batch_size == 0:
                 journal.flush()
@@ -273,7 +273,8 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
                          unresolved_names=record.get("unresolved", ()))
 
     journal = _run("extract", inputs, output, fingerprint_options={
-        "model": model, "gazetteer": gazetteer, "taxonomy": taxonomy}, pipeline=pipe,
+        "model": model, "gazetteer": gazetteer, "taxonomy": taxonomy,
+        "taxonomy_sha256": file_digest(taxonomy)}, pipeline=pipe,
         published=published, batch_size=batch_size, n_process=n_process, resume=resume,
         progress=progress, on_record=load_resumed, make_record=record_of, tally=tally)
     assert journal is not None

@@ -330,3 +330,60 @@ def test_item5_the_api_with_edge_publication_dates(pipeline: object) -> None:
         collection = process(text, published=published, pipeline=pipeline)  # type: ignore[arg-type]
         assert collection.events, published
         assert all(e.date is None or e.date.year in (1, 9999) for e in collection.events)
+
+
+# -- 7. --resume notices changed texts and a changed taxonomy ------------------------------------
+def test_item7_resume_recomputes_a_document_whose_text_changed(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from test_corpus import StubPipeline, write_corpus  # its events quote the text
+
+    from geomap import corpus
+
+    src = write_corpus(tmp_path / "in.jsonl", 8)
+    out = tmp_path / "out.geojson"
+    with pytest.raises(KeyboardInterrupt):
+        corpus.extract_corpus([src], out, pipeline=StubPipeline(stop_after=5), batch_size=2)  # type: ignore[arg-type]
+    lines = src.read_text().splitlines()
+    record = json.loads(lines[2])
+    record["text"] = "Edited: " + record["text"]  # same id, new text, inside the done part
+    lines[2] = json.dumps(record)
+    src.write_text("\n".join(lines) + "\n")
+    with caplog.at_level("WARNING", logger="geomap"):
+        stats = corpus.extract_corpus([src], out, pipeline=StubPipeline(), batch_size=2,  # type: ignore[arg-type]
+                                      resume=True)
+    fresh = tmp_path / "fresh.geojson"
+    corpus.extract_corpus([src], fresh, pipeline=StubPipeline(), batch_size=2)  # type: ignore[arg-type]
+    assert out.read_bytes() == fresh.read_bytes()
+    assert "Edited: " in out.read_text()
+    assert (stats.resumed, stats.documents) == (2, 6)
+    assert any("changed since the interrupted run" in r.getMessage() for r in caplog.records)
+
+
+def test_item7_resume_refuses_a_taxonomy_whose_content_changed(tmp_path: Path) -> None:
+    from test_corpus import StubPipeline, write_corpus
+
+    from geomap import corpus
+
+    src = write_corpus(tmp_path / "in.jsonl", 6)
+    taxonomy = tmp_path / "taxonomy.json"
+    taxonomy.write_text('{"name": "one"}')
+    out = tmp_path / "out.geojson"
+    with pytest.raises(KeyboardInterrupt):
+        corpus.extract_corpus([src], out, taxonomy=taxonomy,
+                              pipeline=StubPipeline(stop_after=3))  # type: ignore[arg-type]
+    taxonomy.write_text('{"name": "two"}')  # same path, other content
+    with pytest.raises(InputError, match="content of the taxonomy file"):
+        corpus.extract_corpus([src], out, taxonomy=taxonomy, pipeline=StubPipeline(),  # type: ignore[arg-type]
+                              resume=True)
+
+
+def test_item7_toponyms_output_carries_no_journal_hashes(tmp_path: Path) -> None:
+    from test_corpus import StubPipeline, write_corpus
+
+    from geomap import corpus
+
+    src = write_corpus(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    corpus.toponyms_corpus([src], out, pipeline=StubPipeline())  # type: ignore[arg-type]
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [sorted(r) for r in records] == [["id", "toponyms"]] * 3
