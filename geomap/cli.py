@@ -14,10 +14,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from geomap import __version__
+from geomap import __version__, cli_options
 from geomap.errors import GeomapBaseError, InputError
 from geomap.formats import FORMAT_NAMES
 from geomap.io import check_output, is_stream_output, iter_documents, parse_date
+from geomap.textsafe import terminal_safe
 from geomap.types import Document, EventCollection
 
 DEFAULT_MAP_DIR = Path("maps")
@@ -36,16 +37,6 @@ def _published(value: str) -> object:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return number
-
-
 def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
                    help="publication date for inputs that carry none; relative dates "
@@ -54,9 +45,9 @@ def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
                                    "or $GEOMAP_MODEL)")
     p.add_argument("--gazetteer", metavar="PATH", help="gazetteer store to use (default: the "
                                                        "user cache store, built on first use)")
-    p.add_argument("--batch-size", type=_positive, default=32, metavar="N",
+    p.add_argument("--batch-size", type=cli_options.batch_size, default=32, metavar="N",
                    help="documents per nlp.pipe batch")
-    p.add_argument("--processes", type=_positive, default=1, metavar="N",
+    p.add_argument("--processes", type=cli_options.processes, default=1, metavar="N",
                    help="worker processes for spaCy (default 1)")
 
 
@@ -79,9 +70,11 @@ def _is_events_file(path: str) -> bool:
                 if raw.strip():
                     try:
                         first = json.loads(raw)
-                    except json.JSONDecodeError:
+                    except (json.JSONDecodeError, RecursionError, ValueError):
                         return False
-                    return isinstance(first, dict) and "event_type" in first
+                    # an article may carry an event_type of its own; an event has no text
+                    return (isinstance(first, dict) and "event_type" in first
+                            and "text" not in first)
     return False
 
 
@@ -108,7 +101,8 @@ def _summary(collection: EventCollection) -> str:
         return "\n".join(lines)
     lines.append(f"{len(collection.places)} place mentions resolved, "
                  f"{len(collection.unresolved)} unresolved"
-                 + (" (" + ", ".join(sorted({u.mention.surface for u in collection.unresolved})[:8])
+                 + (" (" + ", ".join(terminal_safe(name) for name in sorted(
+                     {u.mention.surface for u in collection.unresolved})[:8])
                     + ")" if collection.unresolved else ""))
     return "\n".join(lines)
 

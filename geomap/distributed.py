@@ -14,13 +14,14 @@ events are the same however the corpus was cut.
 >>> len(events.events)                                            # doctest: +SKIP
 7310
 
-Needs ``pip install 'dask[distributed]' pyarrow`` (the ``geomap[dask]`` extra).
+Needs ``pip install 'dask[distributed]' pyarrow`` (the ``geomap-events[dask]`` extra).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import sys
 import threading
@@ -246,7 +247,7 @@ def _require_dask() -> Any:
     try:
         import dask
     except ModuleNotFoundError:
-        raise GeomapError("Dask runs need dask: pip install 'geomap[dask]' "
+        raise GeomapError("Dask runs need dask: pip install 'geomap-events[dask]' "
                           "(or pip install 'dask[distributed]' pyarrow)") from None
     return dask
 
@@ -380,14 +381,16 @@ def dask_client(address: str) -> Iterator[Any]:
             raise InputError(f"--dask {address!r}: use local:N with a number of workers") from None
         if n < 1:
             raise InputError("--dask local:N needs at least one worker")
+        # silence_logs: a task's error reaches the client and is reported once, as one line;
+        # the workers' own log of it is a multi-KB traceback
         with local_cluster_config(), LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True,
-                dashboard_address=":0") as cluster, Client(cluster) as client:
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
             yield client
         return
     try:
         client = Client(address, timeout="20s")
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address at all
         raise InputError(f"cannot reach the Dask scheduler at {address} ({exc}); start one "
                          "with `dask scheduler` or use --dask local:N") from None
     with client:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -213,10 +214,20 @@ class EventCollection:
 
     def to_map(self, **options: Any) -> str:
         """The events as a self-contained Leaflet map (HTML text)."""
+        _check_map_options(options)
         html: str = output("to_map")(self, **options)
         return html
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
         """Write to ``path``: .html map, .geojson, .csv, .jsonl, .kml or .parquet, atomically."""
+        _check_map_options(options)
         written: Path = output("save")(self, path, **options)
         return written
+
+
+def _check_map_options(options: dict[str, Any]) -> None:
+    colors = options.get("colors")
+    if colors is not None and not (isinstance(colors, Mapping) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in colors.items())):
+        raise InputTypeError("colors must map event type names to CSS colours, e.g. "
+                             f"{{'Protests': '#2980b9'}}; got {type(colors).__name__}")

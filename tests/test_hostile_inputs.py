@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 import threading
 import time
 from pathlib import Path
@@ -387,3 +388,277 @@ def test_item7_toponyms_output_carries_no_journal_hashes(tmp_path: Path) -> None
     corpus.toponyms_corpus([src], out, pipeline=StubPipeline())  # type: ignore[arg-type]
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert [sorted(r) for r in records] == [["id", "toponyms"]] * 3
+
+
+# -- 10. one-line errors for hostile numbers and options -----------------------------------------
+def _feature(**geometry_or_props: object) -> dict[str, object]:
+    props = {"event_type": "Protests", "place_name": "Damascus",
+             "quotes": [{"text": "Crowds gathered.", "doc_id": "d"}]}
+    coords = geometry_or_props.pop("coordinates", [36.29, 33.51])
+    props.update(geometry_or_props)
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coords},
+            "properties": props}
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (json.dumps(_feature(confidence=1e308)), "confidence must be a number in [0, 1]"),
+    (json.dumps(_feature()).replace('"event_type"', '"confidence": ' + "9" * 400
+                                    + ', "event_type"'), "confidence must be a number"),
+    (json.dumps(_feature()).replace('"doc_id": "d"', '"doc_id": "d", "sentence_index": 1e999'),
+     "'sentence_index' must be an integer"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    (json.dumps(_feature(coordinates=[True, False])), "must be a number, got"),  # item 16
+])
+def test_item10_events_files_with_hostile_numbers_give_one_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str) -> None:
+    src = tmp_path / "ev.geojson"
+    src.write_text(content)
+    code, out, err = _run(capsys, "map", str(src), "-o", str(tmp_path / "m.html"))
+    assert code == 1 and message in err
+    assert len(err.strip().splitlines()) == 1 and len(err) < 300
+    jsonl = tmp_path / "ev.jsonl"
+    jsonl.write_text(content.replace("\n", " ") + "\n")
+    code, out, err = _run(capsys, "map", str(jsonl), "-o", str(tmp_path / "m.html"))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and len(err) < 300
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--batch-size", "99999999999999999999"], "is more than 10,000"),
+    (["--processes", "100000"], "per CPU core"),
+    (["--processes", "0"], "at least 1"),
+])
+def test_item10_huge_numbers_for_options_are_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], option: list[str],
+        message: str) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["extract", str(tmp_path / "in.jsonl"), *option])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_item10_a_dask_address_that_is_no_address(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Crowds gathered in Damascus."}\n')
+    code, out, err = _run(capsys, "extract", str(src), "-o", str(tmp_path / "o.geojson"),
+                          "--dask", "notaurl")
+    assert code == 1 and "cannot reach the Dask scheduler at notaurl" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+# -- 11. the Python API: clear errors of geomap's own types ---------------------------------------
+def test_item11_document_takes_iso_strings_and_checks_types() -> None:
+    import datetime as dt
+
+    from geomap.errors import GeomapError
+    from geomap.types import Document
+
+    assert Document("a", "t", published="2024-05-18").published == dt.date(2024, 5, 18)
+    assert Document("a", "t", published=dt.datetime(2024, 5, 18, 9)).published == \
+        dt.date(2024, 5, 18)
+    for fields in ({"url": 123}, {"source": ["wire"]}, {"published": 123}):
+        with pytest.raises(TypeError, match="must be") as caught:
+            Document("a", "t", **fields)  # type: ignore[arg-type]
+        assert isinstance(caught.value, GeomapError)
+    with pytest.raises(InputError, match="not a date"):
+        Document("a", "t", published="yesterday")  # type: ignore[arg-type]
+
+
+def test_item11_process_with_a_number_as_date_is_a_type_error() -> None:
+    from geomap.api import process
+    from geomap.errors import GeomapError
+
+    with pytest.raises(TypeError, match="published must be a date") as caught:
+        process("Crowds gathered in Damascus.", published=123)  # type: ignore[arg-type]
+    assert isinstance(caught.value, GeomapError)
+    with pytest.raises(TypeError, match="expected a str or Document"):
+        process([b"bytes"])  # type: ignore[list-item]
+
+
+def test_item11_event_confidence_must_be_a_finite_share() -> None:
+    from geomap.errors import GeomapError
+
+    for bad in (float("nan"), float("inf"), 1e308, -0.1):
+        with pytest.raises(GeomapError, match="confidence"):
+            _event(confidence=bad)
+    with pytest.raises(TypeError, match="confidence must be a number"):
+        _event(confidence="high")
+
+
+def test_item11_to_map_colors_must_be_a_mapping() -> None:
+    from geomap.types import EventCollection
+
+    collection = EventCollection((_event(),))
+    with pytest.raises(TypeError, match="colors must map event type names"):
+        collection.to_map(colors=["#ff0000"])
+
+
+@pytest.mark.model
+def test_item11_pipeline_analyze_takes_strings_and_checks_length(pipeline: object) -> None:
+    from geomap.api import process
+    from geomap.pipeline import Pipeline
+
+    assert isinstance(pipeline, Pipeline)
+    results = list(pipeline.analyze(["Crowds gathered in Damascus on Sunday."]))
+    assert results[0].document.id == "doc1"
+    assert [rp.mention.surface for rp in results[0].places] == ["Damascus"]
+    with pytest.raises(InputError, match="longer than one article"):
+        process("word " * 400_000, pipeline=pipeline)
+
+
+# -- 12. terminal escapes in the summary ---------------------------------------------------------
+def test_item12_unresolved_names_are_printed_escaped() -> None:
+    from geomap.cli import _summary
+    from geomap.stats import CorpusStats
+    from geomap.types import Document, EventCollection, Mention, ResolvedPlace
+
+    name = "\x1b[2J\x1b]0;pwned\x07Evil\u202eville"
+    unresolved = ResolvedPlace(Mention("d", 0, len(name), name), None, reason="not found")
+    collection = EventCollection((), unresolved=(unresolved,), documents=(Document("d", name),))
+    for text in (_summary(collection), CorpusStats(unresolved=1, unresolved_names=(name,)).summary()):
+        assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+        assert "\\x1b[2J" in text and "\\u202eville" in text
+
+
+# -- 15. standard input and files without line ends are bounded ----------------------------------
+class _Zeros:
+    """A stream of zero bytes (like /dev/zero) that counts what was read from it."""
+
+    def __init__(self, prefix: bytes = b"", total: int = 5_000_000) -> None:
+        self.data = prefix
+        self.total = total
+        self.read_bytes = 0
+
+    def _take(self, n: int) -> bytes:
+        n = max(0, min(n, self.total - self.read_bytes))
+        out = (self.data + b"\0" * n)[:n]
+        self.data = self.data[n:]
+        self.read_bytes += len(out)
+        return out
+
+    def read(self, n: int = -1) -> bytes:
+        return self._take(self.total if n is None or n < 0 else n)
+
+    def readline(self, n: int = -1) -> bytes:
+        if b"\n" in self.data and (n < 0 or self.data.index(b"\n") < n):
+            return self._take(self.data.index(b"\n") + 1)
+        return self._take(self.total if n < 0 else n)
+
+    def __iter__(self) -> _Zeros:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+@pytest.mark.parametrize("prefix", [b"", b'{"id": "a", "text": "Crowds in Damascus."}\n{"id": '])
+def test_item15_stdin_is_read_within_the_limit(monkeypatch: pytest.MonkeyPatch,
+                                               prefix: bytes) -> None:
+    from geomap.io import iter_documents
+
+    monkeypatch.setattr("geomap.io.MAX_TEXT_BYTES", 1000)
+    stream = _Zeros(prefix)
+    with pytest.raises(InputError, match="limit"):
+        list(iter_documents(["-"], stdin=stream))  # type: ignore[arg-type]
+    assert stream.read_bytes <= 2100  # the limit and a little, never the whole stream
+
+
+def test_item15_a_jsonl_file_without_line_ends_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geomap.io import iter_documents
+
+    monkeypatch.setattr("geomap.io.MAX_TEXT_BYTES", 1000)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "' + b"x" * 5000 + b'"}\n')
+    with pytest.raises(InputError, match="in.jsonl:1: line is longer than the 1,000-byte"):
+        list(iter_documents([src]))
+
+
+# -- 16. small ones -------------------------------------------------------------------------------
+def test_item16_a_taxonomy_colour_with_a_newline_is_refused(tmp_path: Path) -> None:
+    from geomap.errors import TaxonomyError
+    from geomap.taxonomy import load_taxonomy
+
+    path = tmp_path / "tax.json"
+    path.write_text(json.dumps({"event_types": [{"name": "Protests", "colour": "#2980b9\n",
+                                                 "sub_event_types": [{"name": "Protest",
+                                                                      "lemmas": ["protest"]}]}]}))
+    with pytest.raises(TaxonomyError, match="colour must look like"):
+        load_taxonomy(path)
+
+
+def test_item16_repeated_ids_get_a_suffix_and_one_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from geomap.api import as_documents
+    from geomap.io import iter_documents
+    from geomap.types import Document
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": f"Text {n}."}) + "\n"
+                           for n, i in enumerate(["a", "a", "b", "a", "a#2"])))
+    with caplog.at_level("WARNING", logger="geomap"):
+        ids = [d.id for d in iter_documents([src])]
+    assert ids == ["a", "a#2", "b", "a#3", "a#2#2"]
+    assert len([r for r in caplog.records if "more than once" in r.getMessage()]) == 1
+    docs = as_documents([Document("x", "one"), Document("x", "two")])
+    assert [d.id for d in docs] == ["x", "x#2"]
+
+
+def test_item16_utf16_input_with_a_bom_is_read(tmp_path: Path) -> None:
+    import io
+
+    from geomap.io import iter_documents
+
+    text = "Crowds gathered in Damascus \u2014 and in Homs."
+    (tmp_path / "le.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "be.txt").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    (tmp_path / "in.jsonl").write_bytes(
+        (json.dumps({"id": "j", "text": text}, ensure_ascii=False) + "\n").encode("utf-16"))
+    docs = list(iter_documents([tmp_path / "le.txt", tmp_path / "be.txt",
+                                tmp_path / "in.jsonl"]))
+    assert [d.text for d in docs] == [text] * 3
+    stdin = io.BufferedReader(io.BytesIO(text.encode("utf-16")))  # type: ignore[arg-type]
+    assert [d.text for d in iter_documents(["-"], stdin=stdin)] == [text]
+
+
+def test_item16_malformed_json_messages_are_whole(tmp_path: Path) -> None:
+    from geomap.io import iter_documents
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "bad\x01char"}\n')
+    with pytest.raises(InputError) as caught:
+        list(iter_documents([src]))
+    assert str(caught.value).endswith("in.jsonl:1: malformed JSON "
+                                      "(Invalid control character at column 25)")
+
+
+def test_item16_an_article_jsonl_with_an_event_type_field_is_articles(tmp_path: Path) -> None:
+    from geomap.cli import _is_events_file
+
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(json.dumps({"id": "a", "text": "Crowds gathered in Damascus.",
+                                    "event_type": "Protests"}) + "\n")
+    events = tmp_path / "events.jsonl"
+    save_events([_event()], events)
+    assert not _is_events_file(str(articles))
+    assert _is_events_file(str(events))
+
+
+@pytest.mark.slow
+def test_item16_dask_local_prints_one_line_for_a_bad_input(tmp_path: Path) -> None:
+    import subprocess
+
+    pytest.importorskip("distributed")
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": "a", "text": "Crowds gathered in Damascus."}\n{"id": "b"}\n')
+    run = subprocess.run([sys.executable, "-m", "geomap", "extract", str(src), "-o",
+                          str(tmp_path / "o.geojson"), "--dask", "local:1"],
+                         capture_output=True, text=True, timeout=600,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert run.returncode == 1
+    assert run.stderr.strip() == "geomap: error: " + f"{src}:2: missing or empty 'text'"
