@@ -662,3 +662,30 @@ def test_item16_dask_local_prints_one_line_for_a_bad_input(tmp_path: Path) -> No
                          cwd=Path(__file__).resolve().parent.parent)
     assert run.returncode == 1
     assert run.stderr.strip() == "geomap: error: " + f"{src}:2: missing or empty 'text'"
+
+
+# -- the README, read as a new user --------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.model
+def test_readme_spacy_component_example_prints_what_it_says(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("The recogniser is a spaCy component"):]
+    code, printed = re.findall(r"```(?:python)?\n(.*?)```", section, flags=re.S)[:2]
+    assert 'doc.spans["geomap_places"]' in code
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example
+    assert capsys.readouterr().out == printed
+
+
+def test_install_hints_name_the_real_distribution() -> None:
+    import tomllib
+
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    for path in [ROOT / "README.md", *(ROOT / "geomap").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "geomap[dask]" not in text and "geomap[png]" not in text, path
+    assert f"'{name}[dask]'" in (ROOT / "geomap" / "distributed.py").read_text()
