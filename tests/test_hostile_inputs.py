@@ -129,13 +129,19 @@ def test_item2_a_fifo_map_from_the_command_line(tmp_path: Path,
 
 
 def test_item2_a_character_device_is_written_not_replaced(tmp_path: Path) -> None:
-    save_events([_event()], "/dev/null", fmt="csv")
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
-    # a device named in a folder (what `mknod x c 1 3` makes) stays a device too
-    link = tmp_path / "x.csv"
-    os.symlink("/dev/null", link)
+    # A device of our own (what `mknod x c 1 3` makes), never the system's /dev/null: a
+    # regression must not be able to replace a device the machine needs.
+    device = tmp_path / "x.csv"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError):
+        pytest.skip("creating a device needs root")
+    save_events([_event()], device)
+    assert stat.S_ISCHR(os.lstat(device).st_mode)
+    link = tmp_path / "link.csv"
+    os.symlink(device, link)
     save_events([_event()], link)
-    assert link.is_symlink() and os.readlink(link) == "/dev/null"
+    assert link.is_symlink() and stat.S_ISCHR(os.stat(link).st_mode)
 
 
 def test_item2_a_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
@@ -150,13 +156,30 @@ def test_item2_a_symlink_is_written_through_to_its_target(tmp_path: Path) -> Non
     assert sorted(p.name for p in target.parent.iterdir()) == ["events.csv"]
 
 
-def test_item2_dash_and_dev_stdout_stream_to_standard_output(
-        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+def test_item2_dash_streams_to_standard_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capfd: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)  # a regression would write a file named '-' here
     save_events([_event()], "-", fmt="csv")
-    save_events([_event()], "/dev/stdout", fmt="jsonl")
-    out = capfd.readouterr().out
-    assert out.startswith("event_id,") and '"place_name": "Damascus"' in out
+    assert capfd.readouterr().out.startswith("event_id,")
     assert not Path("-").exists()
+
+
+def test_item2_descriptor_paths_are_written_into(tmp_path: Path) -> None:
+    from geomap.io import is_stream_output
+
+    assert all(is_stream_output(p) for p in ("-", "/dev/stdout", "/dev/stderr", "/dev/fd/3",
+                                              "/proc/self/fd/1", "/proc/123/fd/4"))
+    assert not any(is_stream_output(p) for p in (tmp_path / "x.csv", "/dev/shm/x.csv"))
+    # a descriptor path of a pipe of our own (never the real /dev/stdout of the test run)
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, "rb") as reader:
+        try:
+            save_events([_event()], f"/proc/self/fd/{write_end}", fmt="jsonl")
+        finally:
+            os.close(write_end)
+        data = reader.read()
+    assert json.loads(data)["place_name"] == "Damascus"
 
 
 def test_item2_extract_to_dash_is_standard_output(
