@@ -18,7 +18,7 @@ from geomap import __version__, cli_options
 from geomap.errors import GeomapBaseError, InputError
 from geomap.formats import FORMAT_NAMES
 from geomap.io import check_output, is_stream_output, iter_documents, parse_date
-from geomap.textsafe import terminal_safe
+from geomap.textsafe import scrub_surrogates, terminal_safe
 from geomap.types import Document, EventCollection
 
 DEFAULT_MAP_DIR = Path("maps")
@@ -302,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _log_to_stderr()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if isinstance(getattr(args, "title", None), str):  # undecodable argv bytes: surrogates
+        args.title = scrub_surrogates(args.title)
     if getattr(args, "processes", 1) > 1:
         prefer_fresh_worker_processes()
     try:
