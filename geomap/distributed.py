@@ -36,6 +36,7 @@ from geomap.errors import GeomapError, InputError
 from geomap.formats import format_for_path, save_events, write_events
 from geomap.formats.parquet import require_pyarrow
 from geomap.io import (
+    bounded_lines,
     check_output,
     document_from_line,
     document_from_record,
@@ -105,7 +106,7 @@ def _line_blocks(path: Path, blocksize: int) -> Iterator[Block]:
         while start < size:
             fh.seek(min(start + blocksize, size))
             if fh.tell() < size:
-                fh.readline()  # end the block at a line end
+                _skip_to_line_end(fh)  # end the block at a line end
             end = fh.tell()
             yield Block(str(path), start, end, line)
             fh.seek(start)
@@ -115,6 +116,16 @@ def _line_blocks(path: Path, blocksize: int) -> Iterator[Block]:
                 lines += chunk.count(b"\n")
                 remaining -= len(chunk)
             start, line = end, line + lines
+
+
+def _skip_to_line_end(fh: Any) -> None:
+    """Move past the next line end, reading 1 MB at a time (a file without line ends must not
+    be read into memory whole)."""
+    while chunk := fh.read(1 << 20):
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            fh.seek(cut + 1 - len(chunk), os.SEEK_CUR)
+            return
 
 
 def plan_blocks(inputs: Iterable[PathLike], *, blocksize: int = DEFAULT_BLOCKSIZE) -> list[Block]:
@@ -160,8 +171,9 @@ def read_block(block: Block, *, published: dt.date | None = None) -> Iterator[Do
     with open(block.path, "rb") as fh:
         fh.seek(block.start)
         position, lineno = block.start, block.first_line
+        lines = bounded_lines(fh, name=name, first_line=block.first_line)
         while position < block.end:
-            raw = fh.readline()
+            raw = next(lines, b"")
             if not raw:
                 break
             position += len(raw)

@@ -163,7 +163,7 @@ def document_from_line(raw: bytes, *, name: str, lineno: int, published: dt.date
 
 
 def bounded_lines(stream: IO[bytes] | Iterable[bytes], *, name: str,
-                  limit: int | None = None) -> Iterator[bytes]:
+                  limit: int | None = None, first_line: int = 1) -> Iterator[bytes]:
     """The lines of ``stream``, refusing one longer than ``limit`` bytes (default
     :data:`MAX_TEXT_BYTES`) before reading more of it: a file without line ends (a device,
     a binary dump) cannot fill the memory."""
@@ -172,7 +172,7 @@ def bounded_lines(stream: IO[bytes] | Iterable[bytes], *, name: str,
     if readline is None:  # an iterable of lines already in memory
         yield from stream
         return
-    lineno = 0
+    lineno = first_line - 1
     while True:
         raw = readline(limit + 1)
         if not raw:

@@ -712,3 +712,19 @@ def test_install_hints_name_the_real_distribution() -> None:
         text = path.read_text(encoding="utf-8")
         assert "geomap[dask]" not in text and "geomap[png]" not in text, path
     assert f"'{name}[dask]'" in (ROOT / "geomap" / "distributed.py").read_text()
+
+
+def test_item15_dask_blocks_bound_their_lines(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("dask")
+    from geomap.distributed import plan_blocks, read_block
+
+    monkeypatch.setattr("geomap.io.MAX_TEXT_BYTES", 1000)
+    src = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "a", "text": "Crowds gathered in Damascus."}) + "\n"
+    src.write_text(good * 3 + '{"id": "b", "text": "' + "x" * 5000 + '"}\n')
+    blocks = plan_blocks([src], blocksize=len(good) * 2 - 1)
+    assert [b.first_line for b in blocks] == [1, 3]
+    assert [d.id for d in read_block(blocks[0])] == ["a", "a"]
+    with pytest.raises(InputError, match="in.jsonl:4: line is longer"):
+        list(read_block(blocks[1]))
