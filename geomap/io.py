@@ -180,7 +180,7 @@ def bounded_lines(stream: IO[bytes] | Iterable[bytes], *, name: str,
         lineno += 1
         if len(raw) > limit and not raw.endswith(b"\n"):
             raise InputError(f"{name}:{lineno}: line is longer than the {limit:,}-byte limit "
-                             "for one article; is this JSON Lines?")
+                             "for one article; split the input into articles")
         yield raw
 
 
