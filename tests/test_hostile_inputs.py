@@ -728,3 +728,34 @@ def test_item15_dask_blocks_bound_their_lines(tmp_path: Path,
     assert [d.id for d in read_block(blocks[0])] == ["a", "a"]
     with pytest.raises(InputError, match="in.jsonl:4: line is longer"):
         list(read_block(blocks[1]))
+
+
+def test_item16_resume_keys_are_the_suffixed_ids(tmp_path: Path) -> None:
+    from test_corpus import StubPipeline
+
+    from geomap import corpus
+    from geomap.pipeline import AnalyzedDocument
+
+    class Stub(StubPipeline):
+        def analyze_doc(self, doc: object, document: object) -> AnalyzedDocument:
+            from geomap.types import Document
+
+            assert isinstance(document, Document)
+            if self.stop_after is not None and len(self.seen) >= self.stop_after:
+                raise KeyboardInterrupt
+            self.seen.append(document.id)
+            return AnalyzedDocument(document, (), (), (_event(document.text,
+                                                              doc_id=document.id),))
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": "same", "text": f"Report {n} from Damascus."})
+                           + "\n" for n in range(4)))
+    out = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        corpus.extract_corpus([src], out, pipeline=Stub(stop_after=2))  # type: ignore[arg-type]
+    resumed = Stub()
+    corpus.extract_corpus([src], out, pipeline=resumed, resume=True)  # type: ignore[arg-type]
+    assert resumed.seen == ["same#3", "same#4"]
+    quoted = sorted(q["doc_id"] for line in out.read_text().splitlines()
+                    for q in json.loads(line)["quotes"])
+    assert quoted == ["same", "same#2", "same#3", "same#4"]
