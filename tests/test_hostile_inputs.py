@@ -1,8 +1,33 @@
 """Issue 14: nothing a user types or pastes loses data or ends in a traceback.
 
-One test (or a few) per item of the hostile run's table, each named after its item. Items
-done elsewhere: 9 and the gazetteer import files of 10 (tests/test_gazetteer_store.py), 14
-(bidi isolation in popups, the map's browser tests), "map -o x.geojson" (tests/test_render.py).
+The hostile run's table, one or more tests per item (named ``test_itemN_...``):
+
+==== ===================================================== =====================================
+item what                                                  tests
+==== ===================================================== =====================================
+1    an output that is an input (also via links)           test_item1_*
+2    FIFOs, devices, ``-``, descriptor paths, symlinks     test_item2_*
+3    CSV: bare CR, formulas after spaces/controls          test_item3_*
+4    unpaired surrogates in articles, events, the API      test_item4_*
+5    dates at the calendar's edges (also the API)          test_item5_*
+6    KML with characters XML forbids                       test_item6_*
+7    --resume: changed texts, changed taxonomy content     test_item7_*
+8    output file modes (kept; umask for new files)         test_item8_*
+9    non-geomap --gazetteer file advice                    tests/test_gazetteer_store.py (gaz)
+10   hostile numbers, nesting, options, --dask address     test_item10_* (gazetteer import
+                                                           files: tests/test_gazetteer_store.py)
+11   the Python API's error types                          test_item11_*
+12   terminal escapes in the summary                       test_item12_*
+13   temp files of killed runs                             test_item13_*
+14   bidi isolation in popups                              the map's browser tests (map)
+15   standard input and long lines are bounded             test_item15_*
+16   the small ones                                        test_item16_* ("map -o x.geojson":
+                                                           tests/test_render.py, map)
+README the spaCy example, the distribution's name          test_readme_*, test_install_hints_*
+==== ===================================================== =====================================
+
+Nothing here writes to a system device or to the real standard output by path: a regression
+would replace them (a device of the test's own and a pipe's descriptor path stand in).
 """
 
 from __future__ import annotations
