@@ -4,8 +4,9 @@ Usage::
 
     python tests/benchmarks/bench_events.py [--repeat 5] [--copies 4]
 
-Texts: the labelled event test set, the reference article (if present) and the example
-articles, repeated ``--copies`` times. Geoparsing = spaCy model + mention extraction +
+Texts: the labelled event test set, the reference article (if present), the example
+articles and the first ``--realnews`` articles of ../shared/eval/trnews.jsonl and lgl.jsonl
+(real news, longer and with more candidate words), repeated ``--copies`` times. Geoparsing = spaCy model + mention extraction +
 resolution (``Pipeline(detect=False)``); the second run adds ``detect_events`` (and nothing
 else). Both share one loaded model and gazetteer and alternate, ``--repeat`` times each; the
 script prints the median times and their ratio (target: events add at most 25%).
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_texts(copies: int) -> list[tuple[str, dt.date | None]]:
+def load_texts(copies: int, realnews: int = 0) -> list[tuple[str, dt.date | None]]:
     texts: list[tuple[str, dt.date | None]] = []
     eventset = ROOT / "tests" / "eventset" / "events.jsonl"
     for line in eventset.read_text(encoding="utf-8").splitlines():
@@ -36,6 +37,11 @@ def load_texts(copies: int) -> list[tuple[str, dt.date | None]]:
         texts.append((seed.read_text(encoding="utf-8"), dt.date(2024, 12, 8)))
     for path in sorted((ROOT / "examples").glob("*.txt")):
         texts.append((path.read_text(encoding="utf-8"), None))
+    for corpus in ("trnews", "lgl"):
+        path = ROOT.parent / "shared" / "eval" / f"{corpus}.jsonl"
+        if realnews and path.exists():
+            lines = [ln for ln in path.read_text(encoding="utf-8").split("\n") if ln.strip()]
+            texts.extend((json.loads(ln)["text"], None) for ln in lines[:realnews])
     return texts * copies
 
 
@@ -46,12 +52,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--copies", type=int, default=4)
+    parser.add_argument("--realnews", type=int, default=40,
+                        help="real-news articles taken from each corpus in ../shared/eval")
     args = parser.parse_args(argv)
 
     from geomap.pipeline import Pipeline
     from geomap.types import Document
 
-    texts = load_texts(args.copies)
+    texts = load_texts(args.copies, args.realnews)
     docs = [Document(f"b{i}", t, published=p) for i, (t, p) in enumerate(texts)]
     chars = sum(len(d.text) for d in docs)
     pipe = Pipeline().load()

