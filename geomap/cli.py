@@ -95,7 +95,7 @@ def _summary(collection: EventCollection) -> str:
     unasserted = sum(e.modality != "asserted" for e in collection.events)
     lines = [f"{len(collection.events)} events"
              + (": " + ", ".join(f"{t} {n}" for t, n in sorted(by_type.items())) if by_type else "")
-             + (f" ({unasserted} negated, hypothetical or future: off the map by default)"
+             + (f" ({unasserted} negated, hypothetical, future or background: off the map by default)"
                 if unasserted else "")]
     if not collection.documents:  # an events file: nothing was geoparsed
         return "\n".join(lines)

@@ -182,7 +182,13 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                                  dateline_place(index, document.text), movement_claimed)
             if observe is not None:
                 observe(trig.token, opts)
-            best = ranker.best(opts, trigger_sentence=sidx) if ranker is not None else None
+            # A town or facility the parse ties to the trigger is the event's place; the ranker
+            # chooses among the article's places only where the parse names none or a country.
+            tied = bool(chosen) and chosen[0].attached and chosen[0].scope == "syntax" and \
+                chosen[0].rp.place is not None and not is_country(chosen[0].rp.place) and \
+                not is_broad_region(chosen[0].rp.place)
+            best = ranker.best(opts, trigger_sentence=sidx) if ranker is not None and not tied \
+                else None
             if best is not None and best.rp is not (chosen[0].rp if chosen else None):
                 chosen = [_ranked_attachment(best, syn, gazetteer)]
         day, precision, date_fallback = dates.get(trig.token.i, (None, None, True))
