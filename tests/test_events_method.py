@@ -7,7 +7,7 @@ import json
 from importlib import resources
 
 import pytest
-from test_events import PLACES, full_nlp, run, taxonomy  # noqa: F401  (shared fixtures)
+from test_events import PLACES, run
 
 from geomap.events import detect_events
 from geomap.events.classify import NONE, Candidate, EventModel, default_model, features

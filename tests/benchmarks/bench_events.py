@@ -6,8 +6,9 @@ Usage::
 
 Texts: the labelled event test set, the reference article (if present), the example
 articles and the first ``--realnews`` articles of ../shared/eval/trnews.jsonl and lgl.jsonl
-(real news, longer and with more candidate words), repeated ``--copies`` times. Geoparsing = spaCy model + mention extraction +
-resolution (``Pipeline(detect=False)``); the second run adds ``detect_events`` (and nothing
+(real news, longer and with more candidate words), repeated ``--copies`` times.
+Geoparsing = spaCy model + mention extraction + resolution (``Pipeline(detect=False)``); the
+second run adds ``detect_events`` (and nothing
 else). Both share one loaded model and gazetteer and alternate, ``--repeat`` times each; the
 script prints the median times and their ratio (target: events add at most 25%).
 """
