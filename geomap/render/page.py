@@ -16,6 +16,7 @@ import functools
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import InputError
+from geomap.io import write_text_atomic
 from geomap.render.data import escape_script_json, pack_events, script_json, select_events
 from geomap.types import EventCollection
 
@@ -233,26 +235,92 @@ def _assign_ids(root: Element) -> None:
         stack[0:0] = kids
 
 
+@dataclass(frozen=True)
+class MapOptions:
+    """Every option of the map page, written once (:func:`render_map` takes them as keywords).
+
+    Attributes
+    ----------
+    title
+        Page and legend title; defaults to ``collection.title``.
+    embed
+        A page meant for an ``<iframe>``: it fills its frame, folds its controls on narrow
+        frames, and zooms with the wheel only after a click (so the report scrolls).
+    width, height
+        The iframe size :func:`embed_snippet` suggests (pixels); the page itself fills its frame.
+    tiles
+        ``None`` (offline: shipped country outlines only), ``"osm"`` (OpenStreetMap tiles,
+        needs network when viewed) or an ``http(s)`` URL template with ``{z}/{x}/{y}``.
+    attribution
+        Attribution text for a custom ``tiles`` URL (escaped).
+    include_non_asserted
+        Also draw events whose modality is not 'asserted' (negated, hypothetical, future).
+    colors
+        Event type to CSS colour, overriding the defaults.
+    basemap
+        Ship the offline country outlines (turn off only for tests and tiny pages).
+    """
+
+    title: str | None = None
+    embed: bool = False
+    width: int = 900
+    height: int = 600
+    tiles: str | None = None
+    attribution: str | None = None
+    include_non_asserted: bool = False
+    colors: Mapping[str, str] | None = None
+    basemap: bool = True
+
+
+def map_options(options: MapOptions | None = None, **overrides: Any) -> MapOptions:
+    """``options`` (or the defaults) with keyword ``overrides``; unknown names are an error."""
+    base = options if options is not None else MapOptions()
+    unknown = sorted(set(overrides) - {f.name for f in fields(MapOptions)})
+    if unknown:
+        raise InputError(f"unknown map option(s): {', '.join(unknown)}")
+    return replace(base, **overrides) if overrides else base
+
+
+def render_map(
+    collection: EventCollection,
+    path: str | Path | None = None,
+    *,
+    options: MapOptions | None = None,
+    **overrides: Any,
+) -> str:
+    """The map page of ``collection`` as HTML text (same input, same bytes).
+
+    Options are the fields of :class:`MapOptions`, given as an object, as keywords, or both
+    (keywords win). With ``path`` the page is also written there atomically.
+    """
+    opts = map_options(options, **overrides)
+    html_text = build_figure(collection, options=opts).render()
+    if path is not None:
+        write_text_atomic(path, html_text)
+    return html_text
+
+
 def build_figure(
     collection: EventCollection,
     *,
-    title: str | None = None,
-    embed: bool = False,
-    width: int = 900,
-    height: int = 600,
-    tiles: str | None = None,
-    attribution: str | None = None,
-    include_non_asserted: bool = False,
-    colors: Mapping[str, str] | None = None,
-    basemap: bool = True,
+    options: MapOptions | None = None,
+    changes: dict[str, Any] | None = None,
+    **overrides: Any,
 ) -> Figure:
-    """Assemble the page as a branca Figure (not yet rendered)."""
+    """Assemble the page as a branca Figure (not yet rendered).
+
+    ``changes`` is the compare view's extra data block part (see :mod:`geomap.render.compare`).
+    """
+    o = map_options(options, **overrides)
+    width, height = o.width, o.height
     if width < 200 or height < 150:
         raise InputError(f"map size must be at least 200x150 pixels, got {width}x{height}")
-    page_title = title if title is not None else (collection.title or "geomap")
-    events = select_events(collection.events, include_non_asserted=include_non_asserted)
-    packed = pack_events(events, title=page_title, colors=colors)
-    tile_opt = _tiles_option(tiles, attribution)
+    page_title = o.title if o.title is not None else (collection.title or "geomap")
+    events = select_events(collection.events, include_non_asserted=o.include_non_asserted)
+    if changes is not None and len(events) != len(collection.events):
+        raise InputError("a compare map draws every event; include_non_asserted must be True")
+    packed = pack_events(events, title=page_title, colors=o.colors)
+    tile_opt = _tiles_option(o.tiles, o.attribution)
 
     fig = Figure()
     tile_origin = None
@@ -266,18 +334,21 @@ def build_figure(
     fig.header.add_child(InlineStyle(_asset("geomap.css")))
     fig.header.add_child(InlineScript(_asset("leaflet.js")))
     fig.header.add_child(InlineScript(_asset("geomap.js")))
-    gmap = GeomapMap(embed=embed, width=width, height=height, max_zoom=MAX_ZOOM)
+    gmap = GeomapMap(embed=o.embed, width=width, height=height, max_zoom=MAX_ZOOM)
     fig.add_child(gmap)
     fig.html.add_child(NoScript())
     # View options travel in the data block, never through a macro (see the module docstring)
     packed.blob["view"] = {
         "tiles": tile_opt,
         "fitMaxZoom": 8,
+        "embed": o.embed,
         "bounds": [list(packed.bounds[0]), list(packed.bounds[1])] if packed.bounds else None,
     }
+    if changes is not None:
+        packed.blob["changes"] = changes
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
-    base = JsonData(_basemap_json()) if basemap else None
+    base = JsonData(_basemap_json()) if o.basemap else None
     if base is not None:
         fig.html.add_child(base)
     layer = EventsLayer()
@@ -289,5 +360,5 @@ def build_figure(
 
 
 def render_page(collection: EventCollection, **options: Any) -> str:
-    """Render the page HTML (see :func:`geomap.render.render_map` for the options)."""
-    return build_figure(collection, **options).render()
+    """Old name of :func:`render_map` (kept for existing callers)."""
+    return render_map(collection, **options)
