@@ -6,6 +6,7 @@ Every command calls the public API; typed errors become one line on stderr and e
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections import Counter
@@ -110,12 +111,31 @@ def _summary(collection: EventCollection) -> str:
     return "\n".join(lines)
 
 
-def cmd_map(args: argparse.Namespace) -> int:
-    first = args.inputs[0]
+def _map_output(args: argparse.Namespace, first: str) -> Path:
     out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
         (Path(first).stem if first != "-" else "stdin") + ".html")
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InputError(f"{out}: 'geomap map' writes an HTML page; name it .html "
+                         "(for GeoJSON, CSV or JSON Lines use 'geomap extract')")
+    return out
+
+
+def _print_embed(args: argparse.Namespace, out: Path, title: str) -> None:
+    from geomap.render import embed_snippet
+
+    print("paste into your report (it expects the map beside the report; "
+          "--embed-src changes that):")
+    print(embed_snippet(args.embed_src or out.name, width=args.width, height=args.height,
+                        title=title))
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    if args.compare:
+        return _cmd_compare(args)
+    first = args.inputs[0]
+    out = _map_output(args, first)
     check_writable(out)
-    from geomap.render import embed_snippet, read_events, save_map
+    from geomap.render import read_events, save_map
     from geomap.taxonomy import load_taxonomy
 
     if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
@@ -127,20 +147,44 @@ def cmd_map(args: argparse.Namespace) -> int:
             raise InputError(f"{', '.join(ignored)} apply to articles, not to an events file "
                              "(its events are already extracted)")
         collection = read_events(args.inputs[0])
-        if args.title:
-            collection = EventCollection(collection.events, title=args.title)
         colors = None
     else:
         collection = _collect(args)
+        # the input's name, as 'geomap png' does, rather than a generic title
+        if not args.title and first != "-":
+            collection = dataclasses.replace(collection, title=Path(first).stem or "geomap")
         # A user's taxonomy brings its own colours; the map's palette is the default one's.
         colors = load_taxonomy(args.taxonomy).colours if args.taxonomy else None
-    save_map(collection, out, title=args.title or collection.title, embed=args.embed,
-             tiles=args.tiles, colors=colors)
+    title = args.title or collection.title
+    save_map(collection, out, title=title, embed=args.embed, width=args.width,
+             height=args.height, tiles=args.tiles, colors=colors)
     print(_summary(collection))
     print(f"map: {out}")
     if args.embed:
-        print("paste into your report:")
-        print(embed_snippet(out))
+        _print_embed(args, out, title)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if args.inputs:
+        raise InputError("--compare takes the two events files; give no other INPUT")
+    old_path, new_path = args.compare
+    out = _map_output(args, new_path)
+    check_writable(out)
+    from geomap.render import read_events
+    from geomap.render.compare import STATUSES, compare_counts, match_runs, render_compare
+
+    old, new = read_events(old_path), read_events(new_path)
+    title = args.title or f"{old.title} \u2192 {new.title}"
+    render_compare(old, new, out, title=title, embed=args.embed, width=args.width,
+                   height=args.height, tiles=args.tiles)
+    counts = compare_counts(match_runs(
+        [e for e in old.events if e.modality == "asserted"],
+        [e for e in new.events if e.modality == "asserted"]))
+    print(", ".join(f"{counts[s]} {s}" for s in STATUSES[1:] + STATUSES[:1]))
+    print(f"map: {out}")
+    if args.embed:
+        _print_embed(args, out, title)
     return 0
 
 
@@ -224,16 +268,22 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write a self-contained HTML map. INPUT is a .txt file, a "
                        "folder of them, a .jsonl file of {id, text, published?, source?} objects, "
                        "'-' for stdin, or an events file written by 'geomap extract'.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("inputs", nargs="*", metavar="INPUT")
     p.add_argument("-o", "--output", metavar="OUT.html", help="default: maps/<input name>.html")
-    p.add_argument("--title", help="map title")
+    p.add_argument("--title", help="map title (default: the input's name)")
     p.add_argument("--taxonomy", metavar="FILE", help="event taxonomy JSON replacing the default")
+    p.add_argument("--compare", nargs=2, metavar=("OLD.geojson", "NEW.geojson"),
+                   help="draw what changed between two events files: added, removed, changed")
     p.add_argument("--embed", action="store_true",
-                   help="write a fixed-size page for an iframe and print the snippet to paste")
+                   help="write a page for an iframe and print the snippet to paste")
+    p.add_argument("--width", type=int, default=900, help="iframe width in the snippet (900)")
+    p.add_argument("--height", type=int, default=600, help="iframe height in the snippet (600)")
+    p.add_argument("--embed-src", metavar="URL",
+                   help="the snippet's src (default: the map's file name, for a report beside it)")
     p.add_argument("--tiles", metavar="osm|URL", default=None,
                    help="online tile layer (default: none; the offline basemap is always there)")
     _add_pipeline_options(p)
-    p.set_defaults(func=cmd_map)
+    p.set_defaults(func=cmd_map, map_parser=p)
 
     p = sub.add_parser("extract", help="write the events as GeoJSON, CSV, JSON Lines or KML")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -280,6 +330,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     prefer_one_blas_thread()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "map" and not args.inputs and not args.compare:
+        args.map_parser.error("the following arguments are required: INPUT "
+                              "(or --compare OLD.geojson NEW.geojson)")
     if getattr(args, "processes", 1) > 1:
         prefer_fresh_worker_processes()
     try:

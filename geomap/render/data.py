@@ -411,7 +411,7 @@ def pack_column(values: list[int]) -> dict[str, Any]:
             arr = array.array(code, [v + 1 for v in values] if lo < 0 else values)
             if sys.byteorder != "little":
                 arr.byteswap()
-            out = {"t": name, "b": base64.b64encode(arr.tobytes()).decode("ascii")}
+            out: dict[str, Any] = {"t": name, "b": base64.b64encode(arr.tobytes()).decode("ascii")}
             if lo >= 0:
                 out["o"] = 0  # stored as is, not shifted by one
             return out

@@ -954,20 +954,28 @@
     }
     this.openPopup(ll, this.pointsContent(pts, pts.length > 1 ? this.symbolLabel(s) : null, zoomTo));
   };
-  /* Where a popup may go: the map minus the strips its controls occupy. */
+  /* Where a popup may go: the map minus the strips its controls occupy. Controls sit in
+   * the corners; on a wide map the popup keeps clear of the left and right columns they
+   * make, on a narrow one (a phone, a small frame) of the top and bottom rows. */
   GeomapView.prototype.freeArea = function () {
     var box = this.map.getContainer().getBoundingClientRect();
-    var left = 0, right = 0, top = 0, bottom = 0;
+    var left = 0, right = 0, top = 0, bottom = 0, panel = 0;
     var ctls = this.map.getContainer().querySelectorAll('.leaflet-control, .geomap-table-panel');
     for (var i = 0; i < ctls.length; i++) {
       var c = ctls[i], r = c.getBoundingClientRect();
       if (!r.width || !r.height || c.offsetParent === null) continue;
-      if (c.classList.contains('geomap-table-panel')) { bottom = Math.max(bottom, box.bottom - r.top); continue; }
+      if (c.classList.contains('geomap-table-panel')) { panel = Math.max(panel, box.bottom - r.top); continue; }
       var corner = c.parentNode.className;
       if (corner.indexOf('leaflet-left') >= 0) left = Math.max(left, r.right - box.left);
       else right = Math.max(right, box.right - r.left);
+      if (corner.indexOf('leaflet-top') >= 0) top = Math.max(top, r.bottom - box.top);
+      else bottom = Math.max(bottom, box.bottom - r.top);
     }
-    return { left: left + 8, right: right + 8, top: top + 8, bottom: bottom + 8, w: box.width, h: box.height };
+    var m = 8;
+    if (box.width - left - right - 2 * m >= 300) {
+      return { left: left + m, right: right + m, top: m, bottom: panel + m, w: box.width, h: box.height };
+    }
+    return { left: m, right: m, top: top + m, bottom: Math.max(bottom, panel) + m, w: box.width, h: box.height };
   };
   GeomapView.prototype.openPopup = function (latlng, node) {
     var f = this.freeArea();
