@@ -213,6 +213,7 @@ def _pack(
     confs: dict[float, int] = {}
     modal: dict[str, int] = {"asserted": 0}
     place_by_obj: dict[int, int] = {}
+    site_by_key: dict[Any, int] = {}
     doc_by_key: dict[Any, int] = {}
     aset_by_key: dict[Any, int] = {}
 
@@ -255,21 +256,24 @@ def _pack(
     modalities: list[list[int]] = []  # [event index, modality index] where not asserted
     prec_idx = {p: i for i, p in enumerate(LOCATION_PRECISIONS)}
     dprec_idx = {p: i for i, p in enumerate(DATE_PRECISIONS)}
-    # place_by_obj is keyed by id(): safe because ``events`` keeps every Place alive meanwhile
+    # place_by_obj and site_by_key are keyed by id(): safe because ``events`` keeps every
+    # Place alive meanwhile
     for i, e in enumerate(events):
         key: Any = (e.event_type, e.sub_event_type)
         k = kinds.get(key)
         if k is None:
             k = kinds[key] = len(kinds)
         ev_kind.append(k)
-        pl = place_by_obj.get(id(e.place))
-        if pl is None:
-            pl = place_index(e.place)
-        key = (pl, prec_idx.get(e.location_precision, 0),
-               s_idx(e.region) if e.region is not None else -1)
-        k = sites.get(key)
+        skey = (id(e.place), e.location_precision, e.region)
+        k = site_by_key.get(skey)
         if k is None:
-            k = sites[key] = len(sites)
+            pl = place_index(e.place)
+            key = (pl, prec_idx.get(e.location_precision, 0),
+                   s_idx(e.region) if e.region is not None else -1)
+            k = sites.get(key)
+            if k is None:
+                k = sites[key] = len(sites)
+            site_by_key[skey] = k
         ev_site.append(k)
         if e.date is not None or e.date_precision is not None:
             key = (e.date, e.date_precision)
@@ -312,9 +316,15 @@ def _pack(
                 doc_by_key[key] = k
             q_doc.append(k)
             q_sent.append(q.sentence_index)
-            if q.place_spans:
-                q_nspan.append(len(q.place_spans))
-                q_span += _utf16_spans(q.text, q.place_spans)
+            spans = q.place_spans
+            if spans:
+                q_nspan.append(len(spans))
+                if len(spans) == 1 and q.text.isascii():
+                    s0, e0 = spans[0]
+                    q_span.append(s0)
+                    q_span.append(e0 - s0)
+                else:
+                    q_span += _utf16_spans(q.text, spans)
             else:
                 q_nspan.append(0)
         if e.origin is not None:
@@ -377,7 +387,7 @@ def _pack(
             # one string and the quotes' lengths (UTF-16 units): one JS string to parse and
             # to search, sliced only when a quote is shown
             "text": "".join(q_text),
-            "len": pack_column([_utf16_len(t) for t in q_text]),
+            "len": pack_column([len(t) if t.isascii() else _utf16_len(t) for t in q_text]),
             "doc": pack_column(q_doc),
             "sentence": pack_column(q_sent),
             "nspan": pack_column(q_nspan),
