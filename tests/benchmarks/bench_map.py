@@ -3,7 +3,8 @@
 Run:  python tests/benchmarks/bench_map.py [--sizes 1000,10000,100000,1000000] [--naive-max 10000]
 
 For each size it builds synthetic events (each with its own ~80-character quote), renders
-them with geomap and with naive folium (Leaflet inlined the same way), loads both in
+them with geomap and with naive folium (Leaflet inlined the same way, and a two-line stand-in
+for the one jQuery call folium's popups make), loads both in
 headless Chromium with every non-file request blocked, and prints:
 - Python build time from the events in memory, and of ``geomap map events.geojson`` (read
   the file ``geomap extract`` writes, then build and write the page) up to --file-max events,
@@ -109,7 +110,12 @@ def build_naive(c: EventCollection) -> str:
     root = m.get_root()
     root.header.add_child(Element("<style>" + _asset("leaflet.css") + "</style>"))
     root.header.add_child(Element("<script>" + _asset("leaflet.js") + "</script>"))
-    # folium lists jQuery among its CDN scripts, but markers and popups never use it
+    # folium's popups call jQuery only as $(`<div>…</div>`)[0]; this stand-in does that much
+    # (the test environment has no jQuery package, and the page must not use a CDN)
+    root.header.add_child(Element(
+        "<script>window.$ = window.jQuery = function (html) { var t = "
+        "document.createElement('template'); t.innerHTML = html.trim(); "
+        "return [t.content.firstChild]; };</script>"))
     for e in c.events:
         text = html.escape(e.quotes[0].text).replace("${", "$\\{")
         folium.Marker(
