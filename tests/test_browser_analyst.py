@@ -592,3 +592,18 @@ def test_hostile_text_stays_inert_in_table_search_downloads_and_compare(
                                          '__pwned_link', '__pwned_link2']
                                         .filter(k => k in window)""")
         assert flags == [] and offline_page.dialogs == [] and offline_page.errors == []
+
+
+def test_quote_text_survives_html_parsing_exactly(offline_page: OfflinePage,
+                                                  tmp_path: Path) -> None:
+    import dataclasses
+
+    base = seed_like().events[1]
+    texts = ["a\r\nb\rc", "\nleading newline", "</textarea><b>&amp;</b> &lt;", "tab\tend\n",
+             "\u2028\u2029 \U0001F600 Damascus"]
+    events = tuple(dataclasses.replace(base, quotes=(dataclasses.replace(
+        base.quotes[0], text=t, place_spans=()),)) for t in texts)
+    page = _open(offline_page, render_map(EventCollection(events)), tmp_path)
+    got = page.evaluate(f"[0, 1, 2, 3, 4].map(i => {API}.view.model.quoteText(i))")
+    assert got == texts
+    assert page.locator("b").count() == 0

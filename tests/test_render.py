@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import array
 import base64
+import html as html_module
+import dataclasses
 import json
 import os
 import re
@@ -32,7 +34,12 @@ def _blob(html: str) -> dict:
     m = re.search(r'<script type="application/json" id="json-data-\d+">(.*?)</script>', html,
                   re.S)
     assert m, "no data block"
-    return json.loads(m.group(1))
+    blob = json.loads(m.group(1))
+    t = re.search(r'<textarea hidden[^>]*>\n(.*?)</textarea>', html, re.S)
+    if blob["q"]["text"] is None:
+        assert t, "the quotes' text is in neither the JSON nor a textarea"
+        blob["q"]["text"] = html_module.unescape(t.group(1))
+    return blob
 
 
 def test_same_input_same_bytes() -> None:
@@ -96,6 +103,7 @@ def test_hostile_text_cannot_close_script_or_become_markup() -> None:
     # the hostile page has exactly the script elements of a clean page, and no raw markup
     assert html.lower().count("<script") == clean.lower().count("<script") == 5
     assert html.lower().count("</script") == 5
+    assert html.lower().count("</textarea") == clean.lower().count("</textarea") == 1
     assert "<img" not in html and "<!--" not in html and "${window" in html  # inert in JSON
     blob = _blob(html)
     assert all(bad in blob["q"]["text"] for bad in HOSTILE), "text must survive literally"
@@ -274,6 +282,14 @@ def test_pack_dictionary_encodes_shared_strings() -> None:
     packed = pack_events(list(many), title="t")
     assert len(packed.blob["places"]) == 1 and len(packed.blob["docs"]) == 1
     assert packed.blob["q"]["n"] == 50
+
+    def page_text(text: str) -> str:
+        q = dataclasses.replace(c.events[1].quotes[0], text=text, place_spans=())
+        ev = dataclasses.replace(c.events[1], quotes=(q,))
+        return _blob(render_map(EventCollection((ev,))))["q"]["text"]
+
+    for text in ("a\r\nb\rc", "\nleading newline", "</textarea><b>&amp;</b>", "nul\x00"):
+        assert page_text(text) == text
     assert packed.blob["q"]["text"] == c.events[1].quotes[0].text * 50
 
 

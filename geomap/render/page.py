@@ -142,6 +142,35 @@ class JsonData(Element):
         return self.get_name().replace("_", "-")
 
 
+class QuoteText(Element):
+    """The quotes' text, joined, in a hidden ``<textarea>`` rather than inside the JSON.
+
+    The HTML parser decodes it natively (RCDATA: only ``&``, ``<`` and ``>`` are escaped and
+    nothing in it can become markup), so the page does not run ``JSON.parse`` over the
+    biggest part of its data. CR is written as ``&#13;`` (the parser would turn it into LF),
+    and the newline after the start tag is one the parser drops.
+    """
+
+    _template = Template(
+        '<textarea hidden aria-hidden="true" tabindex="-1" readonly id="{{ this.dom_id|e }}">'
+        "\n{{ this.payload }}</textarea>"
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "QuoteText"
+        self.payload = html.escape(text, quote=False).replace("\r", "&#13;")
+
+    @property
+    def dom_id(self) -> str:
+        return self.get_name().replace("_", "-")
+
+    @staticmethod
+    def can_hold(text: str) -> bool:
+        """NUL cannot survive HTML parsing; such rare text stays in the JSON."""
+        return "\x00" not in text
+
+
 class GeomapMap(folium.Map):
     """A folium map with no CDN links and a page layout of its own (full window or fixed size)."""
 
@@ -185,7 +214,7 @@ class EventsLayer(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "geomap.init({{ this._parent.get_name() }}, {{ this.data_id|tojson }}, "
-        "{{ this.base_id|tojson }});"
+        "{{ this.base_id|tojson }}, {{ this.text_id|tojson }});"
         "{% endmacro %}"
     )
 
@@ -195,6 +224,7 @@ class EventsLayer(MacroElement):
         # element ids, filled in once the tree has its counter-based ids
         self.data_id = ""
         self.base_id: str | None = None
+        self.text_id: str | None = None
 
 
 def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
@@ -346,8 +376,14 @@ def build_figure(
     }
     if changes is not None:
         packed.blob["changes"] = changes
+    text = None
+    if QuoteText.can_hold(packed.blob["q"]["text"]):
+        text = QuoteText(packed.blob["q"]["text"])
+        packed.blob["q"]["text"] = None
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
+    if text is not None:
+        fig.html.add_child(text)
     base = JsonData(_basemap_json()) if o.basemap else None
     if base is not None:
         fig.html.add_child(base)
@@ -356,6 +392,7 @@ def build_figure(
     _assign_ids(fig)
     layer.data_id = data.dom_id
     layer.base_id = base.dom_id if base is not None else None
+    layer.text_id = text.dom_id if text is not None else None
     return fig
 
 

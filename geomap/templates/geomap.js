@@ -669,7 +669,6 @@
     map.createPane('geomapEvents').style.zIndex = 450;
     if (B) {
       this.baseLayer = new CanvasLayer('geomapBase', makeBasemap(B));
-      this.baseLayer.addTo(map);
       map.attributionControl.addAttribution('Outlines: Natural Earth');
     }
     if (opts.tiles) {
@@ -681,7 +680,6 @@
     this.table = this.buildTable();
     this.model.recompute();
     this.updateCounts();
-    this.layer.addTo(map);
     map.on('click', this.onClick, this);
     map.on('mousemove', this.onMove, this);
     map.on('moveend', function () { self.saveHash(); if (self.table.open && self.table.viewOnly) self.fillTable(); });
@@ -1854,8 +1852,10 @@
     };
   };
 
-  function init(map, dataId, baseId) {
+  function init(map, dataId, baseId, textId) {
     var D = JSON.parse(document.getElementById(dataId).textContent);
+    // the quotes' text, when it ships in a <textarea> of its own (see page.py QuoteText)
+    if (textId) D.q.text = document.getElementById(textId).textContent;
     var baseEl = baseId ? document.getElementById(baseId) : null;
     var B = baseEl ? JSON.parse(baseEl.textContent) : null;
     var o = D.view || {};
@@ -1868,6 +1868,9 @@
       map.fitBounds(o.bounds, { paddingTopLeft: [40, 40], paddingBottomRight: [right, 40],
                                 maxZoom: o.fitMaxZoom || 8, animate: false });
     }
+    // drawn once, in the fitted view
+    if (view.baseLayer) view.baseLayer.addTo(map);
+    view.layer.addTo(map);
     view.ready = true;
     view.applyHash(location.hash);
     window.addEventListener('hashchange', function () { view.applyHash(location.hash); });
