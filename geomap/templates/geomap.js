@@ -357,22 +357,34 @@
     this.evCoarseDate = new Uint8Array(N); this.evCoarse = new Uint8Array(N);
     var pMin = Infinity, pMax = -Infinity, aMin = Infinity, aMax = -Infinity, undated = 0, coarseLoc = 0;
     var evKind = this.evKind, evSite = this.evSite, evDate = this.evDate;
+    var evPlace = this.evPlace, evPoint = this.evPoint, evCoarse = this.evCoarse, placePoint = this.placePoint;
+    var evDay = this.evDay, evEnd = this.evEnd, evCoarseDate = this.evCoarseDate;
+    // per date row: is it precise (day/week), coarse (month/year) or undated
+    var dateKind = new Uint8Array(nD);
+    for (i = 0; i < nD; i++) dateKind[i] = dayOf[i] !== dayOf[i] ? 0 : coarseOf[i] ? 2 : 1;
+    var seenDate = new Uint8Array(nD);
     for (i = 0; i < N; i++) {
       var site = evSite[i], pl = sitePlace[site];
-      this.evPlace[i] = pl;
-      this.evPoint[i] = this.placePoint[pl];
-      if (siteCoarse[site]) { this.evCoarse[i] = 1; coarseLoc++; }
-      var d = evDate[i], day = d >= 0 ? dayOf[d] : NaN;
-      if (day === day) {
-        var end = endOf[d];
-        this.evDay[i] = day; this.evEnd[i] = end;
-        if (day < aMin) aMin = day;
-        if (end > aMax) aMax = end;
-        if (coarseOf[d]) this.evCoarseDate[i] = 1;
-        else { if (day < pMin) pMin = day; if (end > pMax) pMax = end; }
-      } else { this.evDay[i] = NaN; this.evEnd[i] = NaN; undated++; }
+      evPlace[i] = pl;
+      evPoint[i] = placePoint[pl];
+      if (siteCoarse[site]) { evCoarse[i] = 1; coarseLoc++; }
+      var d = evDate[i];
+      if (d >= 0 && dateKind[d]) {
+        evDay[i] = dayOf[d]; evEnd[i] = endOf[d];
+        seenDate[d] = 1;
+        if (dateKind[d] === 2) evCoarseDate[i] = 1;
+      } else { evDay[i] = NaN; evEnd[i] = NaN; undated++; }
+    }
+    // the extent of the dates, from the date table rather than per event
+    for (i = 0; i < nD; i++) {
+      if (!seenDate[i]) continue;
+      if (dayOf[i] < aMin) aMin = dayOf[i];
+      if (endOf[i] > aMax) aMax = endOf[i];
+      if (dateKind[i] === 1) { if (dayOf[i] < pMin) pMin = dayOf[i]; if (endOf[i] > pMax) pMax = endOf[i]; }
     }
     this.coarseLoc = coarseLoc;
+    this.dayOf = dayOf; this.endOf = endOf; this.coarseOf = coarseOf;
+    this.dateOk = new Uint8Array(nD); this.dateCount = new Int32Array(nD);
     this.allMin = aMin; this.allMax = aMax;
     this.preciseMin = pMin; this.preciseMax = pMax;
     this.undated = undated;
@@ -505,33 +517,48 @@
     ptCount.fill(0); ptGroups.fill(0); kc.fill(0); ptCoarse.fill(0); sc.fill(0);
     var from = this.dayFrom, to = this.dayTo, undated = this.showUndated;
     var em = this.evMatch, showNA = this.showNonAsserted;
-    var evKind = this.evKind, evDay = this.evDay, evEnd = this.evEnd, evGroup = this.evGroup;
+    var evKind = this.evKind, evGroup = this.evGroup;
     var evPoint = this.evPoint, evMod = this.evModality, kindOn = this.kindOn, evCoarse = this.evCoarse;
-    var evCoarseDate = this.evCoarseDate;
     var status = this.changes ? this.status : null, statusOn = this.statusOn;
     var visible = 0, visCoarse = 0;
     // histogram of the events every filter but the dates lets through, for the time bar;
     // month- and year-dated events are drawn as spans above it
-    var hist = this.hist, hScale = 0, minDay = this.minDay, maxDay = this.maxDay, spans = new Map();
-    if (hist) { hist.fill(0); hScale = hist.length / (maxDay - minDay + 1); }
+    // Dates are filtered and counted per row of the date table (a few hundred rows), not
+    // per event: an event passes if its row does, and the histogram adds up the rows.
+    var dayOf = this.dayOf, endOf = this.endOf, coarseOf = this.coarseOf, nD = dayOf.length, d;
+    var dateOk = this.dateOk, dateCount = this.dateCount, undOk = undated ? 1 : 0;
+    dateCount.fill(0);
+    for (d = 0; d < nD; d++) dateOk[d] = dayOf[d] === dayOf[d] ? (dayOf[d] <= to && endOf[d] >= from ? 1 : 0) : undOk;
+    var evDate = this.evDate;
     for (i = 0; i < N; i++) {
-      var day = evDay[i], k = evKind[i], ok = em === null || em[i] === 1;
+      var k = evKind[i], ok = em === null || em[i] === 1;
       if (ok && !showNA && evMod[i] !== 0) ok = false;
       if (ok && status !== null) { sc[status[i]]++; if (!statusOn[status[i]]) ok = false; }
-      if (ok && kindOn[k] && day === day) {
-        if (evCoarseDate[i]) {
-          var key = day * 100000 + (evEnd[i] - day);
-          spans.set(key, (spans.get(key) || 0) + 1);
-        } else if (hist && day >= minDay && day <= maxDay) hist[((day - minDay) * hScale) | 0]++;
-      }
-      if (ok) ok = day === day ? (day <= to && evEnd[i] >= from) : undated;
-      if (ok) kc[k]++;
-      if (ok && kindOn[k]) {
+      if (!ok) { vis[i] = 0; continue; }
+      d = evDate[i];
+      var kOn = kindOn[k];
+      if (d >= 0) { if (kOn) dateCount[d]++; if (!dateOk[d]) { vis[i] = 0; continue; } }
+      else if (!undOk) { vis[i] = 0; continue; }
+      kc[k]++;
+      if (kOn) {
         vis[i] = 1; visible++;
         var p = evPoint[i];
         ptCount[p]++; ptGroups[p * G + evGroup[i]]++;
         if (evCoarse[i]) { ptCoarse[p]++; visCoarse++; }
       } else vis[i] = 0;
+    }
+    // histogram of the events every filter but the dates lets through, for the time bar;
+    // month- and year-dated events are drawn as spans above it
+    var hist = this.hist, minDay = this.minDay, maxDay = this.maxDay, spans = new Map();
+    if (hist) hist.fill(0);
+    for (d = 0; d < nD; d++) {
+      if (!dateCount[d] || dayOf[d] !== dayOf[d]) continue;
+      if (coarseOf[d]) {
+        var key = dayOf[d] * 100000 + (endOf[d] - dayOf[d]);
+        spans.set(key, (spans.get(key) || 0) + dateCount[d]);
+      } else if (hist && dayOf[d] >= minDay && dayOf[d] <= maxDay) {
+        hist[((dayOf[d] - minDay) * hist.length / (maxDay - minDay + 1)) | 0] += dateCount[d];
+      }
     }
     this.visible = visible; this.visibleCoarse = visCoarse;
     this.spans = spans;
