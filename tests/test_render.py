@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import array
 import base64
-import html as html_module
 import dataclasses
+import html as html_module
 import json
 import os
 import re
@@ -38,7 +38,13 @@ def _blob(html: str) -> dict:
     t = re.search(r'<textarea hidden[^>]*>\n(.*?)</textarea>', html, re.S)
     if blob["q"]["text"] is None:
         assert t, "the quotes' text is in neither the JSON nor a textarea"
-        blob["q"]["text"] = html_module.unescape(t.group(1))
+        whole = html_module.unescape(t.group(1))
+        units = whole.encode("utf-16-le")
+        blob["q"]["text"] = units[:2 * blob["q"]["textLen"]].decode("utf-16-le")
+        for group in ("ev", "q", "changes"):
+            for col in (blob.get(group) or {}).values():
+                if isinstance(col, dict) and "at" in col:
+                    col["b"] = units[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
     return blob
 
 

@@ -387,7 +387,7 @@ def _pack(
             # one string and the quotes' lengths (UTF-16 units): one JS string to parse and
             # to search, sliced only when a quote is shown
             "text": "".join(q_text),
-            "len": pack_column([len(t) if t.isascii() else _utf16_len(t) for t in q_text]),
+            "len": pack_column([len(t) if t.isascii() else utf16_len(t) for t in q_text]),
             "doc": pack_column(q_doc),
             "sentence": pack_column(q_sent),
             "nspan": pack_column(q_nspan),
@@ -428,7 +428,8 @@ def pack_column(values: list[int]) -> dict[str, Any]:
     raise ValueError("column value too large for the map")
 
 
-def _utf16_len(text: str) -> int:
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units, the unit of JS string offsets."""
     if text.isascii() or _ASTRAL.search(text) is None:
         return len(text)
     return len(text.encode("utf-16-le")) // 2

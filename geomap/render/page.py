@@ -27,7 +27,13 @@ from jinja2 import Template
 
 from geomap.errors import InputError
 from geomap.io import write_text_atomic
-from geomap.render.data import escape_script_json, pack_events, script_json, select_events
+from geomap.render.data import (
+    escape_script_json,
+    pack_events,
+    script_json,
+    select_events,
+    utf16_len,
+)
 from geomap.types import EventCollection
 
 LEAFLET_VERSION = "1.9.3"
@@ -246,6 +252,26 @@ def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] 
     return {"url": tiles, "attribution": html.escape(attribution or tiles.split("/")[2])}
 
 
+def _move_to_text(blob: dict[str, Any]) -> str:
+    """Take the quotes' text and every base64 column out of ``blob``: one string for the
+    page's textarea. Columns keep ``at``/``n`` (their place in it, in UTF-16 units) instead
+    of ``b``, and ``q.text`` becomes ``q.textLen``: ``JSON.parse`` then reads only the small
+    tables, not tens of megabytes of text and base64."""
+    quotes: str = blob["q"]["text"]
+    parts = [quotes]
+    offset = utf16_len(quotes)
+    blob["q"]["text"] = None
+    blob["q"]["textLen"] = offset
+    for group in ("ev", "q", "changes"):
+        for col in (blob.get(group) or {}).values():
+            if isinstance(col, dict) and isinstance(col.get("b"), str):
+                b64 = col.pop("b")
+                col["at"], col["n"] = offset, len(b64)
+                parts.append(b64)
+                offset += len(b64)
+    return "".join(parts)
+
+
 def _assign_ids(root: Element) -> None:
     """Replace branca's random element ids by a counter, in tree order."""
     counter = 0
@@ -378,8 +404,7 @@ def build_figure(
         packed.blob["changes"] = changes
     text = None
     if QuoteText.can_hold(packed.blob["q"]["text"]):
-        text = QuoteText(packed.blob["q"]["text"])
-        packed.blob["q"]["text"] = None
+        text = QuoteText(_move_to_text(packed.blob))
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
     if text is not None:

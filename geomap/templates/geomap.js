@@ -1881,8 +1881,17 @@
 
   function init(map, dataId, baseId, textId) {
     var D = JSON.parse(document.getElementById(dataId).textContent);
-    // the quotes' text, when it ships in a <textarea> of its own (see page.py QuoteText)
-    if (textId) D.q.text = document.getElementById(textId).textContent;
+    // the quotes' text and the columns, when they ship in a <textarea> (page.py QuoteText)
+    if (textId) {
+      var all = document.getElementById(textId).textContent;
+      D.q.text = all.slice(0, D.q.textLen);
+      [D.ev, D.q, D.changes || {}].forEach(function (group) {
+        Object.keys(group).forEach(function (k) {
+          var c = group[k];
+          if (c && typeof c === 'object' && c.at !== undefined) c.b = all.substr(c.at, c.n);
+        });
+      });
+    }
     var baseEl = baseId ? document.getElementById(baseId) : null;
     var B = baseEl ? JSON.parse(baseEl.textContent) : null;
     var o = D.view || {};
