@@ -353,12 +353,10 @@
     this.evKind = column(ev.kind, N); this.evSite = column(ev.site, N); this.evDate = column(ev.date, N);
     this.evAset = column(ev.actors, N); this.evConf = column(ev.conf, N); this.evTrig = column(ev.trigger, N);
     this.evPlace = new Int32Array(N); this.evPoint = new Int32Array(N);
-    this.evDay = new Float64Array(N); this.evEnd = new Float64Array(N);
-    this.evCoarseDate = new Uint8Array(N); this.evCoarse = new Uint8Array(N);
+    this.evCoarse = new Uint8Array(N);
     var pMin = Infinity, pMax = -Infinity, aMin = Infinity, aMax = -Infinity, undated = 0, coarseLoc = 0;
     var evKind = this.evKind, evSite = this.evSite, evDate = this.evDate;
     var evPlace = this.evPlace, evPoint = this.evPoint, evCoarse = this.evCoarse, placePoint = this.placePoint;
-    var evDay = this.evDay, evEnd = this.evEnd, evCoarseDate = this.evCoarseDate;
     // per date row: is it precise (day/week), coarse (month/year) or undated
     var dateKind = new Uint8Array(nD);
     for (i = 0; i < nD; i++) dateKind[i] = dayOf[i] !== dayOf[i] ? 0 : coarseOf[i] ? 2 : 1;
@@ -369,11 +367,8 @@
       evPoint[i] = placePoint[pl];
       if (siteCoarse[site]) { evCoarse[i] = 1; coarseLoc++; }
       var d = evDate[i];
-      if (d >= 0 && dateKind[d]) {
-        evDay[i] = dayOf[d]; evEnd[i] = endOf[d];
-        seenDate[d] = 1;
-        if (dateKind[d] === 2) evCoarseDate[i] = 1;
-      } else { evDay[i] = NaN; evEnd[i] = NaN; undated++; }
+      if (d >= 0 && dateKind[d]) seenDate[d] = 1;
+      else undated++;
     }
     // the extent of the dates, from the date table rather than per event
     for (i = 0; i < nD; i++) {
@@ -393,7 +388,7 @@
     // quotes: one string, cut by the lengths column
     var Q = D.q, nQ = Q.n;
     var qLen = column(Q.len, nQ);
-    this.qOff = new Float64Array(nQ + 1);
+    this.qOff = new Int32Array(nQ + 1);
     for (i = 0; i < nQ; i++) this.qOff[i + 1] = this.qOff[i] + qLen[i];
     this.qDoc = column(Q.doc, nQ); this.qSent = column(Q.sentence, nQ);
     var nspan = column(Q.nspan, nQ);
@@ -402,9 +397,12 @@
     this.qSpan = column(Q.span, this.qSpanOff[nQ]);
     // first quote of each event: events have one quote unless listed in ev.nq
     this.qStart = new Int32Array(N + 1);
-    var nq = new Int32Array(N).fill(1);
-    for (i = 0; i < ev.nq.length; i++) nq[ev.nq[i][0]] = ev.nq[i][1];
-    for (i = 0; i < N; i++) this.qStart[i + 1] = this.qStart[i] + nq[i];
+    var qStart = this.qStart, extra = ev.nq, x = 0;
+    for (i = 0; i < N; i++) {
+      var nq1 = 1;
+      if (x < extra.length && extra[x][0] === i) nq1 = extra[x++][1];
+      qStart[i + 1] = qStart[i] + nq1;
+    }
     this.evModality = new Int32Array(N);
     for (i = 0; i < ev.modality.length; i++) this.evModality[ev.modality[i][0]] = ev.modality[i][1];
     this.nonAsserted = ev.modality.length;
@@ -417,13 +415,14 @@
       this.G = STATUS.labels.length;
       this.groupColors = STATUS.colors; this.groupShapes = STATUS.shapes;
       this.evGroup = this.status;
+      this.groupOfKind = null;
       this.diff = {};
       for (i = 0; i < this.changes.diff.length; i++) this.diff[this.changes.diff[i][0]] = this.changes.diff[i][1];
     } else {
       this.G = this.T;
       this.groupColors = D.colors; this.groupShapes = D.shapes;
-      this.evGroup = new Int32Array(N);
-      for (i = 0; i < N; i++) this.evGroup[i] = this.kindType[evKind[i]];
+      this.evGroup = null;  // the group is the event's type: see groupOf
+      this.groupOfKind = this.kindType;
     }
     this.statusOn = new Uint8Array(STATUS.labels.length).fill(1);
     // events of each point (CSR)
@@ -447,6 +446,14 @@
     this.statusCount = new Int32Array(STATUS.labels.length);
     this.visible = 0; this.visibleCoarse = 0;
   }
+  Model.prototype.groupOf = function (e) {
+    return this.evGroup !== null ? this.evGroup[e] : this.kindType[this.evKind[e]];
+  };
+  /* an event's first day, NaN when undated */
+  Model.prototype.dayOfEvent = function (e) {
+    var d = this.evDate[e];
+    return d >= 0 ? this.dayOf[d] : NaN;
+  };
   Model.prototype.setAxis = function (lo, hi) {
     this.minDay = lo; this.maxDay = hi;
     this.dayFrom = lo; this.dayTo = hi;
@@ -517,7 +524,7 @@
     ptCount.fill(0); ptGroups.fill(0); kc.fill(0); ptCoarse.fill(0); sc.fill(0);
     var from = this.dayFrom, to = this.dayTo, undated = this.showUndated;
     var em = this.evMatch, showNA = this.showNonAsserted;
-    var evKind = this.evKind, evGroup = this.evGroup;
+    var evKind = this.evKind, evGroup = this.evGroup, groupOfKind = this.groupOfKind;
     var evPoint = this.evPoint, evMod = this.evModality, kindOn = this.kindOn, evCoarse = this.evCoarse;
     var status = this.changes ? this.status : null, statusOn = this.statusOn;
     var visible = 0, visCoarse = 0;
@@ -543,7 +550,7 @@
       if (kOn) {
         vis[i] = 1; visible++;
         var p = evPoint[i];
-        ptCount[p]++; ptGroups[p * G + evGroup[i]]++;
+        ptCount[p]++; ptGroups[p * G + (evGroup !== null ? evGroup[i] : groupOfKind[k])]++;
         if (evCoarse[i]) { ptCoarse[p]++; visCoarse++; }
       } else vis[i] = 0;
     }
@@ -570,7 +577,7 @@
       var o = this.placePoint[this.origin[ek]], d = evPoint[e];
       if (o === d) continue;
       var ak = o * this.nPt + d, arc = arcs.get(ak);
-      if (!arc) { arc = { o: o, d: d, events: [], type: evGroup[e] }; arcs.set(ak, arc); list.push(arc); }
+      if (!arc) { arc = { o: o, d: d, events: [], type: this.groupOf(e) }; arcs.set(ak, arc); list.push(arc); }
       arc.events.push(e);
     }
     this.arcs = list;
@@ -727,7 +734,11 @@
     var symX = this.symX, symY = this.symY, symN = this.symN, symR = this.symR, symC = this.symC;
     var head = this.symHead, next = this.memNext, pointSym = this.pointSym;
     var ptCount = m.ptCount, ptCoarse = m.ptCoarse, px = m.px, py = m.py;
-    var cells = new Map(), nSym = 0, p, x, y, sIdx;
+    var nSym = 0, p, x, y, sIdx;
+    var cols = cell ? Math.ceil(w / cell) + 1 : 0, rows = cell ? Math.ceil(h / cell) + 1 : 0;
+    var grid = this._grid;
+    if (cell && (!grid || grid.length < cols * rows)) grid = this._grid = new Int32Array(cols * rows);
+    if (cell) grid.fill(-1, 0, cols * rows);
     pointSym.fill(-1);
     for (p = 0; p < m.nPt; p++) {
       var c = ptCount[p];
@@ -735,10 +746,10 @@
       x = px[p] * s - ox; y = py[p] * s - oy;
       if (x < 0 || y < 0 || x > w || y > h) continue;
       if (cell) {
-        var key = Math.floor(x / cell) * 65536 + Math.floor(y / cell);
-        sIdx = cells.get(key);
-        if (sIdx === undefined) {
-          sIdx = nSym++; cells.set(key, sIdx);
+        var key = ((x / cell) | 0) * rows + ((y / cell) | 0);
+        sIdx = grid[key];
+        if (sIdx < 0) {
+          sIdx = nSym++; grid[key] = sIdx;
           symX[sIdx] = 0; symY[sIdx] = 0; symN[sIdx] = 0; symC[sIdx] = 0; head[sIdx] = -1;
         }
       } else {
@@ -1095,7 +1106,7 @@
     var m = this.model;
     if (evs.length > 2000) return evs;
     return evs.sort(function (a, b) {
-      var da = m.evDay[a], db = m.evDay[b];
+      var da = m.dayOfEvent(a), db = m.dayOfEvent(b);
       if (da !== db) { if (da !== da) return 1; if (db !== db) return -1; return da - db; }
       return m.evKind[a] - m.evKind[b] || a - b;
     });
@@ -1147,7 +1158,7 @@
     var self = this, D = this.D, m = this.model, strs = D.strs;
     var node = el('div', 'geomap-ev');
     node.setAttribute('data-event', String(e));
-    var kind = D.kinds[m.evKind[e]], t = kind[0], g = m.evGroup[e];
+    var kind = D.kinds[m.evKind[e]], t = kind[0], g = m.groupOf(e);
     var head = el('div', 'geomap-ev-head');
     head.appendChild(swatch(m.groupColors[g], m.groupShapes[g], 12, false));
     head.appendChild(rich('span', null, [{ u: D.types[t] }, kind[1] ? ' \u00b7 ' : null, kind[1] ? { u: kind[1] } : null]));
@@ -1674,7 +1685,7 @@
   };
   GeomapView.prototype.sortValue = function (k) {
     var m = this.model, D = this.D, self = this;
-    if (k === 'date') return function (e) { return m.evDay[e] === m.evDay[e] ? m.evDay[e] : null; };
+    if (k === 'date') return function (e) { var d = m.dayOfEvent(e); return d === d ? d : null; };
     if (k === 'type') return function (e) { return D.types[D.kinds[m.evKind[e]][0]].toLowerCase(); };
     if (k === 'sub') return function (e) { return D.kinds[m.evKind[e]][1].toLowerCase(); };
     if (k === 'change') return function (e) { return m.status[e]; };
