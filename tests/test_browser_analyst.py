@@ -607,3 +607,14 @@ def test_quote_text_survives_html_parsing_exactly(offline_page: OfflinePage,
     got = page.evaluate(f"[0, 1, 2, 3, 4].map(i => {API}.view.model.quoteText(i))")
     assert got == texts
     assert page.locator("b").count() == 0
+
+
+def test_columns_decode_without_uint8array_frombase64(offline_page: OfflinePage,
+                                                      tmp_path: Path) -> None:
+    """Browsers before 2025 lack Uint8Array.fromBase64: the atob path gives the same map."""
+    offline_page.context.add_init_script("delete Uint8Array.fromBase64;")
+    c = analyst_corpus()
+    page = _open(offline_page, render_map(c), tmp_path)
+    assert page.evaluate("typeof Uint8Array.fromBase64") == "undefined"
+    assert page.evaluate(f"{API}.view.model.csv([...Array({len(c.events)}).keys()])") == \
+        dumps_csv(c.events)

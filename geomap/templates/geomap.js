@@ -89,8 +89,13 @@
   function column(c, n) {
     var out = new Int32Array(n), i;
     if (c.c !== undefined) { if (c.c) out.fill(c.c); return out; }
-    var bin = atob(c.b), len = bin.length, bytes = new Uint8Array(len);
-    for (i = 0; i < len; i++) bytes[i] = bin.charCodeAt(i);
+    var bytes;
+    if (typeof Uint8Array.fromBase64 === 'function') bytes = Uint8Array.fromBase64(c.b);
+    else {
+      var bin = atob(c.b), len = bin.length;
+      bytes = new Uint8Array(len);
+      for (i = 0; i < len; i++) bytes[i] = bin.charCodeAt(i);
+    }
     var arr = c.t === 'u8' ? bytes : c.t === 'u16' ? new Uint16Array(bytes.buffer) : new Uint32Array(bytes.buffer);
     var shift = c.o === 0 ? 0 : 1;
     if (shift) { for (i = 0; i < n; i++) out[i] = arr[i] - 1; } else out.set(arr.subarray(0, n));
