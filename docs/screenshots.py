@@ -62,7 +62,7 @@ def main() -> None:
                 "<p>Click the map to zoom with the wheel; until then the wheel scrolls this "
                 "page. The legend is folded in a narrow frame: the ☰ button opens it.</p>"
                 "</body></html>", encoding="utf-8")
-            page = browser.new_page(viewport={"width": 800, "height": 520})
+            page = browser.new_page(viewport={"width": 800, "height": 560})
             page.goto(report.as_uri())
             frame = page.frame_locator("iframe")
             frame.locator(".geomap-legend").wait_for()
