@@ -1,9 +1,10 @@
 """The map page, built from folium/branca elements and Jinja templates.
 
 The page is a :class:`branca.element.Figure` holding a :class:`GeomapMap` (a folium map
-without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``), and two
-JSON data blocks (events, basemap). Element ids come from a counter, so the same input
-always gives the same bytes.
+without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``), two
+JSON data blocks (events, basemap) and a hidden ``<textarea>`` with the quotes' text and the
+events' base64 columns. Element ids come from a counter, so the same input always gives the
+same bytes.
 
 Data never passes through a MacroElement macro: branca re-parses a macro's output as a
 Jinja template, so ``{{ ... }}`` in news text would be evaluated. Data goes into plain
@@ -178,11 +179,11 @@ class QuoteText(Element):
 
 
 class GeomapMap(folium.Map):
-    """A folium map with no CDN links and a page layout of its own (full window or fixed size)."""
+    """A folium map with no CDN links that fills its window (or its iframe, with ``embed``)."""
 
     _template = Template("")  # the real one is loaded in __init__, not at import time
 
-    def __init__(self, *, embed: bool, width: int, height: int, max_zoom: int) -> None:
+    def __init__(self, *, embed: bool, max_zoom: int) -> None:
         super().__init__(
             location=None,
             tiles=None,
@@ -196,8 +197,6 @@ class GeomapMap(folium.Map):
         self.default_css = []
         self._template = _map_template()
         self.embed = embed
-        self.px_width = width
-        self.px_height = height
         self.map_options = {
             "center": [20.0, 10.0],
             "zoom": 2,
@@ -390,7 +389,7 @@ def build_figure(
     fig.header.add_child(InlineStyle(_asset("geomap.css")))
     fig.header.add_child(InlineScript(_asset("leaflet.js")))
     fig.header.add_child(InlineScript(_asset("geomap.js")))
-    gmap = GeomapMap(embed=o.embed, width=width, height=height, max_zoom=MAX_ZOOM)
+    gmap = GeomapMap(embed=o.embed, max_zoom=MAX_ZOOM)
     fig.add_child(gmap)
     fig.html.add_child(NoScript())
     # View options travel in the data block, never through a macro (see the module docstring)
