@@ -360,7 +360,7 @@
     this.evPlace = new Int32Array(N); this.evPoint = new Int32Array(N);
     this.evCoarse = new Uint8Array(N);
     var pMin = Infinity, pMax = -Infinity, aMin = Infinity, aMax = -Infinity, undated = 0, coarseLoc = 0;
-    var evKind = this.evKind, evSite = this.evSite, evDate = this.evDate;
+    var evSite = this.evSite, evDate = this.evDate;
     var evPlace = this.evPlace, evPoint = this.evPoint, evCoarse = this.evCoarse, placePoint = this.placePoint;
     // per date row: is it precise (day/week), coarse (month/year) or undated
     var dateKind = new Uint8Array(nD);
@@ -579,10 +579,10 @@
     for (var ek in this.origin) {
       var e = +ek;
       if (!vis[e]) continue;
-      var o = this.placePoint[this.origin[ek]], d = evPoint[e];
-      if (o === d) continue;
-      var ak = o * this.nPt + d, arc = arcs.get(ak);
-      if (!arc) { arc = { o: o, d: d, events: [], type: this.groupOf(e) }; arcs.set(ak, arc); list.push(arc); }
+      var o = this.placePoint[this.origin[ek]], dest = evPoint[e];
+      if (o === dest) continue;
+      var ak = o * this.nPt + dest, arc = arcs.get(ak);
+      if (!arc) { arc = { o: o, d: dest, events: [], type: this.groupOf(e) }; arcs.set(ak, arc); list.push(arc); }
       arc.events.push(e);
     }
     this.arcs = list;
@@ -1666,7 +1666,7 @@
   };
   /* the events the table lists (and a download holds): the filtered ones, in the table's order */
   GeomapView.prototype.tableEvents = function () {
-    var m = this.model, t = this.table, D = this.D, strs = D.strs, out = [], i;
+    var m = this.model, t = this.table, D = this.D, out = [], i;
     var inView = null;
     if (t.viewOnly) {
       var b = this.map.getBounds();
