@@ -87,8 +87,8 @@
 
   /* A column of integers from data.py's pack_column: a constant or base64 little-endian. */
   function column(c, n) {
-    var out = new Int32Array(n), i;
-    if (c.c !== undefined) { if (c.c) out.fill(c.c); return out; }
+    var out, i;
+    if (c.c !== undefined) { out = new Int32Array(n); if (c.c) out.fill(c.c); return out; }
     var bytes;
     if (typeof Uint8Array.fromBase64 === 'function') bytes = Uint8Array.fromBase64(c.b);
     else {
@@ -96,9 +96,12 @@
       bytes = new Uint8Array(len);
       for (i = 0; i < len; i++) bytes[i] = bin.charCodeAt(i);
     }
-    var arr = c.t === 'u8' ? bytes : c.t === 'u16' ? new Uint16Array(bytes.buffer) : new Uint32Array(bytes.buffer);
-    var shift = c.o === 0 ? 0 : 1;
-    if (shift) { for (i = 0; i < n; i++) out[i] = arr[i] - 1; } else out.set(arr.subarray(0, n));
+    var arr = c.t === 'u8' ? bytes : c.t === 'u16' ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1)
+      : new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+    // values stored as is are read straight from the decoded bytes (no copy)
+    if (c.o === 0) return arr.length === n ? arr : arr.subarray(0, n);
+    out = new Int32Array(n);
+    for (i = 0; i < n; i++) out[i] = arr[i] - 1;
     return out;
   }
 
