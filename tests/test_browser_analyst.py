@@ -599,12 +599,12 @@ def test_quote_text_survives_html_parsing_exactly(offline_page: OfflinePage,
     import dataclasses
 
     base = seed_like().events[1]
-    texts = ["a\r\nb\rc", "\nleading newline", "</textarea><b>&amp;</b> &lt;", "tab\tend\n",
-             "\u2028\u2029 \U0001F600 Damascus"]
+    texts = ["a\r\nb\rc", "\nleading newline", "</script><b>&amp;</b> &lt;", "nul\x00",
+             "tab\tend", "\u2028\u2029 \U0001F600 Damascus"]
     events = tuple(dataclasses.replace(base, quotes=(dataclasses.replace(
         base.quotes[0], text=t, place_spans=()),)) for t in texts)
     page = _open(offline_page, render_map(EventCollection(events)), tmp_path)
-    got = page.evaluate(f"[0, 1, 2, 3, 4].map(i => {API}.view.model.quoteText(i))")
+    got = page.evaluate(f"[0, 1, 2, 3, 4, 5].map(i => {API}.view.model.quoteText(i))")
     assert got == texts
     assert page.locator("b").count() == 0
 

@@ -1,9 +1,9 @@
 """The map page, built from folium/branca elements and Jinja templates.
 
 The page is a :class:`branca.element.Figure` holding a :class:`GeomapMap` (a folium map
-without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``), two
-JSON data blocks (events, basemap) and a hidden ``<textarea>`` with the quotes' text and the
-events' base64 columns. Element ids come from a counter, so the same input always gives the
+without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``) and
+three JSON data blocks: the events' tables, one string with the quotes' text and the
+events' base64 columns, and the basemap. Element ids come from a counter, so the same input always gives the
 same bytes.
 
 Data never passes through a MacroElement macro: branca re-parses a macro's output as a
@@ -149,35 +149,6 @@ class JsonData(Element):
         return self.get_name().replace("_", "-")
 
 
-class QuoteText(Element):
-    """The quotes' text, joined, in a hidden ``<textarea>`` rather than inside the JSON.
-
-    The HTML parser decodes it natively (RCDATA: only ``&``, ``<`` and ``>`` are escaped and
-    nothing in it can become markup), so the page does not run ``JSON.parse`` over the
-    biggest part of its data. CR is written as ``&#13;`` (the parser would turn it into LF),
-    and the newline after the start tag is one the parser drops.
-    """
-
-    _template = Template(
-        '<textarea hidden aria-hidden="true" tabindex="-1" readonly id="{{ this.dom_id|e }}">'
-        "\n{{ this.payload }}</textarea>"
-    )
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._name = "QuoteText"
-        self.payload = html.escape(text, quote=False).replace("\r", "&#13;")
-
-    @property
-    def dom_id(self) -> str:
-        return self.get_name().replace("_", "-")
-
-    @staticmethod
-    def can_hold(text: str) -> bool:
-        """NUL cannot survive HTML parsing; such rare text stays in the JSON."""
-        return "\x00" not in text
-
-
 class GeomapMap(folium.Map):
     """A folium map with no CDN links that fills its window (or its iframe, with ``embed``)."""
 
@@ -252,10 +223,9 @@ def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] 
 
 
 def _move_to_text(blob: dict[str, Any]) -> str:
-    """Take the quotes' text and every base64 column out of ``blob``: one string for the
-    page's textarea. Columns keep ``at``/``n`` (their place in it, in UTF-16 units) instead
-    of ``b``, and ``q.text`` becomes ``q.textLen``: ``JSON.parse`` then reads only the small
-    tables, not tens of megabytes of text and base64."""
+    """Take the quotes' text and every base64 column out of ``blob``, as one string. Columns
+    keep ``at``/``n`` (their place in it, in UTF-16 units) instead of ``b``, and ``q.text``
+    becomes ``q.textLen``."""
     quotes: str = blob["q"]["text"]
     parts = [quotes]
     offset = utf16_len(quotes)
@@ -401,13 +371,12 @@ def build_figure(
     }
     if changes is not None:
         packed.blob["changes"] = changes
-    text = None
-    if QuoteText.can_hold(packed.blob["q"]["text"]):
-        text = QuoteText(_move_to_text(packed.blob))
+    # the quotes' text and the base64 columns as one JSON string of their own: the browser
+    # parses one long string far faster than the same text as a million small ones
+    text = JsonData(script_json(_move_to_text(packed.blob)))
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
-    if text is not None:
-        fig.html.add_child(text)
+    fig.html.add_child(text)
     base = JsonData(_basemap_json()) if o.basemap else None
     if base is not None:
         fig.html.add_child(base)
@@ -416,7 +385,7 @@ def build_figure(
     _assign_ids(fig)
     layer.data_id = data.dom_id
     layer.base_id = base.dom_id if base is not None else None
-    layer.text_id = text.dom_id if text is not None else None
+    layer.text_id = text.dom_id
     return fig
 
 

@@ -1900,9 +1900,9 @@
 
   function init(map, dataId, baseId, textId) {
     var D = JSON.parse(document.getElementById(dataId).textContent);
-    // the quotes' text and the columns, when they ship in a <textarea> (page.py QuoteText)
+    // the quotes' text and the columns, shipped as one JSON string (page.py _move_to_text)
     if (textId) {
-      var all = document.getElementById(textId).textContent;
+      var all = JSON.parse(document.getElementById(textId).textContent);
       D.q.text = all.slice(0, D.q.textLen);
       [D.ev, D.q, D.changes || {}].forEach(function (group) {
         Object.keys(group).forEach(function (k) {
