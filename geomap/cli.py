@@ -6,8 +6,10 @@ Every command calls the public API; typed errors become one line on stderr and e
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -107,13 +109,33 @@ def _summary(collection: EventCollection) -> str:
     return "\n".join(lines)
 
 
-def cmd_map(args: argparse.Namespace) -> int:
-    first = args.inputs[0]
+def _map_output(args: argparse.Namespace, first: str,
+                inputs: Sequence[str | os.PathLike[str] | None]) -> Path:
     out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
         (Path(first).stem if first != "-" else "stdin") + ".html")
-    check_output(out, [*args.inputs, args.taxonomy, args.gazetteer])
+    check_output(out, inputs)  # an output that is an input is refused first
+    if out.suffix.lower() not in (".html", ".htm") and not is_stream_output(out):
+        raise InputError(f"{out}: 'geomap map' writes an HTML page; name it .html "
+                         "(for GeoJSON, CSV or JSON Lines use 'geomap extract')")
+    return out
+
+
+def _print_embed(args: argparse.Namespace, out: Path, title: str, file: TextIO) -> None:
+    from geomap.render import embed_snippet
+
+    print("paste into your report (it expects the map beside the report; "
+          "--embed-src changes that):", file=file)
+    print(embed_snippet(args.embed_src or out.name, width=args.width, height=args.height,
+                        title=title), file=file)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    if args.compare:
+        return _cmd_compare(args)
+    first = args.inputs[0]
+    out = _map_output(args, first, [*args.inputs, args.taxonomy, args.gazetteer])
     from geomap.formats import read_events
-    from geomap.render import embed_snippet, save_map
+    from geomap.render import save_map
     from geomap.taxonomy import load_taxonomy
 
     if all(_is_events_file(i) for i in args.inputs if i != "-") and "-" not in args.inputs:
@@ -125,22 +147,46 @@ def cmd_map(args: argparse.Namespace) -> int:
             raise InputError(f"{', '.join(ignored)} apply to articles, not to an events file "
                              "(its events are already extracted)")
         collection = read_events(args.inputs[0])
-        if args.title:
-            collection = EventCollection(collection.events, title=args.title)
         colors = None
     else:
         collection = _collect(args)
+        # the input's name, as 'geomap png' does, rather than a generic title
+        if not args.title and first != "-":
+            collection = dataclasses.replace(collection, title=Path(first).stem or "geomap")
         # A user's taxonomy brings its own colours; the map's palette is the default one's.
         colors = load_taxonomy(args.taxonomy).colours if args.taxonomy else None
-    save_map(collection, out, title=args.title or collection.title, embed=args.embed,
-             tiles=args.tiles, colors=colors)
+    title = args.title or collection.title
+    save_map(collection, out, title=title, embed=args.embed, width=args.width,
+             height=args.height, tiles=args.tiles, colors=colors)
     # a map written to standard output must not get the summary mixed into it
     report = sys.stderr if is_stream_output(out) else sys.stdout
     print(_summary(collection), file=report)
     print(f"map: {out}", file=report)
     if args.embed:
-        print("paste into your report:")
-        print(embed_snippet(out))
+        _print_embed(args, out, title, report)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if args.inputs:
+        raise InputError("--compare takes the two events files; give no other INPUT")
+    old_path, new_path = args.compare
+    out = _map_output(args, new_path, [old_path, new_path])
+    from geomap.formats import read_events
+    from geomap.render.compare import STATUSES, compare_counts, match_runs, render_compare
+
+    old, new = read_events(old_path), read_events(new_path)
+    title = args.title or f"{old.title} \u2192 {new.title}"
+    render_compare(old, new, out, title=title, embed=args.embed, width=args.width,
+                   height=args.height, tiles=args.tiles)
+    counts = compare_counts(match_runs(
+        [e for e in old.events if e.modality == "asserted"],
+        [e for e in new.events if e.modality == "asserted"]))
+    report = sys.stderr if is_stream_output(out) else sys.stdout
+    print(", ".join(f"{counts[s]} {s}" for s in STATUSES[1:] + STATUSES[:1]), file=report)
+    print(f"map: {out}", file=report)
+    if args.embed:
+        _print_embed(args, out, title, report)
     return 0
 
 
@@ -224,16 +270,22 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write a self-contained HTML map. INPUT is a .txt file, a "
                        "folder of them, a .jsonl file of {id, text, published?, source?} objects, "
                        "'-' for stdin, or an events file written by 'geomap extract'.")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
+    p.add_argument("inputs", nargs="*", metavar="INPUT")
     p.add_argument("-o", "--output", metavar="OUT.html", help="default: maps/<input name>.html")
-    p.add_argument("--title", help="map title")
+    p.add_argument("--title", help="map title (default: the input's name)")
     p.add_argument("--taxonomy", metavar="FILE", help="event taxonomy JSON replacing the default")
+    p.add_argument("--compare", nargs=2, metavar=("OLD.geojson", "NEW.geojson"),
+                   help="draw what changed between two events files: added, removed, changed")
     p.add_argument("--embed", action="store_true",
-                   help="write a fixed-size page for an iframe and print the snippet to paste")
+                   help="write a page for an iframe and print the snippet to paste")
+    p.add_argument("--width", type=int, default=900, help="iframe width in the snippet (900)")
+    p.add_argument("--height", type=int, default=600, help="iframe height in the snippet (600)")
+    p.add_argument("--embed-src", metavar="URL",
+                   help="the snippet's src (default: the map's file name, for a report beside it)")
     p.add_argument("--tiles", metavar="osm|URL", default=None,
                    help="online tile layer (default: none; the offline basemap is always there)")
     _add_pipeline_options(p)
-    p.set_defaults(func=cmd_map)
+    p.set_defaults(func=cmd_map, map_parser=p)
 
     p = sub.add_parser("extract", help="write the events as GeoJSON, CSV, JSON Lines or KML")
     p.add_argument("inputs", nargs="+", metavar="INPUT")
@@ -304,6 +356,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if isinstance(getattr(args, "title", None), str):  # undecodable argv bytes: surrogates
         args.title = scrub_surrogates(args.title)
+    if args.command == "map" and not args.inputs and not args.compare:
+        args.map_parser.error("the following arguments are required: INPUT "
+                              "(or --compare OLD.geojson NEW.geojson)")
     if getattr(args, "processes", 1) > 1:
         prefer_fresh_worker_processes()
     try:

@@ -77,3 +77,89 @@ def hostile() -> EventCollection:
         ),
         title="Title " + bad,
     )
+
+
+TARTUS_AR = Place("geonames:163345", "\u0162ar\u0163\u016bs", 34.88902, 35.88659, country_code="SY",
+                  admin1_name="Tartus", aliases=("Tartus", "Tartous"))
+HOMS = Place("geonames:169577", "Homs", 34.72682, 36.72339, country_code="SY", admin1_name="Homs")
+RASTAN = Place("geonames:170063", "Ar Rastan", 34.92667, 36.73241, country_code="SY",
+               admin1_name="Homs")
+SYRIA = Place("country:SY", "Syria", 35.0, 38.5, country_code="SY")
+RUSSIA = Place("country:RU", "Russia", 61.5, 105.3, country_code="RU")
+ALEPPO = Place("geonames:170063a", "Aleppo", 36.20124, 37.16117, country_code="SY",
+               admin1_name="Aleppo")
+
+
+def analyst_corpus() -> EventCollection:
+    """Events like a small news corpus: mostly one week of day-dated events, a few dated
+    only to a month or a year decades earlier, country-level events, two nearby towns that
+    cluster, an article spelling of a place the gazetteer spells otherwise, actors."""
+    d = dt.date(2024, 12, 1)
+    ev = []
+    src = {"source": "Wire", "url": "https://wire.example/a"}
+
+    def q(text: str, name: str, doc: str = "a1", **kw: object) -> tuple[Quote, ...]:
+        opts = {**src, **kw}
+        return (quote(text, name, doc=doc, source=opts["source"],  # type: ignore[arg-type]
+                      url=opts["url"]),)  # type: ignore[arg-type]
+
+    ev.append(Event("Battles", "Armed clash", HOMS,
+                    q("Fighters clashed with army units in Homs at dawn.", "Homs"),
+                    date=d, date_precision="day",
+                    actors=(Actor("Hayat Tahrir al-Sham", "actor1"),), event_id="b1"))
+    ev.append(Event("Battles", "Armed clash", RASTAN,
+                    q("Shelling was reported near Ar Rastan.", "Ar Rastan"),
+                    date=d + dt.timedelta(days=1), date_precision="day", event_id="b2"))
+    ev.append(Event("Protests", "Peaceful protest", HOMS,
+                    q("Residents of Homs marched to the square.", "Homs"),
+                    date=d + dt.timedelta(days=2), date_precision="day", event_id="p1"))
+    ev.append(Event("Strategic developments", "Agreement", TARTUS_AR,
+                    q("Russia keeps its naval base in Tartous, an official said.", "Tartous",
+                      doc="a2", source="Gazette", url=None),
+                    date=d + dt.timedelta(days=3), date_precision="day",
+                    actors=(Actor("Sergei Lavrov", "subject"),), event_id="s1"))
+    ev.append(Event("Strategic developments", "Agreement", RUSSIA,
+                    q("Russia announced a review of its commitments.", "Russia", doc="a2",
+                      source="Gazette", url=None),
+                    date=d + dt.timedelta(days=4), date_precision="day",
+                    location_precision="country", event_id="s2"))
+    ev.append(Event("Protests", "Peaceful protest", SYRIA,
+                    q("Protests spread across Syria in the week.", "Syria"),
+                    date=d + dt.timedelta(days=6), date_precision="day",
+                    location_precision="country", event_id="p2"))
+    ev.append(Event("Battles", "Armed clash", ALEPPO,
+                    q("In 1984, fighting in Aleppo lasted weeks.", "Aleppo", doc="a3"),
+                    date=dt.date(1984, 1, 1), date_precision="year", event_id="b3"))
+    ev.append(Event("Protests", "Peaceful protest", ALEPPO,
+                    q("Students in Aleppo protested in March 2018.", "Aleppo", doc="a3"),
+                    date=dt.date(2018, 3, 1), date_precision="month", event_id="p3"))
+    ev.append(Event("Protests", "Peaceful protest", ALEPPO,
+                    q("A vigil in Aleppo was held this month.", "Aleppo", doc="a3"),
+                    date=dt.date(2024, 12, 1), date_precision="month", event_id="p4"))
+    return EventCollection(events=tuple(ev), title="Analyst corpus")
+
+
+def export_edge_cases() -> EventCollection:
+    """Values where a hand-written writer may differ from Python's: formula-looking text,
+    CSV quoting, astral characters before a place span, float formatting, empty strings."""
+    tie = Place("point:tie", "=HYPERLINK(\"x\")", 0.0078125, -0.0000005, country_code="",
+                admin1_name="+cmd")
+    far = Place("geonames:9", "-Minus, \"quoted\"\nline", -33.123456789, 151.2, country_code="AU")
+    text = "\U0001F600 emoji then Sydney, \"quoted\", and more\nlines"
+    start = text.index("Sydney")
+    return EventCollection(events=(
+        Event("@Riots", "=1+2", tie, (Quote("-2 people at \t the tie", "@doc", 3, source="",
+                                            url=""),),
+              date=dt.date(1, 1, 1), date_precision="year", confidence=1.0,
+              actors=(Actor("=evil", "+role", "org"),), trigger="@t", region="", event_id=""),
+        Event("Protests", "Peaceful protest", far,
+              (Quote(text, "d2", 0, source="S", url="https://x.example/?a=1,2",
+                     place_spans=((start, start + 6),)),
+               Quote("second, quote", "d3", 2, source=None, url=None)),
+              date=None, date_precision=None, confidence=0.123456789, origin=tie,
+              location_precision="region", region="New South Wales", modality="hypothetical",
+              event_id="e-2"),
+        Event("Battles", "Armed clash", far, (Quote("1e-05 small", "d2", 1, source="S"),),
+              date=dt.date(2024, 2, 29), date_precision="day", confidence=1e-05,
+              event_id="e\u202e3"),
+    ), title="edge")

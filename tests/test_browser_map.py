@@ -142,9 +142,9 @@ def test_search_and_time_filters_drive_counts(offline_page: OfflinePage, tmp_pat
     assert page.evaluate(f"{API}.drawnEvents()") == [2]
     page.fill(".geomap-search", "")
     page.wait_for_timeout(400)
-    # move the start of the date range past 2024-12-01: Tartus (dated 12-01) goes
+    # move the start of the date range past the week of 2024-12-01: Tartus goes
     page.evaluate("""() => { const r = document.querySelector('.geomap-from');
-      r.value = String(Date.UTC(2024, 11, 5) / 86400000); r.dispatchEvent(new Event('input')); }""")
+      r.value = String(Date.UTC(2024, 11, 8) / 86400000); r.dispatchEvent(new Event('input')); }""")
     page.wait_for_timeout(200)
     assert page.evaluate(f"{API}.drawnEvents()") == [0, 1, 3]
     assert _legend_button(page, "Strategic developments").locator(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import array
+import base64
+import dataclasses
 import json
 import os
 import re
@@ -21,17 +24,26 @@ from geomap.render import (
     render_map,
     save_map,
 )
-from geomap.render.data import pack_events, script_json
+from geomap.render.data import pack_column, pack_events, script_json
 from geomap.types import Event, EventCollection
 
 GOLDEN = Path(__file__).parent / "golden" / "render_seed_like.html"
 
 
 def _blob(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="json-data-\d+">(.*?)</script>', html,
-                  re.S)
-    assert m, "no data block"
-    return json.loads(m.group(1))
+    blocks = re.findall(r'<script type="application/json" id="json-data-\d+">(.*?)</script>',
+                        html, re.S)
+    assert blocks, "no data block"
+    blob = json.loads(blocks[0])
+    if blob["q"]["text"] is None:
+        # the quotes' text and the base64 columns travel as one JSON string in the next block
+        units = json.loads(blocks[1]).encode("utf-16-le", "surrogatepass")
+        blob["q"]["text"] = units[:2 * blob["q"]["textLen"]].decode("utf-16-le")
+        for group in ("ev", "q", "changes"):
+            for col in (blob.get(group) or {}).values():
+                if isinstance(col, dict) and "at" in col:
+                    col["b"] = units[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
+    return blob
 
 
 def test_same_input_same_bytes() -> None:
@@ -56,29 +68,49 @@ def test_golden_html() -> None:
     )
 
 
+def _col(c: dict, n: int) -> list[int]:
+    """Decode a pack_column column the way geomap.js does."""
+    if "c" in c:
+        return [c["c"]] * n
+    raw = base64.b64decode(c["b"])
+    code = {"u8": "B", "u16": "H", "u32": "I"}[c["t"]]
+    values = list(array.array(code, raw))[:n]
+    return values if c.get("o") == 0 else [v - 1 for v in values]
+
+
 def test_blob_contents() -> None:
     blob = _blob(render_map(seed_like()))
     assert blob["types"] == ["Protests", "Strategic developments", "Movement"]
-    assert len(blob["ev"]["kind"]) == 4
-    assert blob["q"]["text"][0].startswith("The former president")
-    assert blob["q"]["span"][0] == [31, 6]  # "Moscow" at 31, length 6
+    assert blob["ev"]["n"] == 4 and blob["q"]["n"] == 4
+    lens = _col(blob["q"]["len"], 4)
+    assert blob["q"]["text"][:lens[0]] == "The former president landed in Moscow with his family."
+    assert _col(blob["q"]["span"], 8)[:2] == [31, 6]  # "Moscow" at 31, length 6
+    assert _col(blob["q"]["nspan"], 4) == [1, 1, 1, 1]
+    assert _col(blob["ev"]["date"], 4)[3] == -1 or blob["dates"][_col(blob["ev"]["date"], 4)[3]][0] is None
     # one movement with its origin place
     (ev_index, origin_place), = blob["ev"]["origin"]
     assert ev_index == 0 and blob["places"][origin_place][1] == "Damascus"
     # place names and sources shipped once however many events use them
     assert blob["strs"].count("Example News") == 1
+    assert blob["ev"]["id"] == ["e1", "e2", "e3", "e4"]
+    assert blob["shapes"] == ["circle", "square", "hexagon"]
+
+
+@pytest.mark.parametrize("values", [[0, 1, 2], [-1, 5, 300], [7, 7, 7], [-1, 70000, 3], []])
+def test_pack_column_round_trip(values: list[int]) -> None:
+    assert _col(pack_column(values), len(values)) == values
 
 
 def test_hostile_text_cannot_close_script_or_become_markup() -> None:
     html = render_map(hostile())
     clean = render_map(seed_like())
     # the hostile page has exactly the script elements of a clean page, and no raw markup
-    assert html.lower().count("<script") == clean.lower().count("<script") == 5
-    assert html.lower().count("</script") == 5
+    assert html.lower().count("<script") == clean.lower().count("<script") == 6
+    assert html.lower().count("</script") == 6
     assert "<img" not in html and "<!--" not in html and "${window" in html  # inert in JSON
     blob = _blob(html)
-    assert any(bad in blob["q"]["text"][0] for bad in HOSTILE), "text must survive literally"
-    assert "{{ 7*7 }}" in blob["q"]["text"][0], "Jinja syntax in data must not be evaluated"
+    assert all(bad in blob["q"]["text"] for bad in HOSTILE), "text must survive literally"
+    assert "{{ 7*7 }}" in blob["q"]["text"], "Jinja syntax in data must not be evaluated"
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     assert title and "<img" not in title.group(1) and "&lt;img" in title.group(1)
 
@@ -136,13 +168,30 @@ def test_template_syntax_in_options_is_not_evaluated() -> None:
     assert _blob(html)["title"] == "{{ 6*7 }}" and "<title>{{ 6*7 }}</title>" in html
 
 
-def test_embed_page_is_fixed_size_and_snippet() -> None:
+def test_embed_page_fills_its_frame_and_snippet() -> None:
     html = render_map(seed_like(), embed=True, width=640, height=400)
-    assert "width: 640px; height: 400px" in html
-    assert "height: 100%" not in html
-    snip = embed_snippet('maps/a "b".html', width=640, height=400)
+    assert "geomap-embed" in html and "640px" not in html
+    assert _blob(html)["view"]["embed"] is True
+    snip = embed_snippet('maps/a "b".html', width=640, height=400, title="Syria <map>")
     assert snip.startswith('<iframe src="maps/a%20&#34;b&#34;.html" width="640" height="400"')
-    assert 'sandbox="allow-scripts' in snip
+    assert 'title="Syria &lt;map&gt;"' in snip
+    assert 'sandbox="allow-scripts' in snip and "allow-downloads" in snip
+    assert 'src="https://example.org/m.html"' in embed_snippet("https://example.org/m.html")
+
+
+def test_one_public_function_with_options_written_once(tmp_path: Path) -> None:
+    from geomap.render import MapOptions, build_figure, render_page
+
+    html = render_map(seed_like(), tmp_path / "m.html", options=MapOptions(title="A"), tiles="osm")
+    assert (tmp_path / "m.html").read_text(encoding="utf-8") == html
+    assert "<title>A</title>" in html and "tile.openstreetmap.org" in html
+    # the old names still work and give the same page
+    assert render_page(seed_like(), title="A", tiles="osm") == html
+    assert build_figure(seed_like(), title="A", tiles="osm").render() == html
+    assert save_map(seed_like(), tmp_path / "s.html", title="A", tiles="osm").read_text(
+        encoding="utf-8") == html
+    with pytest.raises(InputError, match="unknown map option"):
+        render_map(seed_like(), colour="red")
 
 
 def test_save_map_atomic_and_errors(tmp_path: Path) -> None:
@@ -235,7 +284,16 @@ def test_pack_dictionary_encodes_shared_strings() -> None:
     many = tuple(c.events[1] for _ in range(50))
     packed = pack_events(list(many), title="t")
     assert len(packed.blob["places"]) == 1 and len(packed.blob["docs"]) == 1
-    assert len(packed.blob["q"]["text"]) == 50
+    assert packed.blob["q"]["n"] == 50
+
+    def page_text(text: str) -> str:
+        q = dataclasses.replace(c.events[1].quotes[0], text=text, place_spans=())
+        ev = dataclasses.replace(c.events[1], quotes=(q,))
+        return _blob(render_map(EventCollection((ev,))))["q"]["text"]
+
+    for text in ("a\r\nb\rc", "\nleading newline", "</script><b>&amp;</b>", "nul\x00"):
+        assert page_text(text) == text
+    assert packed.blob["q"]["text"] == c.events[1].quotes[0].text * 50
 
 
 def test_png_command_registered() -> None:

@@ -9,11 +9,14 @@ beyond the quotes themselves. ``geomap/templates/geomap.js`` is the only reader.
 
 from __future__ import annotations
 
+import array
+import base64
 import datetime as dt
 import functools
 import gc
 import json
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,16 +36,30 @@ TAXONOMY_ORDER = (
     "Movement",
     "Statements",
 )
+# Okabe & Ito's colour-blind-safe palette; each type also has a shape of its own, so colour
+# is never the only cue (deuteranopes confuse red and green, everyone confuses on grey print).
 DEFAULT_COLORS = {
-    "Battles": "#d62728",
-    "Explosions/Remote violence": "#ff7f0e",
-    "Violence against civilians": "#8c1d40",
-    "Protests": "#2ca02c",
-    "Riots": "#e377c2",
-    "Strategic developments": "#1f77b4",
-    "Movement": "#6a3d9a",
-    "Statements": "#b8860b",
+    "Battles": "#d55e00",
+    "Explosions/Remote violence": "#e69f00",
+    "Violence against civilians": "#cc79a7",
+    "Protests": "#009e73",
+    "Riots": "#f0e442",
+    "Strategic developments": "#0072b2",
+    "Movement": "#56b4e9",
+    "Statements": "#6b6b6b",
 }
+DEFAULT_SHAPES = {
+    "Battles": "diamond",
+    "Explosions/Remote violence": "star",
+    "Violence against civilians": "triangle-down",
+    "Protests": "circle",
+    "Riots": "triangle",
+    "Strategic developments": "square",
+    "Movement": "hexagon",
+    "Statements": "pentagon",
+}
+SHAPES = ("circle", "square", "triangle", "diamond", "triangle-down", "pentagon", "star",
+          "hexagon", "cross")
 FALLBACK_COLORS = (
     "#17becf",
     "#8c564b",
@@ -59,7 +76,8 @@ _COLOR_RE = re.compile(
     r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s]{5,40}\))$"
 )
 _EPOCH = dt.date(1970, 1, 1)
-MAP_VERSION = 1
+MAP_VERSION = 2
+MAX_ALIASES = 20  # a place's other names, searched by the page
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +156,19 @@ def assign_colors(types: list[str], colors: Mapping[str, str] | None) -> list[st
     return out
 
 
+def assign_shapes(types: list[str]) -> list[str]:
+    """A marker shape per type: the default types' own, then the others in turn."""
+    out = []
+    spare = 0
+    for t in types:
+        if t in DEFAULT_SHAPES:
+            out.append(DEFAULT_SHAPES[t])
+        else:
+            out.append(SHAPES[spare % len(SHAPES)])
+            spare += 1
+    return out
+
+
 def select_events(events: Iterable[Event], *, include_non_asserted: bool) -> list[Event]:
     return [e for e in events if include_non_asserted or e.modality == "asserted"]
 
@@ -172,7 +203,7 @@ def _pack(
     # Tables are dicts from a row to its index; insertion order gives the rows. The loop is
     # written flat (no helper calls) because it runs once per event: 100,000 events must
     # pack well under a second.
-    strs: dict[Any, int] = {}
+    strs: dict[Any, int] = {"": 0}
     kinds: dict[Any, int] = {}
     points: dict[Any, int] = {}
     places: dict[Any, int] = {}
@@ -180,8 +211,10 @@ def _pack(
     dates: dict[Any, int] = {}
     asets: dict[Any, int] = {}
     docs: dict[Any, int] = {}
+    confs: dict[float, int] = {}
     modal: dict[str, int] = {"asserted": 0}
     place_by_obj: dict[int, int] = {}
+    site_by_key: dict[Any, int] = {}
     doc_by_key: dict[Any, int] = {}
     aset_by_key: dict[Any, int] = {}
 
@@ -195,11 +228,12 @@ def _pack(
         i = place_by_obj.get(id(p))
         if i is not None:
             return i
-        pt_key = (round(p.lat, 5), round(p.lon, 5))
+        pt_key = (p.lat, p.lon)
         pt = points.get(pt_key)
         if pt is None:
             pt = points[pt_key] = len(points)
-        key = (pt, p.name, country_name(p.country_code), p.admin1_name)
+        key = (pt, p.name, country_name(p.country_code), p.admin1_name, p.place_id,
+               p.country_code, p.aliases[:MAX_ALIASES])
         i = places.get(key)
         if i is None:
             i = places[key] = len(places)
@@ -211,30 +245,38 @@ def _pack(
     ev_date: list[int] = []
     ev_aset: list[int] = []
     ev_conf: list[int] = []
+    ev_trig: list[int] = []
+    ev_ids: list[str] = []
     q_text: list[str] = []
     q_doc: list[int] = []
-    q_span: list[list[int]] = []
+    q_sent: list[int] = []
+    q_nspan: list[int] = []
+    q_span: list[int] = []
     extra_quotes: list[list[int]] = []  # [event index, quote count] where count != 1
     origins: list[list[int]] = []  # [event index, place index]
     modalities: list[list[int]] = []  # [event index, modality index] where not asserted
     prec_idx = {p: i for i, p in enumerate(LOCATION_PRECISIONS)}
     dprec_idx = {p: i for i, p in enumerate(DATE_PRECISIONS)}
-    # place_by_obj is keyed by id(): safe because ``events`` keeps every Place alive meanwhile
+    # place_by_obj and site_by_key are keyed by id(): safe because ``events`` keeps every
+    # Place alive meanwhile
     for i, e in enumerate(events):
         key: Any = (e.event_type, e.sub_event_type)
         k = kinds.get(key)
         if k is None:
             k = kinds[key] = len(kinds)
         ev_kind.append(k)
-        pl = place_by_obj.get(id(e.place))
-        if pl is None:
-            pl = place_index(e.place)
-        key = (pl, prec_idx.get(e.location_precision, 0), s_idx(e.region) if e.region else -1)
-        k = sites.get(key)
+        skey = (id(e.place), e.location_precision, e.region)
+        k = site_by_key.get(skey)
         if k is None:
-            k = sites[key] = len(sites)
+            pl = place_index(e.place)
+            key = (pl, prec_idx.get(e.location_precision, 0),
+                   s_idx(e.region) if e.region is not None else -1)
+            k = sites.get(key)
+            if k is None:
+                k = sites[key] = len(sites)
+            site_by_key[skey] = k
         ev_site.append(k)
-        if e.date is not None:
+        if e.date is not None or e.date_precision is not None:
             key = (e.date, e.date_precision)
             k = dates.get(key)
             if k is None:
@@ -243,7 +285,7 @@ def _pack(
         else:
             ev_date.append(-1)
         if e.actors:
-            key = tuple([x for a in e.actors for x in (a.name, a.role)])
+            key = tuple([x for a in e.actors for x in (a.name, a.role, a.kind)])
             k = aset_by_key.get(key)
             if k is None:
                 row = tuple(s_idx(x) for x in key)
@@ -254,8 +296,12 @@ def _pack(
             ev_aset.append(k)
         else:
             ev_aset.append(-1)
-        conf = round(e.confidence * 100)
-        ev_conf.append(0 if conf < 0 else 100 if conf > 100 else conf)
+        k = confs.get(e.confidence)
+        if k is None:
+            k = confs[e.confidence] = len(confs)
+        ev_conf.append(k)
+        ev_trig.append(s_idx(e.trigger) if e.trigger else 0)
+        ev_ids.append(e.event_id)
         if len(e.quotes) != 1:
             extra_quotes.append([i, len(e.quotes)])
         for q in e.quotes:
@@ -263,14 +309,25 @@ def _pack(
             key = (q.doc_id, q.source, q.url)
             k = doc_by_key.get(key)
             if k is None:
-                row = (s_idx(q.doc_id), s_idx(q.source) if q.source else -1,
-                       s_idx(q.url) if q.url else -1)
+                row = (s_idx(q.doc_id), s_idx(q.source) if q.source is not None else -1,
+                       s_idx(q.url) if q.url is not None else -1)
                 k = docs.get(row)
                 if k is None:
                     k = docs[row] = len(docs)
                 doc_by_key[key] = k
             q_doc.append(k)
-            q_span.append(_utf16_spans(q.text, q.place_spans) if q.place_spans else [])
+            q_sent.append(q.sentence_index)
+            spans = q.place_spans
+            if spans:
+                q_nspan.append(len(spans))
+                if len(spans) == 1 and q.text.isascii():
+                    s0, e0 = spans[0]
+                    q_span.append(s0)
+                    q_span.append(e0 - s0)
+                else:
+                    q_span += _utf16_spans(q.text, spans)
+            else:
+                q_nspan.append(0)
         if e.origin is not None:
             origins.append([i, place_index(e.origin)])
         if e.modality != "asserted":
@@ -295,32 +352,88 @@ def _pack(
         "title": title,
         "types": types,
         "colors": assign_colors(types, colors),
+        "shapes": assign_shapes(types),
         "kinds": [[type_idx[t], s] for t, s in kinds],
         "strs": list(strs),
         "precisions": list(LOCATION_PRECISIONS),
         "datePrecisions": list(DATE_PRECISIONS),
         "modalities": list(modal),
         "points": {"lat": lats, "lon": lons},
-        "places": [list(p) for p in place_rows],
+        # [point, name, country name, admin1, place id, country code, [aliases]?]
+        "places": [list(p[:6]) + ([list(p[6])] if p[6] else []) for p in place_rows],
         "sites": [list(s) for s in site_rows],
         "dates": [
-            [(d - _EPOCH).days, dprec_idx[p] if p else -1] for d, p in dates
+            [(d - _EPOCH).days if d is not None else None, dprec_idx[p] if p else -1]
+            for d, p in dates
         ],
         "actorSets": [list(a) for a in asets],
         "docs": [list(d) for d in docs],
+        # confidences as Python writes them, so the page's downloads match the Python writers
+        "confs": [json.dumps(c) for c in confs],
         "ev": {
-            "kind": ev_kind,
-            "site": ev_site,
-            "date": ev_date,
-            "actors": ev_aset,
-            "conf": ev_conf,
+            "n": len(events),
+            "kind": pack_column(ev_kind),
+            "site": pack_column(ev_site),
+            "date": pack_column(ev_date),
+            "actors": pack_column(ev_aset),
+            "conf": pack_column(ev_conf),
+            "trigger": pack_column(ev_trig),
+            "id": ev_ids if any(ev_ids) else None,
             "nq": extra_quotes,
             "origin": origins,
             "modality": modalities,
         },
-        "q": {"text": q_text, "doc": q_doc, "span": q_span},
+        "q": {
+            "n": len(q_text),
+            # one string and the quotes' lengths (UTF-16 units): one JS string to parse and
+            # to search, sliced only when a quote is shown
+            "text": "".join(q_text),
+            "len": pack_column([len(t) if t.isascii() else utf16_len(t) for t in q_text]),
+            "doc": pack_column(q_doc),
+            "sentence": pack_column(q_sent),
+            "nspan": pack_column(q_nspan),
+            "span": pack_column(q_span),
+        },
     }
     return PackedEvents(blob=blob, event_count=len(events), bounds=bounds)
+
+
+_WIDTHS = (("B", "u8", 0xFF), ("H", "u16", 0xFFFF), ("I", "u32", 0xFFFFFFFF))
+
+
+def pack_column(values: list[int]) -> dict[str, Any]:
+    """A column of integers >= -1 for the page: a constant, or base64 of little-endian
+    unsigned integers holding ``value + 1`` in the smallest width that fits.
+
+    >>> pack_column([-1, 0, 5])
+    {'t': 'u8', 'b': 'AAEG'}
+    >>> pack_column([3, 3])
+    {'c': 3}
+    """
+    if not values:
+        return {"c": 0}
+    lo, hi = min(values), max(values)
+    if lo == hi:
+        return {"c": lo}
+    if lo < -1:
+        raise ValueError("column values must be >= -1")
+    for code, name, top in _WIDTHS:
+        if hi + 1 <= top:
+            arr = array.array(code, [v + 1 for v in values] if lo < 0 else values)
+            if sys.byteorder != "little":
+                arr.byteswap()
+            out: dict[str, Any] = {"t": name, "b": base64.b64encode(arr.tobytes()).decode("ascii")}
+            if lo >= 0:
+                out["o"] = 0  # stored as is, not shifted by one
+            return out
+    raise ValueError("column value too large for the map")
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units, the unit of JS string offsets."""
+    if text.isascii() or _ASTRAL.search(text) is None:
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")

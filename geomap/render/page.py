@@ -1,9 +1,10 @@
 """The map page, built from folium/branca elements and Jinja templates.
 
 The page is a :class:`branca.element.Figure` holding a :class:`GeomapMap` (a folium map
-without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``), and two
-JSON data blocks (events, basemap). Element ids come from a counter, so the same input
-always gives the same bytes.
+without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``) and
+three JSON data blocks: the events' tables, one string with the quotes' text and the
+events' base64 columns, and the basemap. Element ids come from a counter, so the same input always gives the
+same bytes.
 
 Data never passes through a MacroElement macro: branca re-parses a macro's output as a
 Jinja template, so ``{{ ... }}`` in news text would be evaluated. Data goes into plain
@@ -16,6 +17,7 @@ import functools
 import html
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,14 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geomap.errors import InputError
-from geomap.render.data import escape_script_json, pack_events, script_json, select_events
+from geomap.io import write_text_atomic
+from geomap.render.data import (
+    escape_script_json,
+    pack_events,
+    script_json,
+    select_events,
+    utf16_len,
+)
 from geomap.types import EventCollection
 
 LEAFLET_VERSION = "1.9.3"
@@ -141,11 +150,11 @@ class JsonData(Element):
 
 
 class GeomapMap(folium.Map):
-    """A folium map with no CDN links and a page layout of its own (full window or fixed size)."""
+    """A folium map with no CDN links that fills its window (or its iframe, with ``embed``)."""
 
     _template = Template("")  # the real one is loaded in __init__, not at import time
 
-    def __init__(self, *, embed: bool, width: int, height: int, max_zoom: int) -> None:
+    def __init__(self, *, embed: bool, max_zoom: int) -> None:
         super().__init__(
             location=None,
             tiles=None,
@@ -159,8 +168,6 @@ class GeomapMap(folium.Map):
         self.default_css = []
         self._template = _map_template()
         self.embed = embed
-        self.px_width = width
-        self.px_height = height
         self.map_options = {
             "center": [20.0, 10.0],
             "zoom": 2,
@@ -183,7 +190,7 @@ class EventsLayer(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "geomap.init({{ this._parent.get_name() }}, {{ this.data_id|tojson }}, "
-        "{{ this.base_id|tojson }});"
+        "{{ this.base_id|tojson }}, {{ this.text_id|tojson }});"
         "{% endmacro %}"
     )
 
@@ -193,6 +200,7 @@ class EventsLayer(MacroElement):
         # element ids, filled in once the tree has its counter-based ids
         self.data_id = ""
         self.base_id: str | None = None
+        self.text_id: str | None = None
 
 
 def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
@@ -214,6 +222,25 @@ def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] 
     return {"url": tiles, "attribution": html.escape(attribution or tiles.split("/")[2])}
 
 
+def _move_to_text(blob: dict[str, Any]) -> str:
+    """Take the quotes' text and every base64 column out of ``blob``, as one string. Columns
+    keep ``at``/``n`` (their place in it, in UTF-16 units) instead of ``b``, and ``q.text``
+    becomes ``q.textLen``."""
+    quotes: str = blob["q"]["text"]
+    parts = [quotes]
+    offset = utf16_len(quotes)
+    blob["q"]["text"] = None
+    blob["q"]["textLen"] = offset
+    for group in ("ev", "q", "changes"):
+        for col in (blob.get(group) or {}).values():
+            if isinstance(col, dict) and isinstance(col.get("b"), str):
+                b64 = col.pop("b")
+                col["at"], col["n"] = offset, len(b64)
+                parts.append(b64)
+                offset += len(b64)
+    return "".join(parts)
+
+
 def _assign_ids(root: Element) -> None:
     """Replace branca's random element ids by a counter, in tree order."""
     counter = 0
@@ -233,26 +260,92 @@ def _assign_ids(root: Element) -> None:
         stack[0:0] = kids
 
 
+@dataclass(frozen=True)
+class MapOptions:
+    """Every option of the map page, written once (:func:`render_map` takes them as keywords).
+
+    Attributes
+    ----------
+    title
+        Page and legend title; defaults to ``collection.title``.
+    embed
+        A page meant for an ``<iframe>``: it fills its frame, folds its controls on narrow
+        frames, and zooms with the wheel only after a click (so the report scrolls).
+    width, height
+        The iframe size :func:`embed_snippet` suggests (pixels); the page itself fills its frame.
+    tiles
+        ``None`` (offline: shipped country outlines only), ``"osm"`` (OpenStreetMap tiles,
+        needs network when viewed) or an ``http(s)`` URL template with ``{z}/{x}/{y}``.
+    attribution
+        Attribution text for a custom ``tiles`` URL (escaped).
+    include_non_asserted
+        Also draw events whose modality is not 'asserted' (negated, hypothetical, future, background).
+    colors
+        Event type to CSS colour, overriding the defaults.
+    basemap
+        Ship the offline country outlines (turn off only for tests and tiny pages).
+    """
+
+    title: str | None = None
+    embed: bool = False
+    width: int = 900
+    height: int = 600
+    tiles: str | None = None
+    attribution: str | None = None
+    include_non_asserted: bool = False
+    colors: Mapping[str, str] | None = None
+    basemap: bool = True
+
+
+def map_options(options: MapOptions | None = None, **overrides: Any) -> MapOptions:
+    """``options`` (or the defaults) with keyword ``overrides``; unknown names are an error."""
+    base = options if options is not None else MapOptions()
+    unknown = sorted(set(overrides) - {f.name for f in fields(MapOptions)})
+    if unknown:
+        raise InputError(f"unknown map option(s): {', '.join(unknown)}")
+    return replace(base, **overrides) if overrides else base
+
+
+def render_map(
+    collection: EventCollection,
+    path: str | Path | None = None,
+    *,
+    options: MapOptions | None = None,
+    **overrides: Any,
+) -> str:
+    """The map page of ``collection`` as HTML text (same input, same bytes).
+
+    Options are the fields of :class:`MapOptions`, given as an object, as keywords, or both
+    (keywords win). With ``path`` the page is also written there atomically.
+    """
+    opts = map_options(options, **overrides)
+    html_text = build_figure(collection, options=opts).render()
+    if path is not None:
+        write_text_atomic(path, html_text)
+    return html_text
+
+
 def build_figure(
     collection: EventCollection,
     *,
-    title: str | None = None,
-    embed: bool = False,
-    width: int = 900,
-    height: int = 600,
-    tiles: str | None = None,
-    attribution: str | None = None,
-    include_non_asserted: bool = False,
-    colors: Mapping[str, str] | None = None,
-    basemap: bool = True,
+    options: MapOptions | None = None,
+    changes: dict[str, Any] | None = None,
+    **overrides: Any,
 ) -> Figure:
-    """Assemble the page as a branca Figure (not yet rendered)."""
+    """Assemble the page as a branca Figure (not yet rendered).
+
+    ``changes`` is the compare view's extra data block part (see :mod:`geomap.render.compare`).
+    """
+    o = map_options(options, **overrides)
+    width, height = o.width, o.height
     if width < 200 or height < 150:
         raise InputError(f"map size must be at least 200x150 pixels, got {width}x{height}")
-    page_title = title if title is not None else (collection.title or "geomap")
-    events = select_events(collection.events, include_non_asserted=include_non_asserted)
-    packed = pack_events(events, title=page_title, colors=colors)
-    tile_opt = _tiles_option(tiles, attribution)
+    page_title = o.title if o.title is not None else (collection.title or "geomap")
+    events = select_events(collection.events, include_non_asserted=o.include_non_asserted)
+    if changes is not None and len(events) != len(collection.events):
+        raise InputError("a compare map draws every event; include_non_asserted must be True")
+    packed = pack_events(events, title=page_title, colors=o.colors)
+    tile_opt = _tiles_option(o.tiles, o.attribution)
 
     fig = Figure()
     tile_origin = None
@@ -266,18 +359,25 @@ def build_figure(
     fig.header.add_child(InlineStyle(_asset("geomap.css")))
     fig.header.add_child(InlineScript(_asset("leaflet.js")))
     fig.header.add_child(InlineScript(_asset("geomap.js")))
-    gmap = GeomapMap(embed=embed, width=width, height=height, max_zoom=MAX_ZOOM)
+    gmap = GeomapMap(embed=o.embed, max_zoom=MAX_ZOOM)
     fig.add_child(gmap)
     fig.html.add_child(NoScript())
     # View options travel in the data block, never through a macro (see the module docstring)
     packed.blob["view"] = {
         "tiles": tile_opt,
         "fitMaxZoom": 8,
+        "embed": o.embed,
         "bounds": [list(packed.bounds[0]), list(packed.bounds[1])] if packed.bounds else None,
     }
+    if changes is not None:
+        packed.blob["changes"] = changes
+    # the quotes' text and the base64 columns as one JSON string of their own: the browser
+    # parses one long string far faster than the same text as a million small ones
+    text = JsonData(script_json(_move_to_text(packed.blob)))
     data = JsonData(script_json(packed.blob))
     fig.html.add_child(data)
-    base = JsonData(_basemap_json()) if basemap else None
+    fig.html.add_child(text)
+    base = JsonData(_basemap_json()) if o.basemap else None
     if base is not None:
         fig.html.add_child(base)
     layer = EventsLayer()
@@ -285,9 +385,10 @@ def build_figure(
     _assign_ids(fig)
     layer.data_id = data.dom_id
     layer.base_id = base.dom_id if base is not None else None
+    layer.text_id = text.dom_id
     return fig
 
 
 def render_page(collection: EventCollection, **options: Any) -> str:
-    """Render the page HTML (see :func:`geomap.render.render_map` for the options)."""
-    return build_figure(collection, **options).render()
+    """Old name of :func:`render_map` (kept for existing callers)."""
+    return render_map(collection, **options)
