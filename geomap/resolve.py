@@ -26,7 +26,7 @@ from gazetteer.geometry import plausibly_contains
 from gazetteer.model import Match
 from gazetteer.text import fold
 from geomap.errors import InputError
-from geomap.lexicon import GENERIC_WORDS
+from geomap.lexicon import GENERIC_WORDS, LOCAL_NOUNS
 from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
@@ -121,11 +121,16 @@ CONTEXT_FEATURES = (
     "admin1_named_x_rival_country", "list_admin1_x_rival_country", "contained_x_rival_country",
     "admin1_share_x_rival_admin1", "admin1_named_x_rival_admin1", "near_x_area",
     "country_support", "admin1_support", "admin1_support_x_gap", "near_x_gap",
+    "near_x_rival_country", "admin1_support_x_rival_country", "country_support_x_rival_country",
+    "address_x_rival_country", "list_countries_x_country", "list_countries_x_town",
+    "resident_noun_x_local", "gap_x_rival_country", "repeats_x_rival_country",
 )
 FEATURES = PRIOR_FEATURES + CONTEXT_FEATURES
 _N_PRIOR = len(PRIOR_FEATURES)
 #: The number of other names in a country or state beyond which more add no evidence.
 SUPPORT_SATURATION = 10.0
+#: The number of times a name is repeated beyond which more repeats add no evidence.
+REPEATS_SATURATION = 5.0
 _COUNTRY_CODES = ("PCLI", "PCL")
 _DEPENDENCY_CODES = ("PCLD", "PCLS", "PCLIX", "PCLF", "TERR")
 #: Two mentions in a list of places: "Decatur, Athens and Madison".
@@ -203,6 +208,7 @@ class _Name:
     probs: list[float]
     countries: dict[str, float]
     admin1s: dict[tuple[str, str], float]
+    top_is_country: bool = False
 
 
 def _dot(ws: Sequence[float], xs: Sequence[float]) -> float:
@@ -392,7 +398,9 @@ class ContextResolver:
                         cc[place.country_code] += p
                         if place.admin1:
                             a1[(place.country_code, place.admin1)] += p
-                names[key] = _Name(matches, rows, scores, probs, dict(cc), dict(a1))
+                top = max(range(len(matches)), key=lambda k: scores[k]) if matches else -1
+                names[key] = _Name(matches, rows, scores, probs, dict(cc), dict(a1),
+                                   top >= 0 and probs[top] > 0.5 and _is_country(matches[top].place))
         n_keys = len(names)
         total_cc: Counter[str] = Counter()
         total_a1: Counter[tuple[str, str]] = Counter()
@@ -408,6 +416,7 @@ class ContextResolver:
                     named_countries.add(place.country_code)
                 elif name.probs[j] > 0.5 and place.feature_code == "ADM1" and place.admin1:
                     named_admin1.add((place.country_code, place.admin1))
+        counts = Counter((m.surface, m.label) for m in mentions)
         containers = [self._container(m, mentions, i, text, names) for i, m in enumerate(mentions)]
         siblings = _list_siblings(mentions, text)
 
@@ -417,6 +426,14 @@ class ContextResolver:
             name = names[key]
             address = bool(_ADDRESS_BEFORE.search(text[max(0, m.start - _ADDRESS_WINDOW):m.start]))
             sib_keys = [k for k in siblings[i] if k != key]
+            # A small namesake is the subject of a local story, named again and again.
+            repeats = min(1.0, math.log(counts[key]) / math.log(REPEATS_SATURATION))
+            # A list of countries ("exports to China, Mexico and Canada") is not a list of towns.
+            list_countries = (sum(1 for k in sib_keys if names[k].top_is_country) / len(sib_keys)
+                              if sib_keys else 0.0)
+            # "Jordan resident", "Lebanon schools": the town, not the country.
+            after = text[m.end:m.end + 16].split()
+            resident = bool(after) and after[0].lower().strip(".,;:") in LOCAL_NOUNS
             out = []
             for match, prior_row in zip(name.matches, name.prior_rows, strict=True):
                 place = match.place
@@ -453,6 +470,10 @@ class ContextResolver:
                     contained * rival_country,
                     a1_share * rival_admin1, admin1_named * rival_admin1, near * area,
                     cc_support, a1_support, a1_support * gap, near * gap,
+                    near * rival_country, a1_support * rival_country, cc_support * rival_country,
+                    float(address and local) * rival_country,
+                    list_countries * country, list_countries * float(place.feature_class == "P"),
+                    float(resident and local), gap * rival_country, repeats * rival_country,
                 ])
             return out
 
@@ -543,7 +564,7 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     cities = [m for m in solid if m.place.feature_class == "P"
               and m.place.population >= EPONYM_MIN_POPULATION]
     countries = {m.place.place_id for m in solid if _is_country(m.place)}
-    admin1s = {m.place.place_id for m in solid if m.place.feature_code == "ADM1"}
+    admin1s = {m.place.place_id: m.place.population for m in solid if m.place.feature_code == "ADM1"}
     capitals = {m.place.place_id for m in solid if m.place.feature_code == "PPLC"}
     top_pop = max((_log_population(m.place) for m in matches), default=0.0)
     rows = []
@@ -576,7 +597,10 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
             float(big_city and not extends and k not in provinces), float(extends),
             float(outranked),
             float(not country and bool(countries - {place.place_id})),
-            float(code != "ADM1" and not country and bool(admin1s - {place.place_id})),
+            # a state or province of this name that this place does not outnumber
+            float(code != "ADM1" and not country and any(
+                pop <= 0 or pop >= place.population for pid, pop in admin1s.items()
+                if pid != place.place_id)),
             float(label == "NORP" and country),
             float(code == "ADM1" and bool(capitals)),
             float(code == "PPLC" and bool(admin1s)),

@@ -53,7 +53,7 @@ ACC_KM = 161.0
 CLOSE_KM = 25.0
 L2_GRID = (0.00001, 0.0001, 0.001)
 #: Sources whose change alters the recognised mentions (and so invalidates the cache).
-RECOGNISER_SOURCES = ("components.py", "mentions.py", "nlp.py", "text.py", "lexicon.py",
+RECOGNISER_SOURCES = ("components.py", "mentions.py", "nlp.py", "text.py", "lexicon.py", "types.py",
                       "ruler.py", "workers.py")
 
 
@@ -108,10 +108,18 @@ def rows_of(resolver: ContextResolver, docs: Sequence[Doc]) -> Table:
     for d in docs:
         pred = [Toponym(m.start, m.end) for m in d.mentions]
         gold_of = {pi: d.gold[gi] for gi, pi in match_lenient(d.gold, pred)}
+        seen: set[tuple[object, ...]] = set()
         for cr in resolver.candidate_rows(d.mentions, text=d.text):
             g = gold_of.get(cr.index)
             if g is None or g.lat is None or g.lon is None or len(cr.matches) < 2:
                 continue
+            # The resolver reads a name once per document (unless a containment cue differs):
+            # a name repeated ten times is one decision, not ten examples.
+            mention = d.mentions[cr.index]
+            decision = (mention.surface, mention.label, cr.rows)
+            if decision in seen:
+                continue
+            seen.add(decision)
             km = np.array([distance_km(g.lat, g.lon, m.place.lat, m.place.lon)
                            for m in cr.matches])
             # Right: within 161 km and about as close as the closest candidate, so that a

@@ -273,3 +273,45 @@ def test_a_county_does_not_lift_its_namesake_town_above_a_larger_one(gaz) -> Non
     text = "Officials in Arlington, Virginia approved the budget."
     rp = ContextResolver(gaz).resolve(_mentions(text, "Arlington", "Virginia"), text=text)[0]
     assert rp.place is not None and rp.place.admin1_name == "Virginia"
+
+
+# -- famous names and their small namesakes (real gazetteer, shipped weights) -------------------
+def _resolved(gaz, text: str, *surfaces: str) -> dict[str, Place | None]:  # type: ignore[no-untyped-def]
+    return {rp.mention.surface: rp.place
+            for rp in ContextResolver(gaz).resolve(_mentions(text, *surfaces), text=text)}
+
+
+def test_countries_in_an_article_about_a_us_county_stay_countries(gaz) -> None:  # type: ignore[no-untyped-def]
+    text = ("Harris County commissioners met in Houston on Tuesday. Growers from Pasadena and "
+            "Baytown, Texas, said exports to China, Mexico and Canada fell.")
+    places = _resolved(gaz, text, "Harris County", "Houston", "Pasadena", "Baytown", "Texas",
+                       "China", "Mexico", "Canada")
+    assert places["Houston"] is not None and places["Houston"].admin1 == "TX"
+    for name, cc in (("China", "CN"), ("Mexico", "MX"), ("Canada", "CA")):
+        place = places[name]
+        assert place is not None and place.feature_code == "PCLI" and place.country_code == cc, name
+
+
+def test_text_that_places_the_name_in_the_state_picks_the_town(gaz) -> None:  # type: ignore[no-untyped-def]
+    text = "The fair moved from Columbia to Mexico, Missouri, this year."
+    place = _resolved(gaz, text, "Columbia", "Mexico", "Missouri")["Mexico"]
+    assert place is not None and place.feature_class == "P"
+    assert (place.country_code, place.admin1) == ("US", "MO")
+
+
+def test_washington_the_capital_or_the_state_by_context(gaz) -> None:  # type: ignore[no-untyped-def]
+    capital = _resolved(gaz, "Officials in Washington and Moscow traded threats.",
+                        "Washington", "Moscow")["Washington"]
+    assert capital is not None and capital.feature_code == "PPLC" and capital.country_code == "US"
+    text = "Wildfires spread from Spokane and Yakima across eastern Washington."
+    state = _resolved(gaz, text, "Spokane", "Yakima", "Washington")["Washington"]
+    assert state is not None and state.feature_code == "ADM1" and state.admin1 == "WA"
+
+
+def test_cambridge_in_england_or_massachusetts_by_context(gaz) -> None:  # type: ignore[no-untyped-def]
+    uk = _resolved(gaz, "Students travelled between Oxford, Cambridge and London.",
+                   "Oxford", "Cambridge", "London")["Cambridge"]
+    us = _resolved(gaz, "Rents rose in Boston, Somerville and Cambridge.",
+                   "Boston", "Somerville", "Cambridge")["Cambridge"]
+    assert uk is not None and uk.country_code == "GB"
+    assert us is not None and (us.country_code, us.admin1) == ("US", "MA")
