@@ -63,6 +63,13 @@ US_STATE_ABBREVIATIONS = {
     "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "W. Va.": "West Virginia",
     "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
 }
+#: Canadian Press abbreviations of the provinces ("Red Deer, Alta.", "B.C.").
+CA_PROVINCE_ABBREVIATIONS = {
+    "Alta.": "Alberta", "B.C.": "British Columbia", "Man.": "Manitoba", "N.B.": "New Brunswick",
+    "Nfld.": "Newfoundland and Labrador", "N.L.": "Newfoundland and Labrador",
+    "N.S.": "Nova Scotia", "Ont.": "Ontario", "P.E.I.": "Prince Edward Island", "Que.": "Quebec",
+    "Sask.": "Saskatchewan", "N.W.T.": "Northwest Territories",
+}
 _QUALIFIERS = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                          r"north-east|north-west|south-east|south-west|central|northern|southern|"
                          r"eastern|western|upper|lower|greater|downtown|metro|metropolitan|"
@@ -251,12 +258,14 @@ class ContextResolver:
             if found:
                 return found
         found = list(self.gazetteer.lookup(surface, limit=self.candidates_per_mention))
-        state = US_STATE_ABBREVIATIONS.get(surface) or US_STATE_ABBREVIATIONS.get(
-            surface.replace(" ", "") + ("" if surface.endswith(".") else "."))
-        if state:
-            states = [Match(m.place, surface, "abbreviation", m.score) for m in self.gazetteer.lookup(
-                state, country="US", feature_class="A", fuzzy=False, limit=2)]
-            return states + [m for m in found if m.match_type in ("exact", "abbreviation")]
+        dotted = surface.replace(" ", "") + ("" if surface.endswith(".") else ".")
+        for country, table in (("US", US_STATE_ABBREVIATIONS), ("CA", CA_PROVINCE_ABBREVIATIONS)):
+            state = table.get(surface) or table.get(dotted)
+            if state:
+                states = [Match(m.place, surface, "abbreviation", m.score)
+                          for m in self.gazetteer.lookup(state, country=country, feature_class="A",
+                                                         fuzzy=False, limit=2)]
+                return states + [m for m in found if m.match_type in ("exact", "abbreviation")]
         if found and found[0].match_type != "fuzzy":
             return found + self._bare_county(surface, found)
         variants: list[tuple[str, str | None, str | None]] = []
