@@ -44,10 +44,12 @@ from geomap.lexicon import (
     LANGUAGE_CUES,
     LOCAL_NOUNS,
     LOCATIVE,
+    REGION_ABBREVIATIONS,
     RESIDENT_NOUNS,
     ROAD_WORDS,
     STREET_WORDS,
     TITLES,
+    demonym_stems,
 )
 
 if TYPE_CHECKING:
@@ -229,7 +231,9 @@ class GazetteerRuler(Pipe):
             return LABEL_BY_CLASS.get(fcl, "GPE")
         if kind == "admin":
             return None
-        floor = self.min_population if kind == "standalone" else self.min_inner_population
+        # A dateline names the place the story comes from: any town the gazetteer knows.
+        floor = {"standalone": self.min_population, "dateline": 0}.get(kind,
+                                                                       self.min_inner_population)
         # Alternate names of towns are mostly foreign spellings ("Hamas" for Hamm): only a
         # big city's alternate name is read as that city.
         if fcl in ("P", "A") and place.population >= floor and (
@@ -245,6 +249,10 @@ class GazetteerRuler(Pipe):
         person_words = self._person_words(doc)
         places: list[Span] = []
         for ent in doc.ents:
+            if (len(ent) == 1 and ent.label_ in ("FAC", "LOC") and ent[0].lower_ in GENERIC_WORDS
+                    and not ent.text.isupper() and not self._water_or_region(ent.text)):
+                # "Olympic", "Metro", "North", "Earth": a common word, not a place name.
+                continue
             if ent.label_ == "FAC" and not self._known(ent.text):
                 # Streets, numbered roads and buildings are not places of their own; a town
                 # in their name is.
@@ -258,7 +266,7 @@ class GazetteerRuler(Pipe):
                 if not (len(ent) == 1 and _hyphened_to_person(ent)):
                     places.append(ent)
             elif ent.label_ == "NORP":
-                if self.label_for(ent.text, kind="demonym"):
+                if self.label_for(ent.text, kind="demonym") or self._made_from_place(ent.text):
                     if not _language_use(ent):
                         places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
                 else:
@@ -281,6 +289,7 @@ class GazetteerRuler(Pipe):
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         places.extend(self._untagged_places(doc, flags))
         places.extend(self._datelines(doc))
+        places.extend(self._region_abbreviations(doc, places))
         places.extend(self._before_container(doc, flags, places))
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
@@ -351,6 +360,40 @@ class GazetteerRuler(Pipe):
                     break
         return found
 
+    def _water_or_region(self, text: str) -> bool:
+        """Whether the gazetteer has ``text`` itself as a sea, ocean, continent or region."""
+        key = ("water", text)
+        if key not in self._cache:
+            self._cache[key] = "yes" if any(
+                m.match_type in MATCH_OK and (m.place.feature_class == "H"
+                                              or m.place.feature_code in ("CONT", "RGN"))
+                for m in self.gazetteer.lookup(text, fuzzy=False, limit=8)) else None
+        return self._cache[key] is not None
+
+    def _made_from_place(self, text: str) -> bool:
+        """A people or adjective made from a country, state or region name the demonym table
+        lacks ("Minnesotans", "Ohioans", "Texan", "European", "South Ossetians")."""
+        if not text[:1].isupper() or text.isupper():
+            return False
+        return any(self.label_for(stem, kind="admin") for stem in demonym_stems(text))
+
+    def _region_abbreviations(self, doc: Doc, places: list[Span]) -> list[Span]:
+        """A state or province abbreviation after a place and a comma: "Fargo, N.D.",
+        "Wheeling, W. Va.", "Red Deer, Alta." (the model often leaves it untagged)."""
+        found: list[Span] = []
+        covered = _token_mask(doc, places)
+        for p in places:
+            i = p.end
+            if p.label_ == DEMONYM_LABEL or i + 1 >= len(doc) or doc[i].text != ",":
+                continue
+            for j in range(min(len(doc), i + 4), i + 1, -1):
+                if any(covered[i + 1:j]):
+                    continue
+                if doc[i + 1:j].text.replace(" ", "") in REGION_ABBREVIATIONS:
+                    found.append(Span(doc, i + 1, j, label="GPE"))
+                    break
+        return found
+
     def _datelines(self, doc: Doc) -> list[Span]:
         """The place of a dateline: "BEIRUT: ...", "NEWARK -- ...", "COLUMBUS, Ohio (AP) —".
 
@@ -374,7 +417,7 @@ class GazetteerRuler(Pipe):
                 j += 1
             if j < n and doc[j].text in DATELINE_MARKS:
                 name = "".join(t.text.capitalize() + t.whitespace_ for t in doc[i:j]).strip()
-                label = self.label_for(name, kind="inner")
+                label = self.label_for(name, kind="dateline")
                 if label:
                     found.append(Span(doc, i, j, label=label))
             i = j

@@ -26,7 +26,13 @@ from gazetteer.geometry import plausibly_contains
 from gazetteer.model import Match
 from gazetteer.text import fold
 from geomap.errors import InputError
-from geomap.lexicon import GENERIC_WORDS, LOCAL_NOUNS
+from geomap.lexicon import (
+    CA_PROVINCE_ABBREVIATIONS,
+    GENERIC_WORDS,
+    LOCAL_NOUNS,
+    US_STATE_ABBREVIATIONS,
+    demonym_stems,
+)
 from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
@@ -48,28 +54,6 @@ EPONYM_MARGIN = 0.15
 NEAR_KM = 400.0
 #: A fuzzy name match this close is accepted anywhere; weaker ones only in the article's countries.
 FUZZY_ACCEPT_SCORE = 0.9
-#: AP-style abbreviations of US states, common in US news ("Kan.", "W.Va.").
-US_STATE_ABBREVIATIONS = {
-    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
-    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
-    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas",
-    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
-    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
-    "Mont.": "Montana", "Neb.": "Nebraska", "Nebr.": "Nebraska", "Nev.": "Nevada",
-    "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
-    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon",
-    "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina",
-    "S.D.": "South Dakota", "Tenn.": "Tennessee", "Tex.": "Texas", "Vt.": "Vermont",
-    "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "W. Va.": "West Virginia",
-    "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
-}
-#: Canadian Press abbreviations of the provinces ("Red Deer, Alta.", "B.C.").
-CA_PROVINCE_ABBREVIATIONS = {
-    "Alta.": "Alberta", "B.C.": "British Columbia", "Man.": "Manitoba", "N.B.": "New Brunswick",
-    "Nfld.": "Newfoundland and Labrador", "N.L.": "Newfoundland and Labrador",
-    "N.S.": "Nova Scotia", "Ont.": "Ontario", "P.E.I.": "Prince Edward Island", "Que.": "Quebec",
-    "Sask.": "Saskatchewan", "N.W.T.": "Northwest Territories",
-}
 _QUALIFIERS = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                          r"north-east|north-west|south-east|south-west|central|northern|southern|"
                          r"eastern|western|upper|lower|greater|downtown|metro|metropolitan|"
@@ -257,6 +241,15 @@ class ContextResolver:
                      if m.match_type == "demonym" or m.place.feature_class in ("A", "L")]
             if found:
                 return found
+            # "Minnesotans", "Texan", "European": the people of a state, country or region
+            # that the demonym table lacks.
+            for stem in demonym_stems(surface):
+                found = [Match(m.place, surface, "demonym", m.score) for m in self.gazetteer.lookup(
+                    stem, feature_class=("A", "L"), fuzzy=False, limit=3)
+                    if m.match_type == "exact" and (m.place.feature_code.startswith("PCL")
+                                                    or m.place.feature_code in ("ADM1", "CONT", "RGN"))]
+                if found:
+                    return found
         found = list(self.gazetteer.lookup(surface, limit=self.candidates_per_mention))
         dotted = surface.replace(" ", "") + ("" if surface.endswith(".") else ".")
         for country, table in (("US", US_STATE_ABBREVIATIONS), ("CA", CA_PROVINCE_ABBREVIATIONS)):
