@@ -279,3 +279,35 @@ def test_initialize_opens_the_given_store_and_score_reports_span_f1(nlp, tmp_pat
     reference.spans[SPAN_KEY] = labelled_spans(reference, [("Syria", "GPE")])
     scores = ruler.score([Example(predicted, reference)])
     assert scores[f"spans_{SPAN_KEY}_r"] == 1.0 and scores[f"spans_{SPAN_KEY}_p"] == 0.5
+
+
+# -- precision and recall of the ruler ----------------------------------------------------------
+MINNESOTA = Place("admin1:US.MN", "Minnesota", 46.0, -94.0, "A", "ADM1", "US", "MN", 5_700_000, "admin1")
+FARGO = Place("geonames:5059163", "Fargo", 46.88, -96.79, "P", "PPLA2", "US", "ND", 125_000, "geonames")
+PACIFIC = Place("geonames:2363254", "Pacific Ocean", 0.0, -160.0, "H", "OCN", "", "", 0, "geonames")
+OLYMPIC_WA = Place("geonames:5805687", "Olympic", 47.8, -123.6, "P", "PPL", "US", "WA", 20_000, "geonames")
+RGAZ = FakeGazetteer({**GAZ.names, "Minnesota": [(MINNESOTA, "exact")], "Fargo": [(FARGO, "exact")],
+                      "Pacific": [(PACIFIC, "alternate")], "Olympic": [(OLYMPIC_WA, "exact")]})
+
+
+def test_a_common_word_alone_is_not_a_place_but_an_ocean_is(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", gazetteer=RGAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "The Olympic pool opened up North, far from the Pacific.",
+                     [("Olympic", "FAC"), ("North", "LOC"), ("Pacific", "LOC")]))
+    assert _places(doc) == [("Pacific", "LOC")]
+
+
+def test_people_of_a_state_the_demonym_table_lacks(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", gazetteer=RGAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "Minnesotans and Democrats voted.", [("Minnesotans", "NORP"),
+                                                                ("Democrats", "NORP")]))
+    assert _places(doc) == [("Minnesotans", "NORP")]
+
+
+def test_state_abbreviation_after_a_town_and_a_comma(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", gazetteer=RGAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "She grew up in Fargo, N.D. and moved.", [("Fargo", "GPE")]))
+    assert _places(doc) == [("Fargo", "GPE"), ("N.D.", "GPE")]
+    # not without the town before it
+    doc = ruler(_doc(nlp, "Grades: A, N.D. and B.", []))
+    assert _places(doc) == []

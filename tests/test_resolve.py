@@ -315,3 +315,15 @@ def test_cambridge_in_england_or_massachusetts_by_context(gaz) -> None:  # type:
                    "Boston", "Somerville", "Cambridge")["Cambridge"]
     assert uk is not None and uk.country_code == "GB"
     assert us is not None and (us.country_code, us.admin1) == ("US", "MA")
+
+
+def test_people_of_a_state_and_canadian_province_abbreviations(gaz) -> None:  # type: ignore[no-untyped-def]
+    text = "Minnesotans moved to Kelowna, B.C., and Red Deer, Alta."
+    ms = _mentions(text, "Minnesotans", "Kelowna", "B.C.", "Red Deer", "Alta.")
+    ms[0] = Mention("d", ms[0].start, ms[0].end, ms[0].surface, label="NORP")
+    places = {rp.mention.surface: rp.place for rp in ContextResolver(gaz).resolve(ms, text=text)}
+    assert places["Minnesotans"] is not None and places["Minnesotans"].name == "Minnesota"
+    for name, code in (("B.C.", "02"), ("Alta.", "01")):
+        place = places[name]
+        assert place is not None and place.feature_code == "ADM1" and place.country_code == "CA"
+        assert place.admin1 == code, name
