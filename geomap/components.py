@@ -31,7 +31,18 @@ from typing import TYPE_CHECKING, Any
 import numpy
 import srsly
 from spacy import util as spacy_util
-from spacy.attrs import ENT_IOB, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, SENT_START
+from spacy.attrs import (
+    ENT_IOB,
+    IS_ALPHA,
+    IS_DIGIT,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_STOP,
+    IS_TITLE,
+    IS_UPPER,
+    LENGTH,
+    SENT_START,
+)
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
@@ -279,7 +290,11 @@ class GazetteerRuler(Pipe):
             # that place (a team called by its city); a smaller town, or a person entity, only
             # when the text says so: the same name is a place elsewhere in it, or it follows
             # "in", "at", "from"... (a town the model took for a surname).
-            evidence = ent.text in named or _after_locative(ent) or _before_resident_noun(ent)
+            # A one-word "person" never named in full in the text, before "police", "schools",
+            # "council" ("Alexandria police"), is the town: people are introduced by full name.
+            evidence = (ent.text in named or _after_locative(ent) or _before_resident_noun(ent)
+                        or (len(ent) == 1 and ent.text not in person_words
+                            and _before_resident_noun(ent, LOCAL_NOUNS)))
             whole = self.label_for(ent.text, kind="admin")
             if not whole:
                 whole = self.label_for(ent.text, kind="inner" if evidence else "standalone")
@@ -509,10 +524,14 @@ class _Flags:
     def of(cls, doc: Doc) -> _Flags:
         cap, alpha, stop_start, sent_start, in_entity, short_upper = [], [], [], [], [], []
         rows = doc.to_array([IS_TITLE, IS_UPPER, IS_ALPHA, IS_STOP, SENT_START, LENGTH, IS_DIGIT,
-                             IS_PUNCT, ENT_IOB]).tolist() if len(doc) else []
-        for i, (title, upper, is_alpha, stop, sstart, length, digit, punct, iob) in enumerate(rows):
+                             IS_PUNCT, ENT_IOB, IS_LOWER]).tolist() if len(doc) else []
+        for i, (title, upper, is_alpha, stop, sstart, length, digit, punct, iob, lower) in \
+                enumerate(rows):
             first = i == 0 or sstart == 1
-            cap.append(bool(title or upper) and length > 1 and bool(is_alpha or not (digit or punct)))
+            # Mixed case that opens with a capital is a name too: "DeKalb", "McLean", "LaGrange".
+            mixed = bool(is_alpha) and not (title or upper or lower) and doc[i].text[:1].isupper()
+            cap.append(bool(title or upper or mixed) and length > 1
+                       and bool(is_alpha or not (digit or punct)))
             alpha.append(bool(is_alpha))
             stop_start.append(first and bool(stop))
             sent_start.append(first)
