@@ -115,6 +115,7 @@ CONTEXT_FEATURES = (
     "near_x_rival_country", "admin1_support_x_rival_country", "country_support_x_rival_country",
     "address_x_rival_country", "list_countries_x_country", "list_countries_x_town",
     "resident_noun_x_local", "gap_x_rival_country", "repeats_x_rival_country",
+    "admin1_cover", "admin1_uniform_share", "admin1_cover_x_gap",
 )
 FEATURES = PRIOR_FEATURES + CONTEXT_FEATURES
 _N_PRIOR = len(PRIOR_FEATURES)
@@ -406,11 +407,16 @@ class ContextResolver:
         n_keys = len(names)
         total_cc: Counter[str] = Counter()
         total_a1: Counter[tuple[str, str]] = Counter()
+        cover_a1: Counter[tuple[str, str]] = Counter()
+        uniform_a1: dict[tuple[str, str], float] = defaultdict(float)
         named_countries: set[str] = set()
         named_admin1: set[tuple[str, str]] = set()
         for name in names.values():
             total_cc.update(name.countries)
             total_a1.update(name.admin1s)
+            cover_a1.update(name.admin1s.keys())
+            for k in name.admin1s:
+                uniform_a1[k] += 1.0 / len(name.admin1s)
             if name.matches:
                 j = max(range(len(name.matches)), key=lambda k: name.prior_scores[k])
                 place = name.matches[j].place
@@ -443,7 +449,7 @@ class ContextResolver:
                 admin1 = place.feature_code == "ADM1"
                 rival_country = prior_row[PRIOR_FEATURES.index("rival_country")]
                 rival_admin1 = prior_row[PRIOR_FEATURES.index("rival_admin1")]
-                cc_share = a1_share = cc_support = a1_support = 0.0
+                cc_share = a1_share = cc_support = a1_support = a1_cover = a1_uniform = 0.0
                 k1 = (place.country_code, place.admin1)
                 if n_keys > 1 and place.country_code:
                     others_cc = total_cc[place.country_code] - name.countries.get(place.country_code, 0.0)
@@ -453,6 +459,12 @@ class ContextResolver:
                         others_a1 = total_a1[k1] - name.admin1s.get(k1, 0.0)
                         a1_share = others_a1 / (n_keys - 1)
                         a1_support = _support(others_a1)
+                        # Names with any reading in this state, however unlikely on its own:
+                        # "New London" and "Mt. Pleasant" together point to Iowa.
+                        own_any = k1 in name.admin1s
+                        a1_cover = (cover_a1[k1] - own_any) / (n_keys - 1)
+                        a1_uniform = (uniform_a1[k1] - (1.0 / len(name.admin1s) if own_any else 0.0)
+                                      ) / (n_keys - 1)
                 gap = prior_row[PRIOR_FEATURES.index("population_gap")]
                 country_named = float(place.country_code in named_countries and not country)
                 admin1_named = float(bool(place.admin1) and k1 in named_admin1 and not admin1)
@@ -476,6 +488,7 @@ class ContextResolver:
                     float(address and local) * rival_country,
                     list_countries * country, list_countries * float(place.feature_class == "P"),
                     float(resident and local), gap * rival_country, repeats * rival_country,
+                    a1_cover, a1_uniform, a1_cover * gap,
                 ])
             return out
 
