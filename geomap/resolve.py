@@ -581,7 +581,10 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     countries = {m.place.place_id for m in solid if _is_country(m.place)}
     admin1s = {m.place.place_id: m.place.population for m in solid if m.place.feature_code == "ADM1"}
     capitals = {m.place.place_id for m in solid if m.place.feature_code == "PPLC"}
-    top_pop = max((_log_population(m.place) for m in matches), default=0.0)
+    # The population gap is measured among places whose population is known: a state with no
+    # population figure is not "smaller" than its towns.
+    top_pop = max((_log_population(m.place) for m in matches if m.place.population > 0),
+                  default=0.0)
     rows = []
     for rank, c in enumerate(matches):
         place, code, fclass = c.place, c.place.feature_code, c.place.feature_class
@@ -600,7 +603,8 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
             float(t == "exact"), float(t == "alternate" and not own), float(own),
             float(t == "folded" and not own), float(t == "abbreviation"), float(t == "demonym"),
             named.score if t == "fuzzy" else 0.0, float(t == "bare county"),
-            log_pop, float(place.population <= 0), log_pop - top_pop, float(rank == 0),
+            log_pop, float(place.population <= 0), log_pop - top_pop if place.population > 0 else 0.0,
+            float(rank == 0),
             float(code in _COUNTRY_CODES), float(code in _DEPENDENCY_CODES),
             float(code == "ADM1"), float(code == "ADM2"), float(code in _AREA_CODES),
             float(code == "PPLC"), float(code == "PPLA"), float(code == "PPLA2"),
