@@ -1,12 +1,19 @@
 """Choosing, for each place mention, the gazetteer place it refers to.
 
-The resolver scores every candidate of a mention with a linear model over features — how well
-the name matched, how important the place is (population, country / first-level division /
-capital), whether its country and region are the document's, whether the text puts it inside
-another mentioned place ("Paris, Texas"; "Hmeimim, located in Latakia"), how close it is to the
-document's other places — keeps the best, and reports a confidence in [0, 1] (the softmax
-probability of the chosen candidate). A name is read the same way throughout a document (one
-sense per discourse) unless a containment cue says otherwise.
+Every candidate place of a mention gets a row of features (:data:`FEATURES`): how well the
+name matched; what kind of place it is (country, first-level division, county, capital, town,
+facility) and its population; whether another reading of the name is a country or a state;
+and from the document — the share of its other names with a reading in the same country or
+state, whether it names that country or state, puts the mention inside another place
+("Paris, Texas"; "Hmeimim, located in Latakia"), lists it with local towns or with countries,
+writes a street address or "police"/"residents" beside it, and how close the candidate is to
+the places chosen for the other names — plus interactions of the kind of candidate with the
+kind of evidence. Two conditional logit models score the rows: a *prior* model on the
+context-free features (its readings make the document's country and state context) and a
+*full* model. Their weights are fitted on annotated news by ``tests/fit_resolver.py`` and ship
+as ``geomap/data/resolver_weights.json``. The best candidate wins; its softmax probability is
+the confidence. A name is read the same way throughout a document (one sense per discourse)
+unless a containment cue says otherwise.
 """
 
 from __future__ import annotations
@@ -40,17 +47,11 @@ if TYPE_CHECKING:
 
 MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded": 0.8,
                  "demonym": 0.9, "fuzzy": 0.3, "bare county": 0.6}
-#: Importance of administrative and named regions, on the scale of log10(population) / 7.
-LEVEL_IMPORTANCE = {"PCLI": 1.35, "PCLD": 1.1, "PCLS": 1.1, "PCLIX": 1.1, "PCL": 1.1, "PCLF": 1.0,
-                    "TERR": 1.0, "CONT": 1.2, "RGN": 1.0, "ADM1": 1.05, "ADM2": 0.75}
-CITY_BONUS = {"PPLC": 0.3, "PPLA": 0.12, "PPLA2": 0.04}
 #: "X, located in Y", "X in Y", "X, Y", "X near Y" — a place followed by the place containing it.
 CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is |just )?(?:in |near |outside )?"
                          r"|\s+(?:in|near|outside of|outside)\s+)(?:the\s+)?$")
 CONTAINMENT_WINDOW = 40
 EPONYM_MIN_POPULATION = 50_000
-#: How far a province's same-named seat outranks the province without context.
-EPONYM_MARGIN = 0.15
 NEAR_KM = 400.0
 #: A fuzzy name match this close is accepted anywhere; weaker ones only in the article's countries.
 FUZZY_ACCEPT_SCORE = 0.9
@@ -73,21 +74,6 @@ class Resolver(Protocol):
     """What the pipeline needs from a resolver: mentions of one document in, resolutions out."""
 
     def resolve(self, mentions: Sequence[Mention], *, text: str) -> list[ResolvedPlace]: ...
-
-
-def importance(place: Place) -> float:
-    """How likely a news text means this place before reading the text (about 0 … 1.6).
-
-    Cities score log10(population) / 7 plus a bonus for capitals; countries, regions and
-    first-level divisions score by level (their population is often unknown).
-    """
-    code = place.feature_code
-    if code in LEVEL_IMPORTANCE:
-        return LEVEL_IMPORTANCE[code]
-    if place.feature_class == "S" and place.source.startswith("curated"):
-        return 1.0
-    pop = min(math.log10(place.population + 1) / 7.0, 1.1)
-    return pop + CITY_BONUS.get(code, 0.0)
 
 
 #: The fitted weights, a data file of the package (refit with ``python tests/fit_resolver.py``).
