@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Protocol
 
-from gazetteer.geometry import distance_km as haversine_km
-from gazetteer.geometry import plausibly_contains
+from gazetteer.geometry import haversine_km, plausibly_contains
 from gazetteer.model import Match
 from gazetteer.text import fold
 from geomap.errors import InputError
@@ -489,19 +488,22 @@ class ContextResolver:
                                                             matches[k].place.place_id))
                 chosen[key] = matches[j].place
         per_mention: list[tuple[list[Match], list[list[float]]]] = []
+        near_by_key: dict[tuple[str, str], dict[str, float]] = {}
         for i, m in enumerate(mentions):
             key = (m.surface, m.label)
-            others = [p for k, p in chosen.items() if k != key and not _is_country(p)
-                      and p.feature_code not in _AREA_CODES and p.feature_class != "H"]
-            near_of: dict[str, float] = {}
-            if others:
+            if key not in near_by_key:
+                others = [p for k, p in chosen.items() if k != key and not _is_country(p)
+                          and p.feature_code not in _AREA_CODES and p.feature_class != "H"]
+                near_of: dict[str, float] = {}
                 for match in names[key].matches:
                     place = match.place
-                    d = min(haversine_km(p.lat, p.lon, place.lat, place.lon) for p in others
-                            if p.place_id != place.place_id) if any(
-                        p.place_id != place.place_id for p in others) else NEAR_KM
+                    # The plain formula, not geopy's: this loop runs for every candidate and
+                    # every other name, and geopy builds two Point objects per call.
+                    d = min((haversine_km(p.lat, p.lon, place.lat, place.lon) for p in others
+                             if p.place_id != place.place_id), default=NEAR_KM)
                     near_of[place.place_id] = max(0.0, 1.0 - d / NEAR_KM)
-            per_mention.append((names[key].matches, context_rows(i, near_of)))
+                near_by_key[key] = near_of
+            per_mention.append((names[key].matches, context_rows(i, near_by_key[key])))
         return names, containers, per_mention
 
     def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
