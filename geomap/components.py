@@ -264,6 +264,11 @@ class GazetteerRuler(Pipe):
                     and not ent.text.isupper() and not self._water_or_region(ent.text)):
                 # "Olympic", "Metro", "North", "Earth": a common word, not a place name.
                 continue
+            if (len(ent) == 1 and ent.label_ in PLACE_LABELS and not _after_locative(ent)
+                    and not self._named_anything(ent.text)):
+                # One word that no place is called, not even nearly ("Saakashvili", "meth",
+                # "Petrojet"), and not written as a place ("in Kfraya"): a surname or a brand.
+                continue
             if ent.label_ == "FAC" and not self._known(ent.text):
                 # Streets, numbered roads and buildings are not places of their own; a town
                 # in their name is.
@@ -374,6 +379,16 @@ class GazetteerRuler(Pipe):
                     found.append(Span(doc, start, end, label="GPE"))
                     break
         return found
+
+    def _named_anything(self, text: str) -> bool:
+        """Whether any place is called ``text`` (as written, folded, fuzzily or abbreviated);
+        all-capital short words are acronyms and are judged elsewhere."""
+        if text.isupper() and len(text) <= 4 or text.replace(" ", "") in REGION_ABBREVIATIONS:
+            return True
+        key = ("anything", text)
+        if key not in self._cache:
+            self._cache[key] = "yes" if self.gazetteer.lookup(text, limit=1) else None
+        return self._cache[key] is not None
 
     def _water_or_region(self, text: str) -> bool:
         """Whether the gazetteer has ``text`` itself as a sea, ocean, continent or region."""

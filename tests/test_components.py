@@ -311,3 +311,9 @@ def test_state_abbreviation_after_a_town_and_a_comma(nlp) -> None:
     # not without the town before it
     doc = ruler(_doc(nlp, "Grades: A, N.D. and B.", []))
     assert _places(doc) == []
+
+
+def test_one_word_no_place_is_called_is_not_a_place_unless_written_as_one(nlp) -> None:
+    doc = _ruler(nlp)(_doc(nlp, "Saakashvili spoke; troops stayed in Tskhinvali.",
+                           [("Saakashvili", "GPE"), ("Tskhinvali", "GPE")]))
+    assert _places(doc) == [("Tskhinvali", "GPE")]  # unknown too, but after "in"
