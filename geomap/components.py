@@ -285,6 +285,10 @@ class GazetteerRuler(Pipe):
                 if self.label_for(ent.text, kind="demonym") or self._made_from_place(ent.text):
                     if not _language_use(ent):
                         places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
+                elif whole := self.label_for(ent.text, kind="standalone"):
+                    # A city or country name the model called a group ("the Sochi mayoral
+                    # election"): not a demonym, so it is the place itself.
+                    places.append(Span(doc, ent.start, ent.end, label=whole))
                 else:
                     places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         named = {p.text for p in places if p.label_ != DEMONYM_LABEL}

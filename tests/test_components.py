@@ -317,3 +317,8 @@ def test_one_word_no_place_is_called_is_not_a_place_unless_written_as_one(nlp) -
     doc = _ruler(nlp)(_doc(nlp, "Saakashvili spoke; troops stayed in Tskhinvali.",
                            [("Saakashvili", "GPE"), ("Tskhinvali", "GPE")]))
     assert _places(doc) == [("Tskhinvali", "GPE")]  # unknown too, but after "in"
+
+
+def test_a_city_the_model_called_a_group_is_the_city(nlp) -> None:
+    doc = _ruler(nlp)(_doc(nlp, "The Edmonton mayoral race is close.", [("Edmonton", "NORP")]))
+    assert _places(doc) == [("Edmonton", "GPE")]
