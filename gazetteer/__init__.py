@@ -13,11 +13,12 @@ for the geopy geocoder.
 
 from typing import TYPE_CHECKING, Any
 
-from gazetteer.build import build_gazetteer, default_path, open_gazetteer
+from gazetteer.build import build_gazetteer, open_gazetteer
 from gazetteer.core import Gazetteer
 from gazetteer.errors import GazetteerError, GazetteerUnavailable, GeomapBaseError
 from gazetteer.importers import ImportResult, import_file
 from gazetteer.model import MATCH_TYPES, Match, Place
+from gazetteer.paths import build_lock, default_path
 
 if TYPE_CHECKING:
     from gazetteer.geocoders import GazetteerGeocoder
@@ -42,6 +43,7 @@ __all__ = [
     "Match",
     "Place",
     "build_gazetteer",
+    "build_lock",
     "default_path",
     "import_file",
     "open_gazetteer",

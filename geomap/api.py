@@ -6,18 +6,21 @@ import datetime as dt
 from collections.abc import Iterable
 from itertools import count
 
-from geomap.errors import InputError
-from geomap.io import parse_date
+from geomap.errors import InputTypeError
+from geomap.io import unique_ids
 from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
-from geomap.types import Document, Event, EventCollection, ResolvedPlace
+from geomap.types import Document, Event, EventCollection, ResolvedPlace, as_date
 
 
 def as_documents(items: str | Document | Iterable[str | Document], *,
                  published: dt.date | str | None = None) -> list[Document]:
     """Normalise strings and documents into :class:`Document` values with a published date."""
-    pub = parse_date(published, what="published") if isinstance(published, str) else published
+    pub = as_date(published, "published")
     if isinstance(items, str | Document):
         items = [items]
+    elif not isinstance(items, Iterable):
+        raise InputTypeError(f"expected a str, a Document or an iterable of them, "
+                             f"got {type(items).__name__}")
     docs: list[Document] = []
     ids = count(1)
     for item in items:
@@ -28,8 +31,8 @@ def as_documents(items: str | Document | Iterable[str | Document], *,
         elif isinstance(item, str):
             docs.append(Document(id=f"doc{next(ids)}", text=item, published=pub))
         else:
-            raise InputError(f"expected a str or Document, got {type(item).__name__}")
-    return docs
+            raise InputTypeError(f"expected a str or Document, got {type(item).__name__}")
+    return list(unique_ids(docs))
 
 
 def collect(results: Iterable[AnalyzedDocument], *, title: str = "geomap") -> EventCollection:

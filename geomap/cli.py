@@ -14,10 +14,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from geomap import __version__
+from geomap import __version__, cli_options
 from geomap.errors import GeomapBaseError, InputError
 from geomap.formats import FORMAT_NAMES
-from geomap.io import check_writable, iter_documents, parse_date
+from geomap.io import check_output, is_stream_output, iter_documents, parse_date
+from geomap.textsafe import scrub_surrogates, terminal_safe
 from geomap.types import Document, EventCollection
 
 DEFAULT_MAP_DIR = Path("maps")
@@ -36,16 +37,6 @@ def _published(value: str) -> object:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
-    return number
-
-
 def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", type=_published, metavar="YYYY-MM-DD",
                    help="publication date for inputs that carry none; relative dates "
@@ -54,9 +45,9 @@ def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
                                    "or $GEOMAP_MODEL)")
     p.add_argument("--gazetteer", metavar="PATH", help="gazetteer store to use (default: the "
                                                        "user cache store, built on first use)")
-    p.add_argument("--batch-size", type=_positive, default=32, metavar="N",
+    p.add_argument("--batch-size", type=cli_options.batch_size, default=32, metavar="N",
                    help="documents per nlp.pipe batch")
-    p.add_argument("--processes", type=_positive, default=1, metavar="N",
+    p.add_argument("--processes", type=cli_options.processes, default=1, metavar="N",
                    help="worker processes for spaCy (default 1)")
 
 
@@ -79,9 +70,11 @@ def _is_events_file(path: str) -> bool:
                 if raw.strip():
                     try:
                         first = json.loads(raw)
-                    except json.JSONDecodeError:
+                    except (json.JSONDecodeError, RecursionError, ValueError):
                         return False
-                    return isinstance(first, dict) and "event_type" in first
+                    # an article may carry an event_type of its own; an event has no text
+                    return (isinstance(first, dict) and "event_type" in first
+                            and "text" not in first)
     return False
 
 
@@ -108,7 +101,8 @@ def _summary(collection: EventCollection) -> str:
         return "\n".join(lines)
     lines.append(f"{len(collection.places)} place mentions resolved, "
                  f"{len(collection.unresolved)} unresolved"
-                 + (" (" + ", ".join(sorted({u.mention.surface for u in collection.unresolved})[:8])
+                 + (" (" + ", ".join(terminal_safe(name) for name in sorted(
+                     {u.mention.surface for u in collection.unresolved})[:8])
                     + ")" if collection.unresolved else ""))
     return "\n".join(lines)
 
@@ -117,7 +111,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     first = args.inputs[0]
     out = Path(args.output) if args.output else DEFAULT_MAP_DIR / (
         (Path(first).stem if first != "-" else "stdin") + ".html")
-    check_writable(out)
+    check_output(out, [*args.inputs, args.taxonomy, args.gazetteer])
     from geomap.formats import read_events
     from geomap.render import embed_snippet, save_map
     from geomap.taxonomy import load_taxonomy
@@ -140,8 +134,10 @@ def cmd_map(args: argparse.Namespace) -> int:
         colors = load_taxonomy(args.taxonomy).colours if args.taxonomy else None
     save_map(collection, out, title=args.title or collection.title, embed=args.embed,
              tiles=args.tiles, colors=colors)
-    print(_summary(collection))
-    print(f"map: {out}")
+    # a map written to standard output must not get the summary mixed into it
+    report = sys.stderr if is_stream_output(out) else sys.stdout
+    print(_summary(collection), file=report)
+    print(f"map: {out}", file=report)
     if args.embed:
         print("paste into your report:")
         print(embed_snippet(out))
@@ -169,8 +165,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from geomap.corpus import extract_corpus
     from geomap.formats import format_for_path, get_format
 
-    fmt = get_format(args.format or (format_for_path(args.output) if args.output
-                                     else "geojson")).name
+    fmt = get_format(args.format or (
+        format_for_path(args.output, "geojson" if is_stream_output(args.output) else None)
+        if args.output else "geojson")).name
     if args.resume and not args.output:
         raise InputError("--resume needs -o OUT: progress is kept in OUT.partial")
     options = {"fmt": fmt, "published": args.published, "model": args.model,
@@ -310,6 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _log_to_stderr()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if isinstance(getattr(args, "title", None), str):  # undecodable argv bytes: surrogates
+        args.title = scrub_surrogates(args.title)
     if getattr(args, "processes", 1) > 1:
         prefer_fresh_worker_processes()
     try:

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from geomap import cli_options
+
 
 def register(subparsers: Any) -> None:
     """Add the ``eval`` command to the ``geomap`` command line."""
@@ -22,9 +24,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--gazetteer", metavar="PATH", help="gazetteer store (default: user cache)")
     p.add_argument("--json", action="store_true", help="print only the scores as one JSON object")
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N documents")
-    p.add_argument("--processes", type=int, default=1, metavar="N",
+    p.add_argument("--processes", type=cli_options.processes, default=1, metavar="N",
                    help="worker processes for spaCy (default 1)")
-    p.add_argument("--batch-size", type=int, default=32, help="documents per nlp.pipe batch")
+    p.add_argument("--batch-size", type=cli_options.batch_size, default=32,
+                   help="documents per nlp.pipe batch")
     p.add_argument("--no-demonyms", action="store_true",
                    help="do not count demonyms (Syrian, Americans) as predicted toponyms, for "
                         "corpora that do not annotate them")
@@ -42,6 +45,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError("--limit must be a positive number of documents")
     if args.processes < 1:
         raise InputError("--processes must be at least 1")
+    if args.predictions:
+        from geomap.io import check_output
+
+        check_output(args.predictions, [args.corpus, args.gazetteer])
     pipeline = Pipeline(model=args.model, gazetteer=args.gazetteer, detect=False).load()
     progress = None
     if sys.stderr.isatty() and not args.json:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError
+from geomap.io import check_output
 
 
 def cmd_png(args: argparse.Namespace) -> int:
@@ -16,6 +17,7 @@ def cmd_png(args: argparse.Namespace) -> int:
     if not src.exists():
         raise InputError(f"{src}: no such file")
     out = Path(args.output) if args.output else src.with_suffix(".png")
+    check_output(out, [src])
     suffix = src.suffix.lower()
     if suffix in (".html", ".htm"):
         target: Any = src

@@ -9,7 +9,8 @@ the run completes (written to a temp file, then renamed).
 
 ``toponyms_corpus`` streams one line per document. ``extract_corpus`` keeps the events of
 every document (small) but never the documents, merges them into corpus-level events at the
-end, and writes them as GeoJSON, JSON Lines, CSV, KML or GeoParquet.
+end, and writes them as GeoJSON, JSON Lines, CSV, KML or GeoParquet (:mod:`geomap.formats`).
+The partial file is :mod:`geomap.journal`; events go into it through :mod:`geomap.codec`.
 
 >>> stats = extract_corpus(["news.jsonl"], "events.geojson", n_process=2)   # doctest: +SKIP
 >>> stats.documents, stats.merged_events                                     # doctest: +SKIP
@@ -35,8 +36,14 @@ from geomap.errors import GeomapError, InputError
 from geomap.formats import format_for_path, get_format, save_events, write_events
 from geomap.formats.parquet import require_pyarrow
 from geomap.formats.toponyms import toponym_record
-from geomap.io import atomic_writer, check_writable, count_documents, iter_documents
-from geomap.journal import Journal, fingerprint, skip_done
+from geomap.io import (
+    atomic_writer,
+    check_output,
+    count_documents,
+    is_stream_output,
+    iter_documents,
+)
+from geomap.journal import Journal, file_digest, fingerprint, skip_done
 from geomap.pipeline import DEFAULT_BATCH_SIZE, AnalyzedDocument, Pipeline
 from geomap.stats import CorpusStats, Tally
 from geomap.types import Document, Event
@@ -101,11 +108,12 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
     if output is None:
         raise InputError("a corpus run needs an output file (-o)")
     out = Path(output)
-    check_writable(out)
+    read_too = [fingerprint_options.get(k) for k in ("gazetteer", "taxonomy")]
+    check_output(out, [*inputs, *(v for v in read_too if isinstance(v, str | os.PathLike))])
     journal = Journal(out, fingerprint(kind, inputs, published=published,
                                        **fingerprint_options), resume=resume)
     documents = iter_documents(inputs, published=published)
-    tally.resumed = skip_done(documents, journal.records(), on_record)
+    tally.resumed, documents = skip_done(documents, journal.records(), on_record)
     pipeline.load()
     bar = _progress_bar(enabled=progress, total=count_documents(inputs) if progress else None,
                         initial=tally.resumed)
@@ -114,7 +122,7 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
         for i, result in enumerate(analyze_stream(pipeline, documents, batch_size=batch_size,
                                                   n_process=n_process), start=1):
             record = make_record(result)
-            journal.append(record)
+            journal.append(record, result.document)
             tally.add(result)
             if i % batch_size == 0:
                 journal.flush()
@@ -134,6 +142,20 @@ def _run(kind: str, inputs: Sequence[PathLike], output: PathLike | None, *,
         if bar is not None:
             bar.close()
     return journal
+
+
+def _no_resume(output: PathLike | None, resume: bool) -> None:
+    if resume:
+        where = "standard output" if output is None or os.fspath(output) == "-" else output
+        raise InputError(f"--resume needs an output file: {where} cannot hold a partial run")
+
+
+@contextlib.contextmanager
+def _checked_stream(output: PathLike, inputs: Sequence[PathLike],
+                    gazetteer: PathLike | None) -> Iterator[IO[str]]:
+    check_output(output, [*inputs, gazetteer])
+    with atomic_writer(output) as fh:
+        yield fh
 
 
 # -- toponyms ---------------------------------------------------------------------------------
@@ -159,13 +181,15 @@ def toponyms_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, 
     def record_of(result: AnalyzedDocument) -> dict[str, Any]:
         return toponym_record(result.document.id, result.places, demonyms=demonyms)
 
-    if output is None:
-        out = stdout or sys.stdout
-        pipe.load()
-        for result in analyze_stream(pipe, iter_documents(inputs, published=published),
-                                     batch_size=batch_size, n_process=n_process):
-            out.write(json.dumps(record_of(result), ensure_ascii=False) + "\n")
-            tally.add(result)
+    if output is None or is_stream_output(output):
+        _no_resume(output, resume)
+        with (contextlib.nullcontext(stdout or sys.stdout) if output is None
+              else _checked_stream(output, inputs, gazetteer)) as out:
+            pipe.load()
+            for result in analyze_stream(pipe, iter_documents(inputs, published=published),
+                                         batch_size=batch_size, n_process=n_process):
+                out.write(json.dumps(record_of(result), ensure_ascii=False) + "\n")
+                tally.add(result)
         return tally.stats(seconds=time.perf_counter() - started)
 
     def count_resumed(record: dict[str, Any]) -> None:
@@ -213,7 +237,9 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
     events go to ``stdout`` at the end.
     """
     started = time.perf_counter()
-    fmt = get_format(fmt or (format_for_path(output) if output is not None else "geojson")).name
+    fmt = get_format(fmt or (format_for_path(output, "geojson" if is_stream_output(output)
+                                             else None)
+                             if output is not None else "geojson")).name
     if fmt == "parquet":
         require_pyarrow()
         if output is None:
@@ -222,14 +248,20 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
     tally = Tally()
     per_document: list[tuple[Event, ...]] = []
 
-    if output is None:
+    if output is None or is_stream_output(output):
+        _no_resume(output, resume)
+        if output is not None:
+            check_output(output, [*inputs, gazetteer, taxonomy])
         pipe.load()
         for result in analyze_stream(pipe, iter_documents(inputs, published=published),
                                      batch_size=batch_size, n_process=n_process):
             per_document.append(result.events)
             tally.add(result)
         merged = merge_event_lists(per_document)
-        write_events(merged, stdout or sys.stdout, fmt=fmt, title=title)
+        if output is None:
+            write_events(merged, stdout or sys.stdout, fmt=fmt, title=title)
+        else:
+            save_events(merged, output, fmt=fmt, title=title)
         return tally.stats(events=_flat(per_document), merged=merged,
                            seconds=time.perf_counter() - started)
 
@@ -245,7 +277,8 @@ def extract_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, *
                          unresolved_names=record.get("unresolved", ()))
 
     journal = _run("extract", inputs, output, fingerprint_options={
-        "model": model, "gazetteer": gazetteer, "taxonomy": taxonomy}, pipeline=pipe,
+        "model": model, "gazetteer": gazetteer, "taxonomy": taxonomy,
+        "taxonomy_sha256": file_digest(taxonomy)}, pipeline=pipe,
         published=published, batch_size=batch_size, n_process=n_process, resume=resume,
         progress=progress, on_record=load_resumed, make_record=record_of, tally=tally)
     assert journal is not None

@@ -72,7 +72,10 @@ def resolve_date(expression: str, published: dt.date | None) -> tuple[dt.date | 
         return absolute
     if published is None:
         return None, None
-    return _relative(text, published)
+    try:
+        return _relative(text, published)
+    except (OverflowError, ValueError):  # beyond year 1 or 9999: no date, not a crash
+        return None, None
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -162,7 +165,7 @@ def _weekday(target: int, rel: str | None, pub: dt.date) -> dt.date:
 def _month_day(month: int, day: int, pub: dt.date) -> dt.date | None:
     """A day-month without a year: this year's, unless that lies well after publication."""
     candidate = _safe_date(pub.year, month, day)
-    if candidate is not None and candidate > pub + dt.timedelta(days=31):
+    if candidate is not None and (candidate - pub).days > 31:
         candidate = _safe_date(pub.year - 1, month, day)
     return candidate
 

@@ -14,13 +14,14 @@ events are the same however the corpus was cut.
 >>> len(events.events)                                            # doctest: +SKIP
 7310
 
-Needs ``pip install 'dask[distributed]' pyarrow`` (the ``geomap[dask]`` extra).
+Needs ``pip install 'dask[distributed]' pyarrow`` (the ``geomap-events[dask]`` extra).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import sys
 import threading
@@ -35,11 +36,13 @@ from geomap.errors import GeomapError, InputError
 from geomap.formats import format_for_path, save_events, write_events
 from geomap.formats.parquet import require_pyarrow
 from geomap.io import (
-    check_writable,
+    bounded_lines,
+    check_output,
     document_from_line,
     document_from_record,
     input_files,
     is_jsonl,
+    is_stream_output,
     iter_documents,
     parse_date,
 )
@@ -103,7 +106,7 @@ def _line_blocks(path: Path, blocksize: int) -> Iterator[Block]:
         while start < size:
             fh.seek(min(start + blocksize, size))
             if fh.tell() < size:
-                fh.readline()  # end the block at a line end
+                _skip_to_line_end(fh)  # end the block at a line end
             end = fh.tell()
             yield Block(str(path), start, end, line)
             fh.seek(start)
@@ -113,6 +116,16 @@ def _line_blocks(path: Path, blocksize: int) -> Iterator[Block]:
                 lines += chunk.count(b"\n")
                 remaining -= len(chunk)
             start, line = end, line + lines
+
+
+def _skip_to_line_end(fh: Any) -> None:
+    """Move past the next line end, reading 1 MB at a time (a file without line ends must not
+    be read into memory whole)."""
+    while chunk := fh.read(1 << 20):
+        cut = chunk.find(b"\n")
+        if cut >= 0:
+            fh.seek(cut + 1 - len(chunk), os.SEEK_CUR)
+            return
 
 
 def plan_blocks(inputs: Iterable[PathLike], *, blocksize: int = DEFAULT_BLOCKSIZE) -> list[Block]:
@@ -158,8 +171,9 @@ def read_block(block: Block, *, published: dt.date | None = None) -> Iterator[Do
     with open(block.path, "rb") as fh:
         fh.seek(block.start)
         position, lineno = block.start, block.first_line
+        lines = bounded_lines(fh, name=name, first_line=block.first_line)
         while position < block.end:
-            raw = fh.readline()
+            raw = next(lines, b"")
             if not raw:
                 break
             position += len(raw)
@@ -245,7 +259,7 @@ def _require_dask() -> Any:
     try:
         import dask
     except ModuleNotFoundError:
-        raise GeomapError("Dask runs need dask: pip install 'geomap[dask]' "
+        raise GeomapError("Dask runs need dask: pip install 'geomap-events[dask]' "
                           "(or pip install 'dask[distributed]' pyarrow)") from None
     return dask
 
@@ -379,14 +393,16 @@ def dask_client(address: str) -> Iterator[Any]:
             raise InputError(f"--dask {address!r}: use local:N with a number of workers") from None
         if n < 1:
             raise InputError("--dask local:N needs at least one worker")
+        # silence_logs: a task's error reaches the client and is reported once, as one line;
+        # the workers' own log of it is a multi-KB traceback
         with local_cluster_config(), LocalCluster(
-                n_workers=n, threads_per_worker=1, processes=True,
-                dashboard_address=":0") as cluster, Client(cluster) as client:
+                n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
             yield client
         return
     try:
         client = Client(address, timeout="20s")
-    except OSError as exc:
+    except (OSError, ValueError, TypeError) as exc:  # unreachable, or not an address at all
         raise InputError(f"cannot reach the Dask scheduler at {address} ({exc}); start one "
                          "with `dask scheduler` or use --dask local:N") from None
     with client:
@@ -404,9 +420,10 @@ def extract_dask(inputs: Sequence[PathLike], output: PathLike | None, *, address
     if resume:
         raise InputError("--resume applies to one-machine runs; a Dask run recomputes "
                          "its partitions")
-    fmt = fmt or (format_for_path(output) if output is not None else "geojson")
+    fmt = fmt or (format_for_path(output, "geojson" if is_stream_output(output) else None)
+                  if output is not None else "geojson")
     if output is not None:
-        check_writable(Path(output))
+        check_output(output, [*inputs, gazetteer, taxonomy])
     started = time.perf_counter()
     with dask_client(address) as client:
         tasks = partition_tasks(inputs, published=published, model=model, gazetteer=gazetteer,

@@ -11,6 +11,10 @@ class InputError(GeomapError, ValueError):
     """An input file, line or option is not usable (missing, empty, binary, malformed)."""
 
 
+class InputTypeError(InputError, TypeError):
+    """A value of the wrong type was given (a number where a string goes, a list for a date)."""
+
+
 class OutputError(GeomapError, OSError):
     """An output cannot be written."""
 
@@ -28,6 +32,7 @@ __all__ = [
     "GeomapBaseError",
     "GeomapError",
     "InputError",
+    "InputTypeError",
     "ModelError",
     "OutputError",
     "TaxonomyError",

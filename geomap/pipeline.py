@@ -7,8 +7,9 @@ import os
 import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
+from geomap.errors import InputError, InputTypeError
 from geomap.mentions import extract_mentions
 from geomap.resolve import ContextResolver, Resolver
 from geomap.text import sentences_of
@@ -44,9 +45,11 @@ class Pipeline:
     def __init__(self, *, model: str | None = None,
                  gazetteer: Gazetteer | str | os.PathLike[str] | None = None,
                  taxonomy: Taxonomy | str | os.PathLike[str] | None = None,
-                 resolver: Resolver | None = None, detect: bool = True) -> None:
+                 resolver: Resolver | None = None, detect: bool = True,
+                 event_model: Literal["default"] | None = "default") -> None:
         self.model = model
         self.detect = detect
+        self.event_model = event_model
         self._gazetteer_arg = gazetteer
         self._taxonomy_arg = taxonomy
         self._resolver = resolver
@@ -107,10 +110,11 @@ class Pipeline:
             from geomap.events import detect_events
 
             events = detect_events(doc, document, sentences, places, taxonomy=self.taxonomy,
-                                   gazetteer=self.gazetteer)
+                                   gazetteer=self.gazetteer, model=self.event_model)
         return AnalyzedDocument(document, tuple(sentences), tuple(places), tuple(events))
 
-    def analyze(self, documents: Iterable[Document], *, batch_size: int = DEFAULT_BATCH_SIZE,
+    def analyze(self, documents: str | Document | Iterable[str | Document], *,
+                batch_size: int = DEFAULT_BATCH_SIZE,
                 n_process: int = 1) -> Iterator[AnalyzedDocument]:
         """Analyse documents in batches through ``nlp.pipe``, yielding results in input order.
 
@@ -119,7 +123,11 @@ class Pipeline:
         document travels to spaCy's worker processes as an empty placeholder doc and is
         tokenised, parsed *and* analysed there (places resolved, events detected): the parent
         receives only the results, so it does not compete with its workers for the CPU.
+
+        Strings are accepted as documents (ids ``doc1``, ``doc2``…, as :func:`geomap.process`
+        gives them); a text longer than the model's ``max_length`` is an :class:`InputError`.
         """
+        documents = _checked_documents(self.nlp, documents)
         if n_process != 1:
             yield from self._analyze_in_workers(documents, batch_size=batch_size,
                                                 n_process=n_process)
@@ -151,8 +159,7 @@ class Pipeline:
         try:
             with cheap_doc_serialization():
                 inputs, docs_src = itertools.tee(documents)
-                parsed = nlp.pipe((placeholder_doc(nlp.vocab, _within_limit(nlp, d), key)
-                                   for d in inputs),
+                parsed = nlp.pipe((placeholder_doc(nlp.vocab, d, key) for d in inputs),
                                   batch_size=batch_size, n_process=n_process)
                 for doc, document in zip(parsed, docs_src, strict=False):
                     if ERROR_KEY in doc.user_data:
@@ -175,11 +182,33 @@ class Pipeline:
 _ANALYZER_KEYS = itertools.count()
 
 
-def _within_limit(nlp: Language, document: Document) -> Document:
-    """spaCy's own length check, which placeholder docs would otherwise bypass."""
-    if len(document.text) > nlp.max_length:
-        from spacy.errors import Errors
+def _checked_documents(nlp: Language,
+                       items: str | Document | Iterable[str | Document]) -> Iterator[Document]:
+    """``items`` as documents (strings become ``doc1``, ``doc2``…), each within the length
+    the model takes."""
+    if isinstance(items, str | Document):
+        items = [items]
+    elif not isinstance(items, Iterable):
+        raise InputTypeError("analyze() takes documents or strings, or an iterable of them; "
+                             f"got {type(items).__name__}")
+    return _documents(nlp, items)
 
-        raise ValueError(Errors.E088.format(length=len(document.text),
-                                            max_length=nlp.max_length))
+
+def _documents(nlp: Language, items: Iterable[str | Document]) -> Iterator[Document]:
+    ids = itertools.count(1)
+    for item in items:
+        if isinstance(item, str):
+            item = Document(f"doc{next(ids)}", item)
+        elif not isinstance(item, Document):
+            raise InputTypeError(f"expected a str or Document, got {type(item).__name__}")
+        yield _within_limit(nlp, item)
+
+
+def _within_limit(nlp: Language, document: Document) -> Document:
+    """spaCy's length check (``nlp.max_length``) as a one-line error naming the document;
+    placeholder docs would otherwise bypass it."""
+    if len(document.text) > nlp.max_length:
+        raise InputError(
+            f"document {document.id!r}: {len(document.text):,} characters is longer than one "
+            f"article can be ({nlp.max_length:,}); split it into articles")
     return document

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from geomap.textsafe import terminal_safe
 from geomap.types import Event
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class CorpusStats:
                     if self.event_types else "")
                  + (f" (from {self.events} reports)" if self.events != self.merged_events else "")]
         lines.append(f"{self.places} place mentions resolved, {self.unresolved} unresolved"
-                     + (" (" + ", ".join(self.unresolved_names) + ")"
+                     + (" (" + ", ".join(terminal_safe(n) for n in self.unresolved_names) + ")"
                         if self.unresolved_names else ""))
         lines.append(f"{self.documents} documents in {self.seconds:.1f} s "
                      f"({self.docs_per_second:.1f} docs/s)"

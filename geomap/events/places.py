@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -282,7 +283,7 @@ def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
     return sorted(found.values(), key=lambda c: (-c.score, c.token.i))
 
 
-def _region_name(c: Candidate, others: list[Candidate], gazetteer: Gazetteer | None) -> str | None:
+def region_name(c: Candidate, others: list[Candidate], gazetteer: Gazetteer | None) -> str | None:
     place = c.rp.place
     assert place is not None
     containers = [o for o in others if o is not c and o.rp.place is not None
@@ -325,7 +326,7 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: Gazetteer | None = No
         if origin is None or movement != "departure":
             return []  # "returned from Australia": where they went is not said
         # A departure with no destination happened at its origin.
-        return [Attachment(origin.rp, _region_name(origin, cands, gazetteer), True, None)]
+        return [Attachment(origin.rp, region_name(origin, cands, gazetteer), True, None)]
     top = [c for c in pool if not any(
         o is not c and o.rp.place is not None and c.rp.place is not None and (
             admin_contains(c.rp.place, o.rp.place) or (_path_is_containment(o.token, c.token)
@@ -335,7 +336,7 @@ def choose_syntactic(cands: list[Candidate], *, gazetteer: Gazetteer | None = No
     chosen = [best] + [c for c in top if c is not best and c.score >= best.score - 1.0
                        and _coordinated(best.token, c.token)][:5]
     chosen.sort(key=lambda c: c.token.i)
-    return [Attachment(c.rp, _region_name(c, cands, gazetteer), True,
+    return [Attachment(c.rp, region_name(c, cands, gazetteer), True,
                        origin.rp if origin is not None and origin.rp is not c.rp else None)
             for c in chosen]
 
@@ -446,3 +447,104 @@ def _most_specific(pool: list[ResolvedPlace], index: PlaceIndex,
         return (-specificity(rp.place), distance, tok.i)  # type: ignore[arg-type]
 
     return sorted(narrow, key=key)[0]
+
+
+# Facility nouns and the gazetteer feature codes of that kind of facility.
+FACILITY_KINDS: dict[str, frozenset[str]] = {
+    "airbase": frozenset({"MILB", "AIRB", "AIRF"}),
+    "base": frozenset({"MILB", "NVB", "AIRB", "AIRF", "INSM"}),
+    "port": frozenset({"PRT", "NVB", "HBR"}),
+    "harbour": frozenset({"PRT", "NVB", "HBR"}),
+    "harbor": frozenset({"PRT", "NVB", "HBR"}),
+    "airport": frozenset({"AIRP", "AIRF"}),
+    "airfield": frozenset({"AIRF", "AIRB", "MILB", "AIRP"}),
+    "prison": frozenset({"PRN"}),
+    "jail": frozenset({"PRN"}),
+    "mosque": frozenset({"MSQE"}),
+    "palace": frozenset({"PAL"}),
+    "crossing": frozenset({"BCN", "PSTB"}),
+    "dam": frozenset({"DAM"}),
+}
+_NAVAL = frozenset({"naval", "navy"})
+FACILITY_KM = 30.0
+
+
+def facility_kind(place_token: Token) -> frozenset[str] | None:
+    """Feature codes of the facility a place names the location of: 'a naval base in X',
+    'an airbase near Y', 'the X airport' (None when the place is not a facility's location)."""
+    noun = None
+    head = place_token.head
+    if place_token.dep_ == "pobj" and head.lower_ in ("in", "at", "near", "outside", "of") \
+            and head.head.pos_ == "NOUN":
+        noun = head.head
+    elif place_token.dep_ == "pobj" and head.lower_ in ("in", "at", "near", "outside") \
+            and head.head.pos_ == "VERB":
+        # "use a naval base in X": the parser hangs 'in X' on the verb, not on the noun.
+        noun = next((c for c in head.head.children
+                     if c.dep_ == "dobj" and c.lemma_.lower() in FACILITY_KINDS), None)
+    elif place_token.dep_ in ("compound", "nmod", "poss") and head.pos_ == "NOUN":
+        noun = head
+    if noun is None:
+        return None
+    lemma = noun.lemma_.lower()
+    if lemma == "base" and any(c.lower_ in ("air",) for c in noun.children):
+        lemma = "airbase"
+    codes = FACILITY_KINDS.get(lemma)
+    if codes is None:
+        return None
+    if lemma in ("base", "port") and any(c.lower_ in _NAVAL for c in noun.children):
+        return frozenset({"NVB", "PRT"})
+    return codes
+
+
+def facility_in(place: Place, codes: frozenset[str], gazetteer: Gazetteer | None) -> Place | None:
+    """The nearest gazetteer facility of one of ``codes`` within 30 km of a town or region."""
+    near = getattr(gazetteer, "near", None)
+    if near is None or place.feature_class == "S" or is_country(place) or is_broad_region(place):
+        return None
+    try:
+        found = near(place.lat, place.lon, k=12, feature_class="S")
+    except GazetteerError:
+        return None
+    for cand, km in found:
+        if km <= FACILITY_KM and cand.feature_code in codes and \
+                (not cand.country_code or cand.country_code == place.country_code):
+            return cand
+    return None
+
+
+def narrower_place(att: Attachment, pools: Sequence[list[ResolvedPlace]], index: PlaceIndex,
+                   trigger: Token, taken: set[int]) -> Attachment:
+    """A country attachment gives way to the most specific place inside that country named in
+    the nearest of ``pools`` (the sentence, then the sentences around it, then the dateline):
+    the country is the event's place only when nothing inside it is named."""
+    place = att.rp.place
+    if place is None or not is_country(place):
+        return att
+    for n, pool in enumerate(pools):
+        inside = [rp for rp in pool if rp.place is not None and id(rp) not in taken
+                  and admin_contains(place, rp.place) and not is_demonym(index.token_of(rp))]
+        pick = _most_specific(inside, index, near=trigger if n == 0 else None)
+        if pick is not None:
+            return replace(att, rp=pick, region=_admin_name(pick), attached=False,
+                           scope="sentence" if n == 0 else "context")
+    return att
+
+
+def dateline_place(index: PlaceIndex, text: str) -> ResolvedPlace | None:
+    """The place of a dateline ("NAIROBI, Kenya —", "BEIRUT (Reuters) -"): a place mention that
+    opens the article and is followed, before any verb, by a dash, colon or a news agency."""
+    places = index.all()
+    if not places:
+        return None
+    first = places[0]
+    if first.mention.start > 3 or first.place is None:
+        return None
+    tail = text[first.mention.end:first.mention.end + 60]
+    cut = min((tail.find(m) for m in ("—", "--", " - ", "–", ":", "(") if m in tail), default=-1)
+    if cut < 0:
+        return None
+    between = tail[:cut]
+    if any(ch.isdigit() for ch in between) or len(between.split()) > 5:
+        return None
+    return first

@@ -254,3 +254,45 @@ def governing_trigger(token: Token, triggers: set[int]) -> int | None:
             return None
         cur = cur.head
     return None
+
+
+_PERIOD_NOUNS = frozenset({"rule", "reign", "presidency", "tenure", "era", "regime", "government",
+                           "administration", "leadership", "years", "decades", "war", "occupation",
+                           "time", "days", "term", "dictatorship", "mandate", "premiership"})
+_FRAME_PREPS = frozenset({"during", "under", "throughout"})
+_DURATION_UNITS = frozenset({"year", "decade", "century", "month", "week", "day", "generation"})
+
+
+def frames_period(sentence: Span) -> bool:
+    """Whether a sentence opens with a period frame ("During X's rule, ...", "Under the
+    regime, ...") that sets what follows in the past rather than in the news."""
+    first = [t for t in sentence if not t.is_punct][:1]
+    if not first or first[0].lower_ not in _FRAME_PREPS:
+        return False
+    return any(t.lemma_.lower() in _PERIOD_NOUNS or t.lower_ in _PERIOD_NOUNS
+               for t in first[0].subtree)
+
+
+def is_background(trigger: Token, *, own_date: bool, previous: Span | None) -> bool:
+    """Whether the trigger tells background rather than news: a state kept "since" or "for"
+    a span of time ("has kept a presence since 2015", "have hosted troops for decades"), a
+    habit ("used to"), or a fact inside a period frame of its own or the previous sentence
+    when it carries no date of its own ("During X's rule, ... Al-Assad agreed to ...")."""
+    perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in trigger.children)
+    for child in trigger.children:
+        low = child.lower_
+        if child.dep_ == "prep" and low == "since" and perfect:
+            return True
+        if child.dep_ == "prep" and low == "for" and perfect and any(
+                g.lemma_.lower() in _DURATION_UNITS for g in child.subtree):
+            return True
+        if child.dep_ == "aux" and low == "used":
+            return True
+    if trigger.lower_ == "used" or (trigger.head.lower_ == "used" and trigger.dep_ == "xcomp"):
+        return True
+    if own_date:
+        return False
+    if frames_period(trigger.sent):
+        return True
+    return previous is not None and frames_period(previous) and not any(
+        t.ent_type_ == "DATE" for t in trigger.sent)

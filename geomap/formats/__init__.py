@@ -6,7 +6,6 @@ writer ``(events, fh, title)``. ``geomap extract``, :meth:`EventCollection.save
 through :func:`write_events`/:func:`save_events`; :func:`dumps` is the writer aimed at a
 buffer.
 
->>> from geomap.types import EventCollection
 >>> dumps([], "csv").splitlines()[0][:30]
 'event_id,event_type,sub_event_'
 """

@@ -15,7 +15,7 @@ def require_pyarrow() -> Any:
     try:
         import pyarrow
     except ModuleNotFoundError:
-        raise OutputError("writing GeoParquet needs pyarrow: pip install 'geomap[dask]' "
+        raise OutputError("writing GeoParquet needs pyarrow: pip install 'geomap-events[dask]' "
                           "(or pip install pyarrow)") from None
     return pyarrow
 

@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from geomap.errors import InputError
 from geomap.formats.schema import clear_place_cache, properties_to_event
+from geomap.io import json_error, loads_json
+from geomap.textsafe import SURROGATE_ESCAPE, scrub_tree
 from geomap.types import Event, EventCollection
+
+log = logging.getLogger(__name__)
+
+
+def _loads(text: str, where: str, replaced: list[str]) -> Any:
+    """Parse JSON; unpaired surrogates in its strings become U+FFFD (noted in ``replaced``)."""
+    try:
+        value = loads_json(text)
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
+    if SURROGATE_ESCAPE.search(text):
+        value, changed = scrub_tree(value)
+        if changed:
+            replaced.append(where)
+    return value
+
+
+def _report(name: str, replaced: list[str]) -> None:
+    if replaced:
+        log.warning("geomap: %s: unpaired surrogates (invalid Unicode) replaced by U+FFFD "
+                    "in %d place(s), first in %s", name, len(replaced), replaced[0])
 
 
 def _read_text(path: Path) -> str:
@@ -51,10 +75,18 @@ def _feature_event(feature: Any, where: str) -> Event:
 
 def parse_geojson(text: str, *, name: str = "<geojson>") -> tuple[Event, ...]:
     """Events of a GeoJSON FeatureCollection (or a single Feature) of Point features."""
+    replaced: list[str] = []
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        raise InputError(f"{name}: invalid JSON at line {exc.lineno}: {json_error(exc)}") from None
+    except (RecursionError, ValueError):
+        doc = _loads(text, name, replaced)  # the same error, as one line
+    if SURROGATE_ESCAPE.search(text):
+        doc, changed = scrub_tree(doc)
+        if changed:
+            replaced.append(name)
+    _report(name, replaced)
     if isinstance(doc, Mapping) and doc.get("type") == "Feature":
         return (_feature_event(doc, f"{name}: feature 1"),)
     if not isinstance(doc, Mapping) or doc.get("type") != "FeatureCollection":
@@ -68,13 +100,11 @@ def parse_geojson(text: str, *, name: str = "<geojson>") -> tuple[Event, ...]:
 def parse_jsonl(text: str, *, name: str = "<jsonl>") -> tuple[Event, ...]:
     """Events of JSON Lines text: one object per line with the properties plus ``lat``/``lon``."""
     events = []
+    replaced: list[str] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name}: line {lineno}: invalid JSON ({exc.msg})") from None
+        obj = _loads(line, f"{name}: line {lineno}", replaced)
         if not isinstance(obj, Mapping):
             raise InputError(f"{name}: line {lineno}: expected a JSON object")
         if obj.get("type") == "Feature":
@@ -86,6 +116,7 @@ def parse_jsonl(text: str, *, name: str = "<jsonl>") -> tuple[Event, ...]:
             events.append(properties_to_event(obj, obj["lat"], obj["lon"]))
         except InputError as exc:
             raise InputError(f"{name}: line {lineno}: {exc}") from None
+    _report(name, replaced)
     return tuple(events)
 
 
@@ -117,7 +148,7 @@ def _read_events(p: Path, *, title: str | None) -> EventCollection:
     else:
         try:
             whole = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError, ValueError):
             whole = None
         if isinstance(whole, Mapping) and whole.get("type") in ("FeatureCollection", "Feature"):
             events = parse_geojson(text, name=str(p))

@@ -130,13 +130,20 @@ def _req_str(props: Mapping[str, Any], key: str, default: str = "") -> str:
     return default if value is None else value
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _coord(value: Any, what: str) -> float:
+    if isinstance(value, bool):  # float(True) is 1.0: a boolean is no coordinate
+        raise InputError(f"{what} must be a number, got {value!r}")
     try:
         f = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a number, got {value!r}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{what} must be a number, got {_short(value)}") from None
     if not math.isfinite(f):
-        raise InputError(f"{what} must be finite, got {value!r}")
+        raise InputError(f"{what} must be finite, got {_short(value)}")
     return f
 
 
@@ -222,7 +229,7 @@ def _quotes(props: Mapping[str, Any]) -> tuple[Quote, ...]:
         text = q["text"]
         try:
             index = int(q.get("sentence_index", 0) or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise InputError("quote 'sentence_index' must be an integer") from None
         out.append(
             Quote(

@@ -7,14 +7,15 @@ Coordinates are ``(lat, lon)`` inside geomap; GeoJSON and KML get ``(lon, lat)``
 
 from __future__ import annotations
 
-import csv
 import html
 import json
+import unicodedata
 from collections.abc import Iterable
 from typing import IO, Any
 from xml.etree import ElementTree as ET
 
 from geomap.formats.schema import actors_text, event_to_properties, quotes_text
+from geomap.textsafe import xml_safe
 from geomap.types import Event
 
 CSV_COLUMNS = ("event_id", "event_type", "sub_event_type", "date", "date_precision", "place_name",
@@ -68,10 +69,34 @@ def write_jsonl(events: Iterable[Event], fh: IO[str], title: str = "geomap") -> 
 
 
 # -- CSV --------------------------------------------------------------------------------------
+#: Characters a spreadsheet reads as the start of a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@")
+#: Characters that make a CSV cell need quotes: a reader would split the cell on them.
+_CSV_SPECIAL = frozenset(',"\r\n')
+
+
+def _ignorable(ch: str) -> bool:
+    # What a spreadsheet skips before it looks for a formula sign: spaces and controls.
+    return ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf")
+
+
 def _csv_safe(value: object) -> str:
-    # Spreadsheets run cells that start with = + - @ as formulas; news text must stay text.
+    # Spreadsheets run cells that start with = + - @ as formulas (also after leading spaces
+    # or control characters); news text must stay text.
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    i = 0
+    while i < len(text) and _ignorable(text[i]):
+        i += 1
+    if text[i:i + 1] in _FORMULA_STARTS or (i and text[:1] in ("\t", "\r")):
+        return "'" + text
+    return text
+
+
+def _csv_cell(text: str) -> str:
+    """A cell as CSV: quoted when it holds a comma, a quote, CR or LF (a bare CR too)."""
+    if _CSV_SPECIAL.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
 
 
 def csv_row(event: Event) -> dict[str, str]:
@@ -94,27 +119,31 @@ def csv_row(event: Event) -> dict[str, str]:
 
 
 def write_csv(events: Iterable[Event], fh: IO[str], title: str = "geomap") -> None:
-    writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    """A header and one row per event (RFC 4180 quoting, LF line ends)."""
+    fh.write(",".join(CSV_COLUMNS) + "\n")
     for e in events:
-        writer.writerow(csv_row(e))
+        row = csv_row(e)
+        fh.write(",".join(_csv_cell(row[k]) for k in CSV_COLUMNS) + "\n")
 
 
 # -- KML --------------------------------------------------------------------------------------
 def _kml_placemark(e: Event) -> ET.Element:
     # Elements without a namespace: inside the <kml xmlns=...> root they serialise as the
     # default namespace's, without prefixes.
+    # Every text goes through xml_safe: XML 1.0 forbids most control characters, and one
+    # of them makes the whole file unreadable.
     pm = ET.Element("Placemark")
-    ET.SubElement(pm, "name").text = f"{e.event_type}: {e.place.name}"
+    ET.SubElement(pm, "name").text = xml_safe(f"{e.event_type}: {e.place.name}")
     # KML viewers render descriptions as HTML: news text must arrive as text.
-    ET.SubElement(pm, "description").text = "<br>".join(html.escape(q.text) for q in e.quotes)
+    ET.SubElement(pm, "description").text = xml_safe(
+        "<br>".join(html.escape(q.text) for q in e.quotes))
     if e.date:
         ts = ET.SubElement(pm, "TimeStamp")
         ET.SubElement(ts, "when").text = e.date.isoformat()
     ext = ET.SubElement(pm, "ExtendedData")
     for key, value in csv_row(e).items():
         data = ET.SubElement(ext, "Data", name=key)
-        ET.SubElement(data, "value").text = value
+        ET.SubElement(data, "value").text = xml_safe(value)
     point = ET.SubElement(pm, "Point")
     ET.SubElement(point, "coordinates").text = f"{e.place.lon:.6f},{e.place.lat:.6f}"
     return pm
@@ -123,7 +152,7 @@ def _kml_placemark(e: Event) -> ET.Element:
 def write_kml(events: Iterable[Event], fh: IO[str], title: str = "geomap") -> None:
     """A KML document, one Placemark at a time, indented by two spaces per level."""
     name = ET.Element("name")
-    name.text = title
+    name.text = xml_safe(title)
     fh.write('<?xml version="1.0" encoding="UTF-8"?>\n'
              f'<kml xmlns="{KML_NAMESPACE}">\n  <Document>\n    '
              + ET.tostring(name, encoding="unicode"))

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gazetteer.sources import country_names
 from geomap.errors import InputError
 from geomap.types import DATE_PRECISIONS, LOCATION_PRECISIONS, Event
 
@@ -72,18 +73,17 @@ class PackedEvents:
 
 @functools.lru_cache(maxsize=512)
 def country_name(code: str) -> str:
-    """'SY' -> 'Syria' for popups and search; unknown codes are kept as given."""
+    """'SY' -> 'Syria' for popups and search; unknown codes are kept as given.
+
+    Names are GeoNames' short English ones, shipped with the gazetteer.
+    """
     if not code or len(code) != 2:
         return code
-    import pycountry
-
-    c = pycountry.countries.get(alpha_2=code.upper())
-    if c is None:
-        return code
-    return str(getattr(c, "common_name", None) or _SHORT_NAMES.get(c.alpha_2) or c.name)
+    cc = code.upper()
+    return _SHORT_NAMES.get(cc) or country_names().get(cc) or code
 
 
-# ISO's formal names read oddly in a popup ("Syrian Arab Republic"); the usual ones instead.
+# Formal names read oddly in a popup ("Palestinian Territory"); the usual ones instead.
 _SHORT_NAMES = {
     "SY": "Syria",
     "RU": "Russia",
@@ -98,6 +98,7 @@ _SHORT_NAMES = {
     "VN": "Vietnam",
     "PS": "Palestine",
     "CD": "DR Congo",
+    "NL": "Netherlands",
     "GB": "United Kingdom",
     "US": "United States",
 }

@@ -1,0 +1,277 @@
+"""The fitted event decision: is a candidate word an event, and of which type and sub-type?
+
+Candidates are the taxonomy's rule matches plus every word of a broad lexicon written from
+ACLED's definitions (``geomap/data/event_lexicon.json``) and the trigger words of the
+annotated tune split. Each candidate is described by sparse features (its lemma, part of
+speech and dependency, its head and arguments, the entities around it, modality cues, whether
+a place hangs on it, the rule that matched it) and two linear models fitted on annotated news
+(``tests/fit_events.py`` writes ``geomap/data/event_model.json``) decide: one the event type
+or *none*, one the sub-type within that type. Adding annotated articles and refitting improves
+the decision without touching code.
+
+The model applies to taxonomies that hold its types (the default one); with another taxonomy
+the rules decide alone.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from geomap.events.placing import PlaceRanker
+from geomap.events.triggers import Trigger
+from geomap.taxonomy import Taxonomy, TriggerRule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+NONE = "none"
+_MODALS = frozenset({"will", "would", "could", "may", "might", "should", "can", "must", "shall"})
+_NEG = frozenset({"not", "n't", "never", "no"})
+_SPEECH = frozenset({"say", "tell", "report", "announce", "claim", "state", "add", "confirm"})
+_ARG_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "agent", "attr", "dative", "poss",
+                       "compound", "amod"})
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A word that may report an event: its token and the rule that matched it, if any."""
+
+    token: Token
+    rule: TriggerRule | None
+    span_start: int
+    span_end: int
+
+
+def candidate_words(extra: Iterable[str] = ()) -> frozenset[str]:
+    data = json.loads(resources.files("geomap").joinpath("data/event_lexicon.json")
+                      .read_text(encoding="utf-8"))
+    return frozenset(w.lower() for w in (*data["lemmas"], *extra))
+
+
+def candidates(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str],
+               ruled: frozenset[str] = frozenset()) -> list[Candidate]:
+    """The rule matches plus every lexicon word (nouns, verbs, adjectives) not matched by a rule.
+
+    Words the taxonomy's rules know (``ruled``) are candidates only where a rule matched them:
+    where a rule's context excluded them ("shares rallied"), the rule's judgement stands.
+    """
+    out = {t.token.i: Candidate(t.token, t.rule, t.span_start, t.span_end) for t in rule_triggers}
+    for tok in doc:
+        if tok.i in out or tok.pos_ not in ("VERB", "NOUN", "ADJ", "PROPN"):
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma in ruled or tok.lower_ in ruled:
+            continue
+        if lemma in words or tok.lower_ in words:
+            out[tok.i] = Candidate(tok, None, tok.i, tok.i + 1)
+    return [out[i] for i in sorted(out)]
+
+
+def _ent(tok: Token) -> str:
+    return tok.ent_type_ or ("PRON" if tok.pos_ == "PRON" else tok.pos_)
+
+
+def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int,
+             lemma_count: int = 1, first_of_lemma: bool = True) -> list[str]:
+    """Sparse features of one candidate. ``place_slots`` are the kinds of place mentions tied to
+    it by the parse ('town', 'country', 'facility', ...), empty when none is."""
+    tok = cand.token
+    lemma = tok.lemma_.lower()
+    head = tok.head
+    f = [f"l={lemma}", f"lp={lemma}/{tok.pos_}", f"p={tok.pos_}", f"d={tok.dep_}",
+         f"ld={lemma}/{tok.dep_}", f"h={head.lemma_.lower()}", f"dh={tok.dep_}/{head.lemma_.lower()}",
+         f"tag={tok.tag_}", f"lt={lemma}/{tok.tag_}"]
+    if cand.rule is not None:
+        f.append(f"rule={cand.rule.event_type}")
+        f.append(f"rsub={cand.rule.event_type}|{cand.rule.sub_event_type}")
+        if cand.rule.weak:
+            f.append("rule_weak")
+    else:
+        f.append("lexicon_only")
+    for child in tok.children:
+        dep = child.dep_
+        cl = child.lemma_.lower()
+        if dep in _ARG_DEPS:
+            f.append(f"c={dep}/{cl}")
+            f.append(f"ce={dep}/{_ent(child)}")
+            f.append(f"lce={lemma}/{dep}/{_ent(child)}")
+        elif dep == "prep":
+            f.append(f"prep={cl}")
+            f.append(f"lprep={lemma}/{cl}")
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    f.append(f"pobj={cl}/{g.lemma_.lower()}")
+                    f.append(f"pobje={cl}/{_ent(g)}")
+        elif dep in ("aux", "auxpass"):
+            if child.lower_ in _MODALS:
+                f.append(f"modal={child.lower_}")
+            if dep == "auxpass":
+                f.append("passive")
+        elif dep == "neg" or child.lower_ in _NEG:
+            f.append("neg")
+        elif dep == "advmod":
+            f.append(f"adv={cl}")
+        elif dep == "det" and cl == "no":
+            f.append("neg")
+    if head.lemma_.lower() in _SPEECH and tok.dep_ in ("ccomp", "xcomp", "advcl"):
+        f.append("reported")
+    if head != tok and tok.dep_ in ("xcomp",):
+        f.append(f"xh={head.lemma_.lower()}")
+    sent = tok.sent
+    for w in (-2, -1, 1, 2):
+        j = tok.i + w
+        if sent.start <= j < sent.end:
+            f.append(f"w{w}={tok.doc[j].lower_}")
+    ents = {e.label_ for e in sent.ents}
+    f.extend(f"se={e}" for e in sorted(ents))
+    if any(t.like_num and len(t.text) == 4 and t.text.isdigit() and 1900 <= int(t.text) <= 2100
+           for t in sent):
+        f.append("year_in_sentence")
+    if any(t.lower_ in ("since", "ago", "previously", "formerly", "earlier") for t in sent):
+        f.append("past_cue")
+    if any(t.lower_ in ('"', "“", "”") for t in sent):
+        f.append("quoted_sentence")
+    position = ("s0" if sentence_index == 0 else "s1-2" if sentence_index <= 2
+                else "s3-5" if sentence_index <= 5 else "s6+")
+    f.append(f"pos={position}")
+    f.append(f"lpos={lemma}/{position}")
+    f.append(f"count={min(lemma_count, 4)}")
+    if first_of_lemma:
+        f.append("first_of_lemma")
+    if not place_slots:
+        f.append("no_syn_place")
+        f.append(f"nsp/{lemma}")
+    for slot in sorted(set(place_slots)):
+        f.append(f"place={slot}")
+        f.append(f"lplace={lemma}/{slot}")
+    if cand.rule is not None:
+        f.append(f"rpos={cand.rule.event_type}/{position}")
+        for slot in sorted(set(place_slots))[:1]:
+            f.append(f"rplace={cand.rule.event_type}/{slot}")
+    f.append("bias")
+    return f
+
+
+@dataclass(frozen=True)
+class _Linear:
+    labels: tuple[str, ...]
+    weights: dict[str, list[float]]
+    bias: list[float]
+
+    def probabilities(self, feats: Sequence[str]) -> list[float]:
+        scores = list(self.bias)
+        for name in feats:
+            w = self.weights.get(name)
+            if w is not None:
+                for k, v in enumerate(w):
+                    scores[k] += v
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+@dataclass(frozen=True)
+class EventModel:
+    """The two fitted linear models and the candidate words they were fitted with."""
+
+    types: _Linear
+    subtypes: _Linear
+    words: frozenset[str]
+    threshold: float  # a lexicon word is an event when P(none) is below this
+    places: PlaceRanker | None = None
+    rule_threshold: float = 0.9  # a taxonomy rule's match is dropped only when P(none) reaches this
+    override: float = 4.0  # the model retypes a rule match when its type is this many times likelier
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> EventModel:
+        def linear(d: object) -> _Linear:
+            assert isinstance(d, dict)
+            return _Linear(tuple(d["labels"]), dict(d["weights"]), list(d["bias"]))
+
+        extra = data.get("extra_lemmas", [])
+        assert isinstance(extra, list)
+        threshold = data.get("threshold", 0.5)
+        assert isinstance(threshold, (int, float))
+        places = data.get("places")
+        ranker = PlaceRanker(dict(places["weights"])) if isinstance(places, dict) else None
+        rule_threshold = data.get("rule_threshold", 0.9)
+        override = data.get("override", 4.0)
+        assert isinstance(rule_threshold, (int, float)) and isinstance(override, (int, float))
+        return cls(linear(data["types"]), linear(data["subtypes"]), candidate_words(extra),
+                   float(threshold), ranker, float(rule_threshold), float(override))
+
+    def compatible(self, taxonomy: Taxonomy) -> bool:
+        names = set(taxonomy.type_names)
+        return all(label == NONE or label in names for label in self.types.labels)
+
+    def decide(self, cand: Candidate, feats: Sequence[str], taxonomy: Taxonomy
+               ) -> tuple[str, str, float] | None:
+        """(type, sub-type, probability) of an event, or None when it is none.
+
+        A match of the taxonomy's rules keeps its type and stays an event unless the model is
+        confident otherwise (``rule_threshold``, ``override``); a word of the broad lexicon
+        alone becomes an event only when the model says so (``threshold``).
+        """
+        probs = self.types.probabilities(feats)
+        labels = self.types.labels
+        p_none = probs[labels.index(NONE)] if NONE in labels else 0.0
+        rule = cand.rule
+        if p_none >= (self.threshold if rule is None else self.rule_threshold):
+            return None
+        best = max((k for k in range(len(labels)) if labels[k] != NONE), key=probs.__getitem__)
+        if rule is not None and rule.event_type in labels:
+            own = labels.index(rule.event_type)
+            if probs[best] < self.override * probs[own]:
+                best = own
+        etype = labels[best]
+        if rule is not None and etype == rule.event_type:
+            return etype, rule.sub_event_type, max(probs[best], 1.0 - p_none)
+        allowed = set(taxonomy.event_type(etype).sub_event_types)
+        sub_probs = self.subtypes.probabilities(feats)
+        options = [(p, lab) for p, lab in zip(sub_probs, self.subtypes.labels, strict=True)
+                   if lab.split("|", 1)[0] == etype and lab.split("|", 1)[1] in allowed]
+        if not options:
+            return None
+        _, label = max(options)
+        return etype, label.split("|", 1)[1], probs[best]
+
+
+_MODEL: dict[str, EventModel | None] = {}
+_MODEL_LOCK = threading.Lock()
+
+
+def default_model() -> EventModel | None:
+    """The shipped model (None when the package carries none)."""
+    with _MODEL_LOCK:
+        if "default" not in _MODEL:
+            path = resources.files("geomap").joinpath("data/event_model.json")
+            _MODEL["default"] = (EventModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
+                                 if path.is_file() else None)
+        return _MODEL["default"]
+
+
+def rule_for(taxonomy: Taxonomy, event_type: str, sub_event_type: str,
+             matched: TriggerRule | None) -> TriggerRule:
+    """A taxonomy rule that stands for the decided (type, sub-type): the matched one when it
+    agrees, else the first of that sub-type (movement roles and weights come from it)."""
+    if matched is not None and matched.event_type == event_type \
+            and matched.sub_event_type == sub_event_type:
+        return matched
+    for rule in taxonomy.rules:
+        if rule.event_type == event_type and rule.sub_event_type == sub_event_type:
+            return replace(rule, weak=False)
+    for rule in taxonomy.rules:
+        if rule.event_type == event_type:
+            return replace(rule, sub_event_type=sub_event_type, weak=False)
+    return TriggerRule(event_type, sub_event_type)
+
+
+def to_trigger(cand: Candidate, rule: TriggerRule) -> Trigger:
+    return Trigger(cand.token, rule, cand.span_start, cand.span_end)

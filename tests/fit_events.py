@@ -1,0 +1,441 @@
+"""Fit the event decision (geomap/data/event_model.json) on the tune split.
+
+Usage::
+
+    python tests/fit_events.py            # cross-validate by article, then fit on all of tune
+    python tests/fit_events.py --cv-only  # only print the cross-validated numbers
+
+Reads only the tune split (tests/eventset/realnews_tune.jsonl, annotated by us following
+tests/eventset/GUIDELINE.md, and the hand-written tests/eventset/events.jsonl). Every
+candidate word (see geomap/events/classify.py) gets a label: the gold event's type and
+sub-type when it is a gold trigger, *none* when its article reports no event in that sentence
+and no gold trigger has its lemma, and no label (left out) otherwise: a second mention of an
+annotated event is neither an example of an event nor of none. Hand-written items carry no
+trigger offsets; there a candidate whose rule names a gold event's type is that event.
+
+Two multinomial logistic regressions (numpy, L2) are fitted: event type or none, and the
+sub-type given the type. The regularisation strength and the none-threshold are chosen by
+5-fold cross-validation by article on event-level F1 (the scorer of tests/eval_events.py).
+The held-out split is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from eval_events import SPLITS, _sum, counts, load_items, summarize  # noqa: E402
+
+from geomap.events.classify import NONE, EventModel, candidate_words  # noqa: E402
+
+OUT = HERE.parent / "geomap" / "data" / "event_model.json"
+FOLDS = 5
+NONE_WEIGHT = 0.3
+BALANCE = True
+
+
+@dataclass
+class Parsed:
+    item: dict[str, Any]
+    doc: Any
+    document: Any
+    sentences: Any
+    places: Any
+
+
+def parse(items: list[dict[str, Any]], pipe: Any) -> list[Parsed]:
+    from geomap.mentions import extract_mentions
+    from geomap.text import sentences_of
+    from geomap.types import Document
+
+    out = []
+    docs = pipe.nlp.pipe(it["text"] for it in items)
+    for it, doc in zip(items, docs, strict=True):
+        document = Document(it["id"], it["text"], published=(
+            dt.date.fromisoformat(it["published"]) if it.get("published") else None))
+        sentences = sentences_of(doc, doc_id=document.id)
+        mentions = extract_mentions(doc, doc_id=document.id, sentences=sentences)
+        places = pipe.resolver.resolve(mentions, text=document.text)
+        out.append(Parsed(it, doc, document, sentences, places))
+    return out
+
+
+def gold_lemmas(parsed: list[Parsed]) -> list[str]:
+    """Lemmas of the gold trigger words (their syntactic heads) in the given articles."""
+    seen: Counter[str] = Counter()
+    for p in parsed:
+        for ev in p.item["events"]:
+            if "trigger_start" not in ev:
+                continue
+            span = p.doc.char_span(ev["trigger_start"], ev["trigger_end"], alignment_mode="expand")
+            if span is not None and len(span):
+                seen[span.root.lemma_.lower()] += 1
+    return sorted(seen)
+
+
+def examples(p: Parsed, taxonomy: Any, words: frozenset[str]
+             ) -> list[tuple[list[str], str | None, str | None]]:
+    """(features, type or none or None to leave out, 'type|sub-type' or None) per candidate."""
+    from geomap.events.detect import candidate_features
+
+    cands = candidate_features(p.doc, p.sentences, p.places, taxonomy=taxonomy, words=words)
+    events = p.item["events"]
+    has_offsets = any("trigger_start" in ev for ev in events)
+    gold_sents = set()
+    lemmas = set()
+    gold_types = {ev["type"] for ev in events}
+    for ev in events:
+        if "trigger_start" in ev:
+            span = p.doc.char_span(ev["trigger_start"], ev["trigger_end"], alignment_mode="expand")
+            if span is not None and len(span):
+                gold_sents.add(span.root.sent.start)
+                lemmas.add(span.root.lemma_.lower())
+    out: list[tuple[list[str], str | None, str | None]] = []
+    for cand, feats in cands:
+        tok = cand.token
+        label: str | None = NONE
+        sub: str | None = None
+        if has_offsets:
+            for ev in events:
+                if ev.get("trigger_start", -1) < tok.idx + len(tok) and tok.idx < ev.get(
+                        "trigger_end", -1):
+                    label, sub = ev["type"], f"{ev['type']}|{ev['sub_type']}"
+                    break
+            else:
+                if tok.sent.start in gold_sents or tok.lemma_.lower() in lemmas or (
+                        cand.rule is not None and cand.rule.event_type in gold_types):
+                    label = None
+        elif events:
+            types = {ev["type"]: ev for ev in events}
+            if cand.rule is not None and cand.rule.event_type in types:
+                ev = types[cand.rule.event_type]
+                label = ev["type"]
+                sub = f"{ev['type']}|{ev.get('sub_type') or cand.rule.sub_event_type}"
+            elif cand.rule is None:
+                label = None
+        out.append((feats, label, sub))
+    return out
+
+
+class Softmax:
+    """Multinomial logistic regression over sparse binary features, fitted with Adam."""
+
+    def __init__(self, l2: float, epochs: int = 250, lr: float = 0.1,
+                 none_weight: float = 1.0) -> None:
+        self.l2, self.epochs, self.lr, self.none_weight = l2, epochs, lr, none_weight
+
+    def fit(self, X: list[list[str]], y: list[str], min_count: int = 2,
+            groups: list[str] | None = None) -> Softmax:
+        counts_: Counter[str] = Counter(f for row in X for f in set(row))
+        self.vocab = {f: i for i, f in enumerate(sorted(f for f, c in counts_.items()
+                                                        if c >= min_count))}
+        self.labels = sorted(set(y))
+        lab = {name: i for i, name in enumerate(self.labels)}
+        rows, cols = self._index(X)
+        n, d, k = len(X), len(self.vocab), len(self.labels)
+        Y = np.zeros((n, k))
+        Y[np.arange(n), [lab[v] for v in y]] = 1.0
+        sw = np.array([self.none_weight if v == NONE else 1.0 for v in y])
+        if groups is not None:
+            # each kind of text weighs as much as the other, however many examples it has
+            for g in set(groups):
+                mask = np.array([x == g for x in groups])
+                sw[mask] /= sw[mask].sum()
+        sw = (sw / sw.sum())[:, None]
+        W = np.zeros((d, k))
+        b = np.log(Y.mean(axis=0) + 1e-6)
+        mW, vW = np.zeros_like(W), np.zeros_like(W)
+        mb, vb = np.zeros_like(b), np.zeros_like(b)
+        for t in range(1, self.epochs + 1):
+            logits = np.zeros((n, k)) + b
+            np.add.at(logits, rows, W[cols])
+            logits -= logits.max(axis=1, keepdims=True)
+            P = np.exp(logits)
+            P /= P.sum(axis=1, keepdims=True)
+            G = (P - Y) * sw
+            gW = np.zeros_like(W)
+            np.add.at(gW, cols, G[rows])
+            gW += self.l2 * W
+            gb = G.sum(axis=0)
+            for g, m, v, param in ((gW, mW, vW, W), (gb, mb, vb, b)):
+                m *= 0.9
+                m += 0.1 * g
+                v *= 0.999
+                v += 0.001 * g * g
+                param -= self.lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+        self.W, self.b = W, b
+        return self
+
+    def _index(self, X: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        rows, cols = [], []
+        for i, row in enumerate(X):
+            for f in set(row):
+                j = self.vocab.get(f)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+    def to_dict(self, digits: int = 4) -> dict[str, Any]:
+        inv = {i: f for f, i in self.vocab.items()}
+        weights = {}
+        for j in range(self.W.shape[0]):
+            w = self.W[j]
+            if np.abs(w).max() >= 10 ** -digits * 5:
+                weights[inv[j]] = [round(float(x), digits) for x in w]
+        return {"labels": self.labels, "bias": [round(float(x), digits) for x in self.b],
+                "weights": dict(sorted(weights.items()))}
+
+
+class GoldTriggers:
+    """Stands in for the fitted model while the place ranker is fitted: the gold triggers are
+    the events (hand-written items: the rule matches of a gold event's type)."""
+
+    places = None
+    threshold = 1.0
+
+    def __init__(self, item: dict[str, Any], words: frozenset[str]) -> None:
+        self.item, self.words = item, words
+
+    def compatible(self, taxonomy: Any) -> bool:
+        return True
+
+    def gold_for(self, tok: Any) -> dict[str, Any] | None:
+        for ev in self.item["events"]:
+            if "trigger_start" in ev and \
+                    ev["trigger_start"] < tok.idx + len(tok) and tok.idx < ev["trigger_end"]:
+                return ev
+        return None
+
+    def decide(self, cand: Any, feats: Any, taxonomy: Any) -> tuple[str, str, float] | None:
+        ev = self.gold_for(cand.token)
+        if ev is not None:
+            return ev["type"], ev["sub_type"], 0.9
+        if cand.rule is not None and not any("trigger_start" in e for e in self.item["events"]):
+            for e in self.item["events"]:
+                if e["type"] == cand.rule.event_type:
+                    return e["type"], cand.rule.sub_event_type, 0.9
+        return None
+
+
+def place_examples(parsed: list[Parsed], pipe: Any, words: frozenset[str]
+                   ) -> list[tuple[list[tuple[str, ...]], list[bool]]]:
+    """(option features, option is right) per gold event whose place is among the options."""
+    from eval_events import place_ok
+
+    from geomap.events.detect import detect_events
+
+    out = []
+    for p in parsed:
+        gold = GoldTriggers(p.item, words)
+        seen: list[tuple[Any, list[Any]]] = []
+        detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
+                      gazetteer=pipe.gazetteer, model=gold,  # type: ignore[arg-type]
+                      observe=lambda tok, opts, seen=seen: seen.append((tok, opts)))
+        for tok, opts in seen:
+            ev = gold.gold_for(tok)
+            if ev is None:
+                same = [e for e in p.item["events"] if "trigger_start" not in e]
+                ev = same[0] if len(same) == 1 else None
+            if ev is None or not opts:
+                continue
+            right = [place_ok(ev, _Pred(o.rp.place)) for o in opts]
+            if any(right):
+                out.append(([o.features for o in opts], right))
+    return out
+
+
+@dataclass
+class _Pred:
+    place: Any
+
+
+def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float = 1e-2,
+               epochs: int = 300, lr: float = 0.05) -> dict[str, float]:
+    """Conditional logit: the right options' share of each group's softmax is maximised."""
+    vocab: dict[str, int] = {}
+    for opts, _ in groups:
+        for feats in opts:
+            for f in feats:
+                vocab.setdefault(f, len(vocab))
+    rows, cols, group_of, right = [], [], [], []
+    n = 0
+    for g, (opts, oks) in enumerate(groups):
+        for feats, ok in zip(opts, oks, strict=True):
+            for f in set(feats):
+                rows.append(n)
+                cols.append(vocab[f])
+            group_of.append(g)
+            right.append(ok)
+            n += 1
+    r, c = np.array(rows), np.array(cols)
+    grp, ok_ = np.array(group_of), np.array(right, dtype=float)
+    w = np.zeros(len(vocab))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    n_groups = len(groups)
+    for t in range(1, epochs + 1):
+        s = np.zeros(n)
+        np.add.at(s, r, w[c])
+        top = np.full(n_groups, -np.inf)
+        np.maximum.at(top, grp, s)
+        e = np.exp(s - top[grp])
+        z_all = np.bincount(grp, weights=e, minlength=n_groups)
+        z_ok = np.bincount(grp, weights=e * ok_, minlength=n_groups)
+        # d(-log z_ok + log z_all)/ds = e/z_all - ok*e/z_ok
+        ds = e / z_all[grp] - ok_ * e / np.maximum(z_ok[grp], 1e-300)
+        g_w = np.zeros_like(w)
+        np.add.at(g_w, c, ds[r])
+        g_w = g_w / n_groups + l2 * w
+        m = 0.9 * m + 0.1 * g_w
+        v = 0.999 * v + 0.001 * g_w * g_w
+        w -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+    inv = {i: f for f, i in vocab.items()}
+    return {inv[i]: round(float(x), 4) for i, x in enumerate(w) if abs(x) >= 1e-4}
+
+
+def fit_model(parsed: list[Parsed], taxonomy: Any, *, l2: float, threshold: float,
+              extra: list[str] | None = None, none_weight: float = 0.3,
+              pipe: Any = None) -> dict[str, Any]:
+    extra = gold_lemmas(parsed) if extra is None else extra
+    words = candidate_words(extra)
+    X: list[list[str]] = []
+    y: list[str] = []
+    kinds: list[str] = []
+    Xs: list[list[str]] = []
+    ys: list[str] = []
+    for p in parsed:
+        for feats, label, sub in examples(p, taxonomy, words):
+            if label is None:
+                continue
+            X.append(feats)
+            y.append(label)
+            kinds.append(_kind(p.item))
+            if sub is not None:
+                Xs.append(feats)
+                ys.append(sub)
+    types = Softmax(l2, none_weight=none_weight).fit(X, y, groups=kinds if BALANCE else None)
+    subtypes = Softmax(l2).fit(Xs, ys, min_count=1)
+    groups = place_examples(parsed, pipe, words) if pipe is not None else []
+    return {"format": "geomap-event-model/1",
+            "about": "Fitted by tests/fit_events.py on the tune split; do not edit by hand.",
+            "threshold": threshold, "extra_lemmas": extra,
+            "types": types.to_dict(), "subtypes": subtypes.to_dict(),
+            "places": {"weights": dict(sorted(fit_ranker(groups).items()))} if groups else None,
+            "training": {"candidates": len(X), "events": sum(v != NONE for v in y),
+                         "labels": dict(sorted(Counter(y).items()))}}
+
+
+def predict_events(parsed: list[Parsed], model: EventModel, pipe: Any) -> dict[str, list[Any]]:
+    from geomap.events.detect import detect_events
+
+    out = {}
+    for p in parsed:
+        events = detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
+                               gazetteer=pipe.gazetteer, model=model)
+        out[p.item["id"]] = [e for e in events if e.modality == "asserted"]
+    return out
+
+
+def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
+                   grid_threshold: list[float], grid_rule: list[float], grid_override: list[float],
+                   ) -> tuple[tuple[float, ...], dict[tuple[float, ...], Any]]:
+    rng = random.Random(13)
+    order = list(range(len(parsed)))
+    rng.shuffle(order)
+    fold_of = {i: n % FOLDS for n, i in enumerate(order)}
+    results: dict[tuple[float, ...], list[Any]] = {}
+    for l2 in grid_l2:
+        for k in range(FOLDS):
+            train = [p for i, p in enumerate(parsed) if fold_of[i] != k]
+            test = [p for i, p in enumerate(parsed) if fold_of[i] == k]
+            data = fit_model(train, pipe.taxonomy, l2=l2, threshold=0.5, pipe=pipe,
+                             none_weight=NONE_WEIGHT)
+            for th in grid_threshold:
+                for rt in grid_rule:
+                    for ov in grid_override:
+                        data.update(threshold=th, rule_threshold=rt, override=ov)
+                        model = EventModel.from_dict(data)
+                        preds = predict_events(test, model, pipe)
+                        results.setdefault((l2, th, rt, ov), []).extend(
+                            counts(p.item["events"], preds[p.item["id"]]) for p in test)
+    # Two kinds of text with equal weight: real news (our annotated articles) and the
+    # hand-written wire-style items; the setting with the best mean F1 of the two wins.
+    kinds = [_kind(parsed[i].item) for i in sorted(range(len(parsed)), key=lambda i: (
+        fold_of[i], i))]
+    best, best_f1 = next(iter(results)), -1.0
+    for key, per in results.items():
+        f1s = []
+        line = []
+        for kind in ("real news", "wire-style"):
+            sub = _sum([c for c, k in zip(per, kinds, strict=True) if k == kind])
+            prec = sub.strict / sub.pred if sub.pred else 0.0
+            rec = sub.strict / sub.gold if sub.gold else 0.0
+            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+            f1s.append(f1)
+            line.append(f"{kind} P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
+        mean = sum(f1s) / len(f1s)
+        print(f"  l2={key[0]:<7g} threshold={key[1]:.2f} rule_threshold={key[2]:.2f} "
+              f"override={key[3]:g}  {'; '.join(line)}; mean F1={mean:.3f}")
+        if mean > best_f1:
+            best, best_f1 = key, mean
+    return best, results
+
+
+def _kind(item: dict[str, Any]) -> str:
+    return "real news" if "corpus" in item else "wire-style"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--l2", type=float, nargs="*", default=[3e-3])
+    parser.add_argument("--threshold", type=float, nargs="*", default=[0.4, 0.5, 0.6])
+    parser.add_argument("--rule-threshold", type=float, nargs="*", default=[0.6, 0.8, 0.95])
+    parser.add_argument("--override", type=float, nargs="*", default=[2.0, 10.0])
+    parser.add_argument("--none-weight", type=float, default=NONE_WEIGHT)
+    parser.add_argument("--no-balance", action="store_true",
+                        help="weigh examples equally instead of each kind of text equally")
+    args = parser.parse_args(argv)
+    globals()["NONE_WEIGHT"] = args.none_weight
+    globals()["BALANCE"] = not args.no_balance
+
+    from geomap.pipeline import Pipeline
+
+    items = load_items(SPLITS["tune"])
+    pipe = Pipeline().load()
+    parsed = parse(items, pipe)
+    print(f"tune: {len(items)} articles, {sum(len(it['events']) for it in items)} gold events")
+    best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
+                                   args.override)
+    l2, threshold, rule_threshold, override = best
+    print(f"chosen by {FOLDS}-fold cross-validation by article: l2={l2:g}, "
+          f"threshold={threshold}, rule_threshold={rule_threshold}, override={override:g}")
+    for m, (v, lo, hi, n) in summarize(results[best]).items():
+        print(f"  cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
+    if args.cv_only:
+        return 0
+    data = fit_model(parsed, pipe.taxonomy, l2=l2, threshold=threshold, pipe=pipe,
+                     none_weight=NONE_WEIGHT)
+    data.update(rule_threshold=rule_threshold, override=override)
+    data["fitted"] = {"l2": l2, "threshold": threshold, "rule_threshold": rule_threshold,
+                      "override": override, "folds": FOLDS}
+    OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",
+                   encoding="utf-8")
+    print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(data['types']['weights'])} features)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
