@@ -80,8 +80,13 @@ def process(texts_or_documents: str | Document | Iterable[str | Document], *,
 
 def toponyms(texts_or_documents: str | Document | Iterable[str | Document], *,
              model: str | None = None, gazetteer_path: str | None = None,
-             pipeline: Pipeline | None = None) -> list[list[ResolvedPlace]]:
-    """Every place mention of each text with where it was resolved (no event detection)."""
+             pipeline: Pipeline | None = None, demonyms: bool = True) -> list[list[ResolvedPlace]]:
+    """Every place mention of each text with where it was resolved (no event detection).
+
+    Each :class:`~geomap.types.ResolvedPlace` has a ``kind`` (place, demonym or facility);
+    ``demonyms=False`` leaves out the demonyms ("Syrian", "Americans").
+    """
     docs = as_documents(texts_or_documents)
     pipe = pipeline or Pipeline(model=model, gazetteer=gazetteer_path, detect=False)
-    return [list(r.places) for r in pipe.analyze(docs)]
+    return [[rp for rp in r.places if demonyms or rp.kind != "demonym"]
+            for r in pipe.analyze(docs)]

@@ -251,7 +251,8 @@ def cmd_toponyms(args: argparse.Namespace) -> int:
         stats = toponyms_corpus(args.inputs, args.output, published=args.published,
                                 model=args.model, gazetteer=args.gazetteer,
                                 batch_size=args.batch_size, n_process=args.processes,
-                                resume=args.resume, progress=sys.stderr.isatty())
+                                resume=args.resume, progress=sys.stderr.isatty(),
+                                demonyms=not args.no_demonyms)
     except KeyboardInterrupt:
         return _interrupted(args.output)
     if args.output:
@@ -308,9 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("toponyms", help="every place mention with where it was resolved (JSONL)",
                        description="Read lines {id, text}; write lines {id, toponyms: [{start, end, "
-                       "name, lat, lon, place_id, score}]} — the format ../shared/eval/score.py reads.")
+                       "name, kind, lat, lon, place_id, score}]} — the format "
+                       "../shared/eval/score.py reads. kind is place, demonym (Syrian, Americans) "
+                       "or facility (air base, airport, port, building).")
     p.add_argument("inputs", nargs="+", metavar="IN.jsonl")
     p.add_argument("-o", "--output", metavar="OUT.jsonl", help="default: standard output")
+    p.add_argument("--no-demonyms", action="store_true",
+                   help="leave out demonyms and adjectives of places (Syrian, Americans)")
     _add_pipeline_options(p)
     _add_corpus_options(p)
     p.set_defaults(func=cmd_toponyms)

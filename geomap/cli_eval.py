@@ -28,6 +28,9 @@ def register(subparsers: Any) -> None:
                    help="worker processes for spaCy (default 1)")
     p.add_argument("--batch-size", type=cli_options.batch_size, default=32,
                    help="documents per nlp.pipe batch")
+    p.add_argument("--no-demonyms", action="store_true",
+                   help="do not count demonyms (Syrian, Americans) as predicted toponyms, for "
+                        "corpora that do not annotate them")
     p.add_argument("--predictions", metavar="OUT.jsonl",
                    help="also write the predictions (the format `geomap toponyms` writes)")
     p.set_defaults(func=cmd_eval)
@@ -55,14 +58,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return tqdm(items, unit="doc", file=sys.stderr, dynamic_ncols=True)
 
     run = evaluate(pipeline, args.corpus, limit=args.limit, n_process=args.processes,
-                   batch_size=args.batch_size, progress=progress)
+                   batch_size=args.batch_size, progress=progress, demonyms=not args.no_demonyms)
     if args.predictions:
         from geomap.io import atomic_writer
 
         with atomic_writer(args.predictions) as fh:
             for doc_id, toponyms in run.predictions.items():
                 fh.write(json.dumps({"id": doc_id, "toponyms": [
-                    {"start": t.start, "end": t.end, "name": t.name, "lat": t.lat, "lon": t.lon}
+                    {"start": t.start, "end": t.end, "name": t.name, "kind": t.kind,
+                     "lat": t.lat, "lon": t.lon}
                     for t in toponyms]}, ensure_ascii=False) + "\n")
     result = run.scores.to_dict()
     result["model"] = pipeline.nlp.meta.get("name", ""), pipeline.nlp.meta.get("version", "")

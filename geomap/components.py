@@ -1,4 +1,4 @@
-"""spaCy components of geomap, registered as factories (importing this module registers them).
+"""spaCy components of geomap, registered as spaCy factories (``spacy_factories`` entry points).
 
 ``geomap_gazetteer_ruler`` decides which spans of a parsed document are place names and writes
 them to ``doc.spans["geomap_places"]`` (a span group, so a place may sit inside an
@@ -16,19 +16,36 @@ GPE/LOC/FAC entities and, with the gazetteer's help:
 
 ``doc.ents`` keeps the model's entities (so organisations and persons stay available to
 other components), except that facility names the model mislabelled become FAC.
-Add it to your own pipeline with ``nlp.add_pipe("geomap_gazetteer_ruler", after="ner")``
-after ``import geomap.components``.
+Add it to your own pipeline with ``nlp.add_pipe("geomap_gazetteer_ruler", after="ner")``:
+spaCy finds the factory through geomap's ``spacy_factories`` entry point (config:
+``spans_key``, ``gazetteer_path``, ``min_population``, ``min_inner_population``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy
-from spacy.attrs import ENT_IOB, IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_STOP, IS_TITLE, IS_UPPER, LENGTH, SENT_START
+import srsly
+from spacy import util as spacy_util
+from spacy.attrs import (
+    ENT_IOB,
+    IS_ALPHA,
+    IS_DIGIT,
+    IS_LOWER,
+    IS_PUNCT,
+    IS_STOP,
+    IS_TITLE,
+    IS_UPPER,
+    LENGTH,
+    SENT_START,
+)
 from spacy.language import Language
+from spacy.pipeline import Pipe
+from spacy.pipeline.span_ruler import overlapping_labeled_spans_score
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -38,13 +55,17 @@ from geomap.lexicon import (
     LANGUAGE_CUES,
     LOCAL_NOUNS,
     LOCATIVE,
+    REGION_ABBREVIATIONS,
     RESIDENT_NOUNS,
     ROAD_WORDS,
     STREET_WORDS,
     TITLES,
+    demonym_stems,
 )
 
 if TYPE_CHECKING:
+    from spacy.training import Example
+
     from gazetteer import Gazetteer
 
 #: The span group the ruler writes and :func:`geomap.mentions.extract_mentions` reads.
@@ -64,16 +85,34 @@ LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P
 MATCH_OK = ("exact", "alternate", "abbreviation")
 
 
-class GazetteerRuler:
-    """Find the place-name spans of a document (see the module docstring)."""
+class GazetteerRuler(Pipe):
+    """Find the place-name spans of a document (see the module docstring).
 
-    def __init__(self, nlp: Language, name: str, *, gazetteer_path: str | None = None,
+    A spaCy pipe in the manner of :class:`spacy.pipeline.SpanRuler`: it writes
+    ``doc.spans[spans_key]``; :meth:`initialize` opens the gazetteer (building the store on
+    first use) so that the first document does not wait for it; :meth:`to_disk` /
+    :meth:`from_disk` save and load its settings with the pipeline (the gazetteer store is
+    referred to by path, not copied); :meth:`score` scores its spans against gold spans.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("en")
+    >>> ruler = nlp.add_pipe("geomap_gazetteer_ruler", config={"spans_key": "places"})
+    >>> ruler.spans_key
+    'places'
+    """
+
+    def __init__(self, nlp: Language, name: str = "geomap_gazetteer_ruler", *,
+                 spans_key: str = SPAN_KEY, gazetteer_path: str | None = None,
                  min_population: int = 100_000, min_inner_population: int = 15_000,
-                 gazetteer: Gazetteer | None = None) -> None:
+                 gazetteer: Gazetteer | None = None,
+                 scorer: Callable[..., dict[str, Any]] | None = overlapping_labeled_spans_score,
+                 ) -> None:
         self.name = name
+        self.spans_key = spans_key
         self.gazetteer_path = gazetteer_path
         self.min_population = min_population
         self.min_inner_population = min_inner_population
+        self.scorer = scorer
         self._gazetteer = gazetteer
         self._cache: dict[tuple[str, str], str | None] = {}
 
@@ -83,6 +122,13 @@ class GazetteerRuler:
         state["_gazetteer"] = None
         return state
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pipe is an extension type: pickle through __getstate__/__setstate__ explicitly.
+        return (_new_ruler, (), self.__getstate__())
+
     @property
     def gazetteer(self) -> Gazetteer:
         if self._gazetteer is None:
@@ -91,6 +137,57 @@ class GazetteerRuler:
             self._gazetteer = (Gazetteer(self.gazetteer_path) if self.gazetteer_path
                                else open_gazetteer())
         return self._gazetteer
+
+    # -- spaCy's component protocol -------------------------------------------------------
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, gazetteer_path: str | None = None) -> None:
+        """Open the gazetteer now (``nlp.initialize()``), optionally from another store."""
+        if gazetteer_path is not None and gazetteer_path != self.gazetteer_path:
+            self.gazetteer_path = str(gazetteer_path)
+            self._gazetteer = None
+            self._cache.clear()
+        _ = self.gazetteer
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        """Precision, recall and F1 of the place spans (``spans_{spans_key}_p/r/f``)."""
+        if self.scorer is None:
+            return {}
+        return self.scorer(examples, spans_key=self.spans_key, **kwargs)
+
+    def _settings(self) -> dict[str, Any]:
+        return {"spans_key": self.spans_key, "gazetteer_path": self.gazetteer_path,
+                "min_population": self.min_population,
+                "min_inner_population": self.min_inner_population}
+
+    def _apply(self, settings: dict[str, Any]) -> None:
+        self.spans_key = str(settings.get("spans_key", self.spans_key))
+        path = settings.get("gazetteer_path", self.gazetteer_path)
+        if path != self.gazetteer_path:
+            self._gazetteer = None
+        self.gazetteer_path = path
+        self.min_population = int(settings.get("min_population", self.min_population))
+        self.min_inner_population = int(settings.get("min_inner_population",
+                                                     self.min_inner_population))
+        self._cache.clear()
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return spacy_util.to_bytes({"cfg": lambda: srsly.json_dumps(self._settings())}, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = ()) -> GazetteerRuler:
+        spacy_util.from_bytes(bytes_data, {"cfg": lambda b: self._apply(srsly.json_loads(b))},
+                              exclude)
+        return self
+
+    def to_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()) -> None:
+        """Save the settings as ``cfg.json`` in the directory ``path``."""
+        spacy_util.to_disk(spacy_util.ensure_path(path), {
+            "cfg.json": lambda p: srsly.write_json(p, self._settings())}, exclude)
+
+    def from_disk(self, path: str | os.PathLike[str], *, exclude: Iterable[str] = ()
+                  ) -> GazetteerRuler:
+        spacy_util.from_disk(spacy_util.ensure_path(path), {
+            "cfg.json": lambda p: self._apply(srsly.read_json(p))}, exclude)
+        return self
 
     # -- what the gazetteer says about a name ---------------------------------------------
     def label_for(self, text: str, *, facilities_only: bool = False, kind: str | None = None
@@ -145,7 +242,9 @@ class GazetteerRuler:
             return LABEL_BY_CLASS.get(fcl, "GPE")
         if kind == "admin":
             return None
-        floor = self.min_population if kind == "standalone" else self.min_inner_population
+        # A dateline names the place the story comes from: any town the gazetteer knows.
+        floor = {"standalone": self.min_population, "dateline": 0}.get(kind,
+                                                                       self.min_inner_population)
         # Alternate names of towns are mostly foreign spellings ("Hamas" for Hamm): only a
         # big city's alternate name is read as that city.
         if fcl in ("P", "A") and place.population >= floor and (
@@ -161,6 +260,15 @@ class GazetteerRuler:
         person_words = self._person_words(doc)
         places: list[Span] = []
         for ent in doc.ents:
+            if (len(ent) == 1 and ent.label_ in ("FAC", "LOC") and ent[0].lower_ in GENERIC_WORDS
+                    and not ent.text.isupper() and not self._water_or_region(ent.text)):
+                # "Olympic", "Metro", "North", "Earth": a common word, not a place name.
+                continue
+            if (len(ent) == 1 and ent.label_ in PLACE_LABELS and not _after_locative(ent)
+                    and not self._named_anything(ent.text)):
+                # One word that no place is called, not even nearly ("Saakashvili", "meth",
+                # "Petrojet"), and not written as a place ("in Kfraya"): a surname or a brand.
+                continue
             if ent.label_ == "FAC" and not self._known(ent.text):
                 # Streets, numbered roads and buildings are not places of their own; a town
                 # in their name is.
@@ -174,9 +282,13 @@ class GazetteerRuler:
                 if not (len(ent) == 1 and _hyphened_to_person(ent)):
                     places.append(ent)
             elif ent.label_ == "NORP":
-                if self.label_for(ent.text, kind="demonym"):
+                if self.label_for(ent.text, kind="demonym") or self._made_from_place(ent.text):
                     if not _language_use(ent):
                         places.append(Span(doc, ent.start, ent.end, label=DEMONYM_LABEL))
+                elif whole := self.label_for(ent.text, kind="standalone"):
+                    # A city or country name the model called a group ("the Sochi mayoral
+                    # election"): not a demonym, so it is the place itself.
+                    places.append(Span(doc, ent.start, ent.end, label=whole))
                 else:
                     places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         named = {p.text for p in places if p.label_ != DEMONYM_LABEL}
@@ -187,7 +299,11 @@ class GazetteerRuler:
             # that place (a team called by its city); a smaller town, or a person entity, only
             # when the text says so: the same name is a place elsewhere in it, or it follows
             # "in", "at", "from"... (a town the model took for a surname).
-            evidence = ent.text in named or _after_locative(ent) or _before_resident_noun(ent)
+            # A one-word "person" never named in full in the text, before "police", "schools",
+            # "council" ("Alexandria police"), is the town: people are introduced by full name.
+            evidence = (ent.text in named or _after_locative(ent) or _before_resident_noun(ent)
+                        or (len(ent) == 1 and ent.text not in person_words
+                            and _before_resident_noun(ent, LOCAL_NOUNS)))
             whole = self.label_for(ent.text, kind="admin")
             if not whole:
                 whole = self.label_for(ent.text, kind="inner" if evidence else "standalone")
@@ -197,13 +313,14 @@ class GazetteerRuler:
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
         places.extend(self._untagged_places(doc, flags))
         places.extend(self._datelines(doc))
+        places.extend(self._region_abbreviations(doc, places))
         places.extend(self._before_container(doc, flags, places))
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
                   or not (p.text in person_words or _after_title(p))]
-        doc.spans[SPAN_KEY] = sorted(filter_spans(places), key=lambda s: s.start)
+        doc.spans[self.spans_key] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
 
     def _known(self, text: str) -> bool:
@@ -267,6 +384,50 @@ class GazetteerRuler:
                     break
         return found
 
+    def _named_anything(self, text: str) -> bool:
+        """Whether any place is called ``text`` (as written, folded, fuzzily or abbreviated);
+        all-capital short words are acronyms and are judged elsewhere."""
+        if text.isupper() and len(text) <= 4 or text.replace(" ", "") in REGION_ABBREVIATIONS:
+            return True
+        key = ("anything", text)
+        if key not in self._cache:
+            self._cache[key] = "yes" if self.gazetteer.lookup(text, limit=1) else None
+        return self._cache[key] is not None
+
+    def _water_or_region(self, text: str) -> bool:
+        """Whether the gazetteer has ``text`` itself as a sea, ocean, continent or region."""
+        key = ("water", text)
+        if key not in self._cache:
+            self._cache[key] = "yes" if any(
+                m.match_type in MATCH_OK and (m.place.feature_class == "H"
+                                              or m.place.feature_code in ("CONT", "RGN"))
+                for m in self.gazetteer.lookup(text, fuzzy=False, limit=8)) else None
+        return self._cache[key] is not None
+
+    def _made_from_place(self, text: str) -> bool:
+        """A people or adjective made from a country, state or region name the demonym table
+        lacks ("Minnesotans", "Ohioans", "Texan", "European", "South Ossetians")."""
+        if not text[:1].isupper() or text.isupper():
+            return False
+        return any(self.label_for(stem, kind="admin") for stem in demonym_stems(text))
+
+    def _region_abbreviations(self, doc: Doc, places: list[Span]) -> list[Span]:
+        """A state or province abbreviation after a place and a comma: "Fargo, N.D.",
+        "Wheeling, W. Va.", "Red Deer, Alta." (the model often leaves it untagged)."""
+        found: list[Span] = []
+        covered = _token_mask(doc, places)
+        for p in places:
+            i = p.end
+            if p.label_ == DEMONYM_LABEL or i + 1 >= len(doc) or doc[i].text != ",":
+                continue
+            for j in range(min(len(doc), i + 4), i + 1, -1):
+                if any(covered[i + 1:j]):
+                    continue
+                if doc[i + 1:j].text.replace(" ", "") in REGION_ABBREVIATIONS:
+                    found.append(Span(doc, i + 1, j, label="GPE"))
+                    break
+        return found
+
     def _datelines(self, doc: Doc) -> list[Span]:
         """The place of a dateline: "BEIRUT: ...", "NEWARK -- ...", "COLUMBUS, Ohio (AP) —".
 
@@ -290,7 +451,7 @@ class GazetteerRuler:
                 j += 1
             if j < n and doc[j].text in DATELINE_MARKS:
                 name = "".join(t.text.capitalize() + t.whitespace_ for t in doc[i:j]).strip()
-                label = self.label_for(name, kind="inner")
+                label = self.label_for(name, kind="dateline")
                 if label:
                     found.append(Span(doc, i, j, label=label))
             i = j
@@ -382,10 +543,14 @@ class _Flags:
     def of(cls, doc: Doc) -> _Flags:
         cap, alpha, stop_start, sent_start, in_entity, short_upper = [], [], [], [], [], []
         rows = doc.to_array([IS_TITLE, IS_UPPER, IS_ALPHA, IS_STOP, SENT_START, LENGTH, IS_DIGIT,
-                             IS_PUNCT, ENT_IOB]).tolist() if len(doc) else []
-        for i, (title, upper, is_alpha, stop, sstart, length, digit, punct, iob) in enumerate(rows):
+                             IS_PUNCT, ENT_IOB, IS_LOWER]).tolist() if len(doc) else []
+        for i, (title, upper, is_alpha, stop, sstart, length, digit, punct, iob, lower) in \
+                enumerate(rows):
             first = i == 0 or sstart == 1
-            cap.append(bool(title or upper) and length > 1 and bool(is_alpha or not (digit or punct)))
+            # Mixed case that opens with a capital is a name too: "DeKalb", "McLean", "LaGrange".
+            mixed = bool(is_alpha) and not (title or upper or lower) and doc[i].text[:1].isupper()
+            cap.append(bool(title or upper or mixed) and length > 1
+                       and bool(is_alpha or not (digit or punct)))
             alpha.append(bool(is_alpha))
             stop_start.append(first and bool(stop))
             sent_start.append(first)
@@ -442,23 +607,37 @@ def _after_locative(span: Span) -> bool:
     return prev.lower_ in LOCATIVE
 
 
-def place_spans(doc: Doc, labels: Iterable[str] = (*PLACE_LABELS, DEMONYM_LABEL)) -> list[Span]:
+def place_spans(doc: Doc, labels: Iterable[str] = (*PLACE_LABELS, DEMONYM_LABEL), *,
+                spans_key: str = SPAN_KEY) -> list[Span]:
     """The place spans of ``doc``: the ruler's span group if it ran, else the place entities."""
     wanted = set(labels)
-    if SPAN_KEY in doc.spans:
-        return [s for s in doc.spans[SPAN_KEY] if s.label_ in wanted]
+    if spans_key in doc.spans:
+        return [s for s in doc.spans[spans_key] if s.label_ in wanted]
     return [e for e in doc.ents if e.label_ in wanted and e.label_ != DEMONYM_LABEL]
 
 
+def _new_ruler() -> GazetteerRuler:
+    return GazetteerRuler.__new__(GazetteerRuler)
+
+
+# Found by spaCy through the ``spacy_factories`` entry point in pyproject.toml, so
+# ``nlp.add_pipe("geomap_gazetteer_ruler")`` works without importing geomap first.
 @Language.factory(
     "geomap_gazetteer_ruler",
-    default_config={"gazetteer_path": None, "min_population": 100_000,
-                    "min_inner_population": 15_000},
+    assigns=["doc.spans", "doc.ents"],
+    requires=["doc.ents", "token.ent_iob", "token.ent_type"],
+    default_config={"spans_key": SPAN_KEY, "gazetteer_path": None, "min_population": 100_000,
+                    "min_inner_population": 15_000,
+                    "scorer": {"@scorers": "spacy.overlapping_labeled_spans_scorer.v1"}},
+    default_score_weights={f"spans_{SPAN_KEY}_f": 1.0, f"spans_{SPAN_KEY}_p": 0.0,
+                           f"spans_{SPAN_KEY}_r": 0.0},
 )
-def make_gazetteer_ruler(nlp: Language, name: str, gazetteer_path: str | None,
-                         min_population: int, min_inner_population: int) -> GazetteerRuler:
-    return GazetteerRuler(nlp, name, gazetteer_path=gazetteer_path, min_population=min_population,
-                          min_inner_population=min_inner_population)
+def make_gazetteer_ruler(nlp: Language, name: str, spans_key: str, gazetteer_path: str | None,
+                         min_population: int, min_inner_population: int,
+                         scorer: Callable[..., dict[str, Any]] | None) -> GazetteerRuler:
+    return GazetteerRuler(nlp, name, spans_key=spans_key, gazetteer_path=gazetteer_path,
+                          min_population=min_population,
+                          min_inner_population=min_inner_population, scorer=scorer)
 
 
 @Language.component("geomap_release_tensor")

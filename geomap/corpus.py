@@ -164,8 +164,11 @@ def toponyms_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, 
                     gazetteer: PathLike | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                     n_process: int = 1, resume: bool = False, progress: bool = False,
                     stdout: IO[str] | None = None,
-                    pipeline: Pipeline | None = None) -> CorpusStats:
+                    pipeline: Pipeline | None = None, demonyms: bool = True) -> CorpusStats:
     """Write one ``{id, toponyms}`` line per document of ``inputs`` to ``output``.
+
+    Each toponym says its ``kind`` (place, demonym, facility); ``demonyms=False`` leaves the
+    demonyms ("Syrian", "Americans") out.
 
     Without ``output`` lines go to ``stdout`` as they come (nothing to resume). With it, they
     go to ``OUT.partial`` first and the file is renamed to ``OUT`` when every document is done;
@@ -176,7 +179,7 @@ def toponyms_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, 
     tally = Tally()
 
     def record_of(result: AnalyzedDocument) -> dict[str, Any]:
-        return toponym_record(result.document.id, result.places)
+        return toponym_record(result.document.id, result.places, demonyms=demonyms)
 
     if output is None or is_stream_output(output):
         _no_resume(output, resume)
@@ -195,7 +198,8 @@ def toponyms_corpus(inputs: Sequence[PathLike], output: PathLike | None = None, 
                          unresolved_names=[t["name"] for t in places if not t.get("place_id")])
 
     journal = _run("toponyms", inputs, output, fingerprint_options={
-        "model": model, "gazetteer": gazetteer}, pipeline=pipe, published=published,
+        "model": model, "gazetteer": gazetteer, **({} if demonyms else {"demonyms": False})},
+        pipeline=pipe, published=published,
         batch_size=batch_size, n_process=n_process, resume=resume, progress=progress,
         on_record=count_resumed, make_record=record_of, tally=tally)
     assert journal is not None

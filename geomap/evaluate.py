@@ -50,6 +50,7 @@ class Toponym:
     lat: float | None = None
     lon: float | None = None
     name: str = ""
+    kind: str = "place"
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Toponym:
@@ -224,11 +225,15 @@ def iter_gold(path: str | os.PathLike[str]) -> Iterator[GoldDocument]:
                                  f"({type(exc).__name__}: {exc})") from None
 
 
-def predicted_toponyms(analyzed: AnalyzedDocument) -> list[Toponym]:
-    """The toponyms a pipeline found in one document (unresolved ones have no point)."""
+def predicted_toponyms(analyzed: AnalyzedDocument, *, demonyms: bool = True) -> list[Toponym]:
+    """The toponyms a pipeline found in one document (unresolved ones have no point).
+
+    ``demonyms=False`` leaves out mentions of kind ``demonym`` ("Syrian", "Americans").
+    """
     return [Toponym(rp.mention.start, rp.mention.end,
                     rp.place.lat if rp.place else None, rp.place.lon if rp.place else None,
-                    rp.mention.surface) for rp in analyzed.places]
+                    rp.mention.surface, rp.kind) for rp in analyzed.places
+            if demonyms or rp.kind != "demonym"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +250,7 @@ class EvalRun:
 def evaluate(pipeline: Pipeline, corpus: str | os.PathLike[str], *, limit: int | None = None,
              n_process: int = 1, batch_size: int = 32,
              progress: Callable[[Iterator[Document]], Iterable[Document]] | None = None,
-             ) -> EvalRun:
+             demonyms: bool = True) -> EvalRun:
     """Run ``pipeline`` over the texts of a gold corpus and score its toponyms.
 
     Parameters
@@ -256,6 +261,8 @@ def evaluate(pipeline: Pipeline, corpus: str | os.PathLike[str], *, limit: int |
         Gold JSON Lines (the format of the LGL/TR-News files).
     limit
         Score only the first ``limit`` documents.
+    demonyms
+        Whether demonym mentions ("Syrian") count as predicted toponyms.
     """
     import itertools
     import time
@@ -283,7 +290,7 @@ def evaluate(pipeline: Pipeline, corpus: str | os.PathLike[str], *, limit: int |
     predictions: dict[str, list[Toponym]] = {}
     t0 = time.perf_counter()
     for analyzed in pipeline.analyze(docs, batch_size=batch_size, n_process=n_process):
-        predictions[analyzed.document.id] = predicted_toponyms(analyzed)
+        predictions[analyzed.document.id] = predicted_toponyms(analyzed, demonyms=demonyms)
     seconds = time.perf_counter() - t0
     return EvalRun(score_corpus(gold, predictions), gold, predictions, seconds, chars)
 

@@ -78,3 +78,51 @@ ROAD_WORDS = frozenset({"highway", "hwy", "route", "rt", "interstate", "i", "exi
                         "county", "us", "u.s.", "sr", "fm", "road", "loop", "junction"})
 LANGUAGE_CUES = frozenset({"speak", "speaks", "spoke", "spoken", "speaking", "fluent", "translate",
                            "translated", "learn", "learning", "teach", "teaching", "dub", "dubbed"})
+
+#: AP-style abbreviations of US states, common in US news ("Kan.", "W.Va.").
+US_STATE_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
+    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
+    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas",
+    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
+    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nebr.": "Nebraska", "Nev.": "Nevada",
+    "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
+    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon",
+    "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina",
+    "S.D.": "South Dakota", "Tenn.": "Tennessee", "Tex.": "Texas", "Vt.": "Vermont",
+    "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "W. Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
+}
+#: Canadian Press abbreviations of the provinces ("Red Deer, Alta.", "B.C.").
+CA_PROVINCE_ABBREVIATIONS = {
+    "Alta.": "Alberta", "B.C.": "British Columbia", "Man.": "Manitoba", "N.B.": "New Brunswick",
+    "Nfld.": "Newfoundland and Labrador", "N.L.": "Newfoundland and Labrador",
+    "N.S.": "Nova Scotia", "Ont.": "Ontario", "P.E.I.": "Prince Edward Island", "Que.": "Quebec",
+    "Sask.": "Saskatchewan", "N.W.T.": "Northwest Territories",
+}
+#: Abbreviations of states and provinces, spaces removed ("W.Va." for "W. Va."), to their names.
+REGION_ABBREVIATIONS = {k.replace(" ", ""): v for table in (US_STATE_ABBREVIATIONS,
+                                                             CA_PROVINCE_ABBREVIATIONS)
+                        for k, v in table.items()}
+#: How the people or adjective of a place is made from its name: (ending of the demonym,
+#: ending of the name). "Minnesotans" → Minnesota, "Ohioans" → Ohio, "Texan" → Texas,
+#: "European" → Europe, "Asian" → Asia, "Sudanese" → Sudan.
+_DEMONYM_ENDINGS = (("ians", "ia"), ("ian", "ia"), ("ans", "a"), ("an", "a"), ("ans", ""),
+                    ("an", ""), ("ns", ""), ("n", ""), ("an", "e"), ("ans", "e"), ("n", "s"),
+                    ("ns", "s"), ("ese", ""), ("ese", "a"), ("is", ""), ("i", ""))
+
+
+def demonym_stems(word: str) -> list[str]:
+    """Place names a demonym or place adjective may be made from, most likely first.
+
+    >>> demonym_stems("Minnesotans")[0], demonym_stems("Texan")[-1]
+    ('Minnesota', 'Texas')
+    """
+    out: list[str] = []
+    for ending, base in _DEMONYM_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: len(word) - len(ending)] + base
+            if stem not in out and stem != word:
+                out.append(stem)
+    return out

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from geomap.components import DEMONYM_LABEL, PLACE_LABELS, place_spans
+from geomap.components import DEMONYM_LABEL, PLACE_LABELS, SPAN_KEY, place_spans
 from geomap.types import Mention, Sentence
 
 _LEADING = frozenset({"the", "a", "an"})
@@ -52,16 +52,18 @@ def _split_commas(span: Span) -> list[Span]:
 
 
 def extract_mentions(doc: Doc, *, doc_id: str, sentences: Sequence[Sentence] = (),
-                     labels: Sequence[str] = (*PLACE_LABELS, DEMONYM_LABEL)) -> list[Mention]:
+                     labels: Sequence[str] = (*PLACE_LABELS, DEMONYM_LABEL),
+                     spans_key: str = SPAN_KEY) -> list[Mention]:
     """Every place span of ``doc`` as a :class:`Mention`, in text order.
 
     Leading articles ("the Gulf" → "Gulf") and trailing possessives ("Syria's" → "Syria")
     are trimmed so that the surface is the name itself; "Paris, Texas" tagged as one
-    entity becomes two mentions. Demonym mentions ("Syrian") carry the label ``NORP``.
+    entity becomes two mentions. Demonym mentions ("Syrian") carry the label ``NORP`` and the
+    kind ``demonym``; facilities the kind ``facility``. ``spans_key`` is the ruler's span group.
     """
     mentions: list[Mention] = []
     text = doc.text  # built from the tokens on every access: read it once
-    for span in place_spans(doc, labels):
+    for span in place_spans(doc, labels, spans_key=spans_key):
         for part in _split_commas(span):
             bounds = _trim(part, text)
             if bounds is None:

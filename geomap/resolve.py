@@ -1,28 +1,44 @@
 """Choosing, for each place mention, the gazetteer place it refers to.
 
-The resolver scores every candidate of a mention with a linear model over features — how well
-the name matched, how important the place is (population, country / first-level division /
-capital), whether its country and region are the document's, whether the text puts it inside
-another mentioned place ("Paris, Texas"; "Hmeimim, located in Latakia"), how close it is to the
-document's other places — keeps the best, and reports a confidence in [0, 1] (the softmax
-probability of the chosen candidate). A name is read the same way throughout a document (one
-sense per discourse) unless a containment cue says otherwise.
+Every candidate place of a mention gets a row of features (:data:`FEATURES`): how well the
+name matched; what kind of place it is (country, first-level division, county, capital, town,
+facility) and its population; whether another reading of the name is a country or a state;
+and from the document — the share of its other names with a reading in the same country or
+state, whether it names that country or state, puts the mention inside another place
+("Paris, Texas"; "Hmeimim, located in Latakia"), lists it with local towns or with countries,
+writes a street address or "police"/"residents" beside it, and how close the candidate is to
+the places chosen for the other names — plus interactions of the kind of candidate with the
+kind of evidence. Two conditional logit models score the rows: a *prior* model on the
+context-free features (its readings make the document's country and state context) and a
+*full* model. Their weights are fitted on annotated news by ``tests/fit_resolver.py`` and ship
+as ``geomap/data/resolver_weights.json``. The best candidate wins; its softmax probability is
+the confidence. A name is read the same way throughout a document (one sense per discourse)
+unless a containment cue says otherwise.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
 
-from gazetteer.geometry import distance_km as haversine_km
-from gazetteer.geometry import plausibly_contains
+from gazetteer.geometry import haversine_km, plausibly_contains
 from gazetteer.model import Match
 from gazetteer.text import fold
-from geomap.lexicon import GENERIC_WORDS
+from geomap.errors import InputError
+from geomap.lexicon import (
+    CA_PROVINCE_ABBREVIATIONS,
+    GENERIC_WORDS,
+    LOCAL_NOUNS,
+    US_STATE_ABBREVIATIONS,
+    demonym_stems,
+)
 from geomap.types import Mention, ResolvedPlace
 
 if TYPE_CHECKING:
@@ -30,35 +46,14 @@ if TYPE_CHECKING:
 
 MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded": 0.8,
                  "demonym": 0.9, "fuzzy": 0.3, "bare county": 0.6}
-#: Importance of administrative and named regions, on the scale of log10(population) / 7.
-LEVEL_IMPORTANCE = {"PCLI": 1.35, "PCLD": 1.1, "PCLS": 1.1, "PCLIX": 1.1, "PCL": 1.1, "PCLF": 1.0,
-                    "TERR": 1.0, "CONT": 1.2, "RGN": 1.0, "ADM1": 1.05, "ADM2": 0.75}
-CITY_BONUS = {"PPLC": 0.3, "PPLA": 0.12, "PPLA2": 0.04}
 #: "X, located in Y", "X in Y", "X, Y", "X near Y" — a place followed by the place containing it.
 CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is |just )?(?:in |near |outside )?"
                          r"|\s+(?:in|near|outside of|outside)\s+)(?:the\s+)?$")
 CONTAINMENT_WINDOW = 40
 EPONYM_MIN_POPULATION = 50_000
-#: How far a province's same-named seat outranks the province without context.
-EPONYM_MARGIN = 0.15
 NEAR_KM = 400.0
 #: A fuzzy name match this close is accepted anywhere; weaker ones only in the article's countries.
 FUZZY_ACCEPT_SCORE = 0.9
-#: AP-style abbreviations of US states, common in US news ("Kan.", "W.Va.").
-US_STATE_ABBREVIATIONS = {
-    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
-    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
-    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas",
-    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
-    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
-    "Mont.": "Montana", "Neb.": "Nebraska", "Nebr.": "Nebraska", "Nev.": "Nevada",
-    "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
-    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon",
-    "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina",
-    "S.D.": "South Dakota", "Tenn.": "Tennessee", "Tex.": "Texas", "Vt.": "Vermont",
-    "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia", "W. Va.": "West Virginia",
-    "Wis.": "Wisconsin", "Wisc.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
-}
 _QUALIFIERS = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|"
                          r"north-east|north-west|south-east|south-west|central|northern|southern|"
                          r"eastern|western|upper|lower|greater|downtown|metro|metropolitan|"
@@ -80,47 +75,138 @@ class Resolver(Protocol):
     def resolve(self, mentions: Sequence[Mention], *, text: str) -> list[ResolvedPlace]: ...
 
 
-def importance(place: Place) -> float:
-    """How likely a news text means this place before reading the text (about 0 … 1.6).
+#: The fitted weights, a data file of the package (refit with ``python tests/fit_resolver.py``).
+WEIGHTS_FILE = "resolver_weights.json"
+#: Features of a candidate that need no context: how the name matched and what kind of place it is.
+PRIOR_FEATURES = (
+    "match_exact", "match_alternate", "match_own_name", "match_folded", "match_abbreviation",
+    "match_demonym", "match_fuzzy", "match_bare_county",
+    "log_population", "no_population", "population_gap", "first_in_lookup",
+    "is_country", "is_dependency", "is_admin1", "is_admin2", "is_region", "is_capital",
+    "is_admin1_seat", "is_admin2_seat", "is_town", "is_facility", "is_water", "is_land", "curated",
+    "seat_of_same_named_province", "seat_of_same_named_county", "name_extends_region",
+    "region_outranked_by_city", "rival_country", "rival_admin1", "demonym_mention_x_country",
+    "admin1_x_rival_capital", "capital_x_rival_admin1",
+)
+#: Features from the rest of the document, and their interactions with the kind of candidate.
+CONTEXT_FEATURES = (
+    "country_share", "admin1_share", "country_named", "admin1_named", "contained",
+    "list_admin1", "address_local", "near",
+    "country_share_x_country", "admin1_share_x_country", "admin1_share_x_admin1",
+    "country_share_x_rival_country", "admin1_share_x_rival_country",
+    "admin1_named_x_rival_country", "list_admin1_x_rival_country", "contained_x_rival_country",
+    "admin1_share_x_rival_admin1", "admin1_named_x_rival_admin1", "near_x_area",
+    "country_support", "admin1_support", "admin1_support_x_gap", "near_x_gap",
+    "near_x_rival_country", "admin1_support_x_rival_country", "country_support_x_rival_country",
+    "address_x_rival_country", "list_countries_x_country", "list_countries_x_town",
+    "resident_noun_x_local", "gap_x_rival_country", "repeats_x_rival_country",
+    "admin1_cover", "admin1_uniform_share", "admin1_cover_x_gap",
+)
+FEATURES = PRIOR_FEATURES + CONTEXT_FEATURES
+_N_PRIOR = len(PRIOR_FEATURES)
+#: The number of other names in a country or state beyond which more add no evidence.
+SUPPORT_SATURATION = 10.0
+#: The number of times a name is repeated beyond which more repeats add no evidence.
+REPEATS_SATURATION = 5.0
+_COUNTRY_CODES = ("PCLI", "PCL")
+_DEPENDENCY_CODES = ("PCLD", "PCLS", "PCLIX", "PCLF", "TERR")
+#: Two mentions in a list of places: "Decatur, Athens and Madison".
+_LIST_GAP = re.compile(r"^\s*(?:,|;|&|and|or|,\s*and|,\s*or)\s*$")
+#: A street address just before a name: "1200 Main St., Springfield", "at 40 Elm Road in Dover".
+_ADDRESS_BEFORE = re.compile(
+    r"\b\d+[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.-]*\s+){1,4}"
+    r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Hwy|Highway|Ct|Court|"
+    r"Pl|Place|Pkwy|Parkway|Pike|Circle|Terrace|Trail)\b\.?,?\s*(?:in\s+)?$")
+_ADDRESS_WINDOW = 80
 
-    Cities score log10(population) / 7 plus a bonus for capitals; countries, regions and
-    first-level divisions score by level (their population is often unknown).
+
+@dataclass(frozen=True)
+class RankingWeights:
+    """Weights of the two linear rankers: ``prior`` (name and kind of place only) and ``full``.
+
+    The prior ranker weighs each name's readings before the document is read; the document's
+    country and region context is the mix of its names' prior readings. The full ranker scores
+    a candidate on every feature of :data:`FEATURES`. Both are conditional logit models fitted
+    by ``tests/fit_resolver.py``; a missing feature weighs 0.
+
+    >>> w = RankingWeights.from_mapping({"prior": {"log_population": 2.0}, "full": {}})
+    >>> w.prior[PRIOR_FEATURES.index("log_population")]
+    2.0
     """
-    code = place.feature_code
-    if code in LEVEL_IMPORTANCE:
-        return LEVEL_IMPORTANCE[code]
-    if place.feature_class == "S" and place.source.startswith("curated"):
-        return 1.0
-    pop = min(math.log10(place.population + 1) / 7.0, 1.1)
-    return pop + CITY_BONUS.get(code, 0.0)
+
+    prior: tuple[float, ...]
+    full: tuple[float, ...]
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> RankingWeights:
+        try:
+            prior, full = data["prior"], data["full"]
+            unknown = (set(prior) - set(PRIOR_FEATURES)) | (set(full) - set(FEATURES))
+            if unknown:
+                raise ValueError(f"unknown features {sorted(unknown)}")
+            return cls(tuple(float(prior.get(f, 0.0)) for f in PRIOR_FEATURES),
+                       tuple(float(full.get(f, 0.0)) for f in FEATURES))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise InputError(f"resolver weights need 'prior' and 'full' feature maps ({exc})") from None
+
+    def to_mapping(self) -> dict[str, dict[str, float]]:
+        return {"prior": dict(zip(PRIOR_FEATURES, self.prior, strict=True)),
+                "full": dict(zip(FEATURES, self.full, strict=True))}
 
 
-#: Weights of the linear candidate score (features are described in :class:`ContextResolver`).
-DEFAULT_WEIGHTS: Mapping[str, float] = {
-    "match": 1.0, "importance": 1.0, "country": 1.1, "admin1": 0.6, "contained": 2.0,
-    "near": 0.5, "mentioned_country": 0.4,
-}
+@functools.cache
+def shipped_weights() -> RankingWeights:
+    """The weights fitted on both development corpora, shipped in ``geomap/data``."""
+    resource = resources.files("geomap").joinpath("data", WEIGHTS_FILE)
+    try:
+        data = json.loads(resource.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"cannot read the resolver weights {WEIGHTS_FILE} ({exc}); "
+                         f"reinstall geomap or refit them with tests/fit_resolver.py") from None
+    return RankingWeights.from_mapping(data)
 
 
 @dataclass(frozen=True, slots=True)
-class _Cand:
-    match: Match
-    base: float  # name quality + importance
+class CandidateRows:
+    """The candidates of one mention and their feature rows (in :data:`FEATURES` order)."""
+
+    index: int
+    matches: tuple[Match, ...]
+    rows: tuple[tuple[float, ...], ...]
+
+
+@dataclass
+class _Name:
+    """One distinct name of a document: its candidates, prior rows and prior reading mix."""
+
+    matches: list[Match]
+    prior_rows: list[list[float]]
+    prior_scores: list[float]
+    probs: list[float]
+    countries: dict[str, float]
+    admin1s: dict[tuple[str, str], float]
+    top_is_country: bool = False
+
+
+def _dot(ws: Sequence[float], xs: Sequence[float]) -> float:
+    return sum(w * x for w, x in zip(ws, xs, strict=False) if x)
 
 
 @dataclass(frozen=True)
 class ContextResolver:
     """Feature-based resolver using the document's other mentions as context.
 
-    Features of a candidate place for a mention:
-
-    ``match``       quality of the name match (exact > alternate > folded > fuzzy)
-    ``importance``  :func:`importance` (population, capital, administrative level)
-    ``country``     share of the document's other names that have a reading in this country
-    ``admin1``      the same for the first-level division (state, province)
-    ``contained``   the text puts the mention inside another place that contains it
-    ``near``        closeness to the places chosen for the document's other names
-    ``mentioned_country``  the document names the candidate's country itself
+    Each candidate place of a mention gets a feature row (:data:`FEATURES`): how the name
+    matched, the kind of place (country, first-level division, county, capital, town,
+    facility…), its population, whether another reading of the name is a country or a state
+    ("China" the country vs. China, Texas); and from the document: the share of its other
+    names with a reading in the same country or state, whether the text names that country or
+    state, whether it puts the mention inside another place ("Mexico, Missouri"), lists it
+    with other local towns, or gives a street address before it, and how close the candidate
+    is to the places chosen for the other names — plus interactions of the kind of candidate
+    with the kind of evidence, so that mere state context does not turn a country into a
+    same-named town. The weights are fitted (:class:`RankingWeights`); the best candidate wins
+    and its softmax probability is the confidence.
 
     A fuzzy (misspelling-tolerant) match scoring below ``FUZZY_ACCEPT_SCORE`` is accepted only
     in a country of the article's other, non-fuzzy names; otherwise the mention stays
@@ -130,7 +216,7 @@ class ContextResolver:
     gazetteer: Gazetteer
     candidates_per_mention: int = 20
     min_confidence: float = 0.0
-    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    weights: RankingWeights | None = None
 
     # -- candidates -----------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[Match]:
@@ -141,13 +227,24 @@ class ContextResolver:
                      if m.match_type == "demonym" or m.place.feature_class in ("A", "L")]
             if found:
                 return found
+            # "Minnesotans", "Texan", "European": the people of a state, country or region
+            # that the demonym table lacks.
+            for stem in demonym_stems(surface):
+                found = [Match(m.place, surface, "demonym", m.score) for m in self.gazetteer.lookup(
+                    stem, feature_class=("A", "L"), fuzzy=False, limit=3)
+                    if m.match_type == "exact" and (m.place.feature_code.startswith("PCL")
+                                                    or m.place.feature_code in ("ADM1", "CONT", "RGN"))]
+                if found:
+                    return found
         found = list(self.gazetteer.lookup(surface, limit=self.candidates_per_mention))
-        state = US_STATE_ABBREVIATIONS.get(surface) or US_STATE_ABBREVIATIONS.get(
-            surface.replace(" ", "") + ("" if surface.endswith(".") else "."))
-        if state:
-            states = [Match(m.place, surface, "abbreviation", m.score) for m in self.gazetteer.lookup(
-                state, country="US", feature_class="A", fuzzy=False, limit=2)]
-            return states + [m for m in found if m.match_type in ("exact", "abbreviation")]
+        dotted = surface.replace(" ", "") + ("" if surface.endswith(".") else ".")
+        for country, table in (("US", US_STATE_ABBREVIATIONS), ("CA", CA_PROVINCE_ABBREVIATIONS)):
+            state = table.get(surface) or table.get(dotted)
+            if state:
+                states = [Match(m.place, surface, "abbreviation", m.score)
+                          for m in self.gazetteer.lookup(state, country=country, feature_class="A",
+                                                         fuzzy=False, limit=2)]
+                return states + [m for m in found if m.match_type in ("exact", "abbreviation")]
         if found and found[0].match_type != "fuzzy":
             return found + self._bare_county(surface, found)
         variants: list[tuple[str, str | None, str | None]] = []
@@ -204,174 +301,327 @@ class ContextResolver:
     def resolve(self, mentions: Sequence[Mention], *, text: str) -> list[ResolvedPlace]:
         if not mentions:
             return []
-        w = self.weights
-        by_key: dict[tuple[str, str], list[_Cand]] = {}
-        for m in mentions:
-            key = (m.surface, m.label)
-            if key not in by_key:
-                by_key[key] = self._base_scores(self.candidates(m))
-        # Context: for every distinct name, which countries and regions its readings are in,
-        # weighted by how plausible each reading is on its own (softmax of the base score).
-        country_of: dict[tuple[str, str], dict[str, float]] = {}
-        admin_of: dict[tuple[str, str], dict[tuple[str, str], float]] = {}
-        named_countries: set[str] = set()
-        for key, cands in by_key.items():
-            probs = _softmax([c.base for c in cands], temperature=0.35)
-            cc: dict[str, float] = defaultdict(float)
-            a1: dict[tuple[str, str], float] = defaultdict(float)
-            for c, p in zip(cands, probs, strict=True):
-                place = c.match.place
-                if place.country_code:
-                    cc[place.country_code] += p
-                    if place.admin1:
-                        a1[(place.country_code, place.admin1)] += p
-            country_of[key], admin_of[key] = cc, a1
-            if cands and probs[0] > 0.5 and cands[0].match.place.feature_code.startswith("PCL"):
-                named_countries.add(cands[0].match.place.country_code)
-        total_cc: Counter[str] = Counter()
-        total_a1: Counter[tuple[str, str]] = Counter()
-        for key in by_key:
-            total_cc.update(country_of[key])
-            total_a1.update(admin_of[key])
-        n_keys = len(by_key)
-
-        containers = [self._container(m, mentions, i, text, by_key) for i, m in enumerate(mentions)]
-
-        def score(key: tuple[str, str], c: _Cand, container: Place | None,
-                  chosen: Mapping[tuple[str, str], Place] | None) -> float:
-            place = c.match.place
-            s = c.base
-            if n_keys > 1 and place.country_code:
-                own = country_of[key].get(place.country_code, 0.0)
-                s += w["country"] * (total_cc[place.country_code] - own) / (n_keys - 1)
-                if place.admin1:
-                    k = (place.country_code, place.admin1)
-                    s += w["admin1"] * (total_a1[k] - admin_of[key].get(k, 0.0)) / (n_keys - 1)
-                if place.country_code in named_countries and not place.feature_code.startswith("PCL"):
-                    s += w["mentioned_country"]
-            if container is not None and plausibly_contains(container, place):
-                s += w["contained"]
-            if chosen:
-                others = [p for k, p in chosen.items() if k != key and p.place_id != place.place_id
-                          and not p.feature_code.startswith("PCL")
-                          and p.feature_code not in ("CONT", "RGN")]
-                if others:
-                    near = min(haversine_km(p.lat, p.lon, place.lat, place.lon) for p in others)
-                    s += w["near"] * max(0.0, 1.0 - near / NEAR_KM)
-            return s
-
-        # Pass 1 without proximity; pass 2 with proximity to the other names' pass-1 choices.
-        chosen: dict[tuple[str, str], Place] = {}
-        for key, cands in by_key.items():
-            if cands:
-                chosen[key] = max(cands, key=lambda c: (score(key, c, None, None),
-                                                        c.match.place.place_id)).match.place
-        # The countries the article is about: those of its confidently matched names.
-        context_countries = set(named_countries) | {
-            chosen[key].country_code for key, cands in by_key.items()
-            if key in chosen and chosen[key].country_code
-            and any(c.match.match_type != "fuzzy" and c.match.place == chosen[key] for c in cands)}
+        weights = self.weights or shipped_weights()
+        names, containers, per_mention = self._analyse(mentions, text, weights)
+        context_countries = self._context_countries(names, per_mention, weights)
         order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
         results: dict[int, ResolvedPlace] = {}
         sense: dict[tuple[str, str], ResolvedPlace] = {}
         for i in order:
             m, container = mentions[i], containers[i]
             key = (m.surface, m.label)
-            cands = by_key[key]
-            if not cands:
+            matches, rows = per_mention[i]
+            if not matches:
                 results[i] = ResolvedPlace(m, None, 0.0, reason="no gazetteer entry for this name")
                 continue
             if container is None and key in sense:
                 prev = sense[key]
                 results[i] = ResolvedPlace(m, prev.place, prev.score)
                 continue
-            scored = sorted(((score(key, c, container, chosen), c.match.place.place_id, c)
-                             for c in cands), key=lambda t: (-t[0], t[1]))
-            probs = _softmax([t[0] for t in scored], temperature=0.25)
-            top = scored[0][2]
-            confidence = round(probs[0] * min(1.0, MATCH_QUALITY.get(top.match.match_type, 0.5)
-                                              * top.match.score / 0.8), 4)
-            if (top.match.match_type == "fuzzy" and top.match.score < FUZZY_ACCEPT_SCORE
-                    and top.match.place.country_code not in context_countries):
+            scores = [_dot(weights.full, r) for r in rows]
+            probs = _softmax(scores, temperature=1.0)
+            best = min(range(len(matches)), key=lambda j: (-scores[j], matches[j].place.place_id))
+            top = matches[best]
+            confidence = round(probs[best] * min(1.0, MATCH_QUALITY.get(top.match_type, 0.5)
+                                                 * top.score / 0.8), 4)
+            if (top.match_type == "fuzzy" and top.score < FUZZY_ACCEPT_SCORE
+                    and top.place.country_code not in context_countries):
                 # A spelling near-miss far from the story ("Koulouba" → Koulouan, Côte
                 # d'Ivoire) misplaces the event; unresolved is the honest answer.
                 results[i] = ResolvedPlace(
-                    m, None, 0.0, reason=f"only a fuzzy match ({top.match.place.name}, "
-                                         f"{top.match.place.country_code or '?'}, "
-                                         f"{top.match.score:.2f}) outside the article's countries")
+                    m, None, 0.0, reason=f"only a fuzzy match ({top.place.name}, "
+                                         f"{top.place.country_code or '?'}, "
+                                         f"{top.score:.2f}) outside the article's countries")
                 continue
             if confidence < self.min_confidence:
                 results[i] = ResolvedPlace(m, None, confidence,
                                            reason=f"no reading is confident enough "
-                                                  f"(best {top.match.place.name}, {confidence:.2f})")
+                                                  f"(best {top.place.name}, {confidence:.2f})")
                 continue
-            rp = ResolvedPlace(m, top.match.place, confidence)
+            rp = ResolvedPlace(m, top.place, confidence)
             results[i] = rp
             sense.setdefault(key, rp)
         return [results[i] for i in range(len(mentions))]
 
-    def _base_scores(self, matches: Sequence[Match]) -> list[_Cand]:
-        w = self.weights
-        # A province and its same-named capital ("Latakia", "Aleppo"): news means the city
-        # unless the text says "province"; the capital inherits the province's weight and the
-        # quality of the province's name match (the name is the province's own even where the
-        # gazetteer lists it only as the city's alternate name: "Chittagong" for Chattogram).
-        regions: dict[tuple[str, str], float] = {}
-        provinces: set[tuple[str, str]] = set()
-        for m in matches:
-            if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1:
-                k = (m.place.country_code, m.place.admin1)
-                regions[k] = max(regions.get(k, 0.0), _quality(m))
-                if m.place.feature_code == "ADM1":
-                    provinces.add(k)
-        cities = [m for m in matches if m.place.feature_class == "P" and m.match_type != "fuzzy"
-                  and m.place.population >= EPONYM_MIN_POPULATION]
-        out = []
-        for c in matches:
-            imp, quality = importance(c.place), _quality(c)
-            place = c.place
-            if (place.feature_class == "P" and place.population >= EPONYM_MIN_POPULATION
-                    and (place.country_code, place.admin1) in regions):
-                k = (place.country_code, place.admin1)
-                if _extends(place.name, c.matched_name):
-                    # "New York City", "Oklahoma City": the city's own name sets it apart,
-                    # so the bare name leans to the region.
-                    imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + 0.05)
-                elif k in provinces:
-                    imp = max(imp, LEVEL_IMPORTANCE["ADM1"] + EPONYM_MARGIN)
-                    quality = max(quality, regions[k])
-                else:
-                    # A county named like its town (Arlington County, Virginia) lends the
-                    # town its name match, not a province's weight: a larger namesake
-                    # elsewhere (Arlington, Texas) still wins without context.
-                    quality = max(quality, regions[k])
-            elif place.feature_code in ("ADM1", "ADM2") and place.population > 0:
-                # A region's flat level weight must not beat a more populous same-named city
-                # in another country (Gaza Province, Mozambique vs. Gaza): without context the
-                # city is meant; the country and containment features can still pick the region.
-                rivals = [importance(m.place) for m in cities
-                          if m.place.country_code != place.country_code
-                          and m.place.population >= place.population]
-                if rivals:
-                    imp = min(imp, max(rivals) - 0.05)
-            out.append(_Cand(c, w["match"] * quality + w["importance"] * imp))
+    def candidate_rows(self, mentions: Sequence[Mention], *, text: str) -> list[CandidateRows]:
+        """Every mention's candidates with their feature rows (what the weights are fitted on)."""
+        weights = self.weights or shipped_weights()
+        _, _, per_mention = self._analyse(mentions, text, weights)
+        return [CandidateRows(i, tuple(ms), tuple(tuple(r) for r in rows))
+                for i, (ms, rows) in enumerate(per_mention)]
+
+    @staticmethod
+    def _context_countries(names: Mapping[tuple[str, str], _Name],
+                           per_mention: Sequence[tuple[list[Match], list[list[float]]]],
+                           weights: RankingWeights) -> set[str]:
+        """The countries the article is about: those of its confidently matched names."""
+        out: set[str] = set()
+        for matches, rows in per_mention:
+            if not matches:
+                continue
+            j = max(range(len(matches)), key=lambda k: _dot(weights.full, rows[k]))
+            if matches[j].match_type != "fuzzy" and matches[j].place.country_code:
+                out.add(matches[j].place.country_code)
+        for name in names.values():
+            if name.matches and name.probs[0] > 0.5 and _is_country(name.matches[0].place):
+                out.add(name.matches[0].place.country_code)
         return out
 
+    def _analyse(self, mentions: Sequence[Mention], text: str, weights: RankingWeights,
+                 ) -> tuple[dict[tuple[str, str], _Name], list[Place | None],
+                            list[tuple[list[Match], list[list[float]]]]]:
+        names: dict[tuple[str, str], _Name] = {}
+        for m in mentions:
+            key = (m.surface, m.label)
+            if key not in names:
+                matches = self.candidates(m)
+                rows = _prior_rows(matches, m.label)
+                scores = [_dot(weights.prior, r) for r in rows]
+                probs = _softmax(scores, temperature=1.0)
+                cc: dict[str, float] = defaultdict(float)
+                a1: dict[tuple[str, str], float] = defaultdict(float)
+                for match, p in zip(matches, probs, strict=True):
+                    place = match.place
+                    if place.country_code:
+                        cc[place.country_code] += p
+                        if place.admin1:
+                            a1[(place.country_code, place.admin1)] += p
+                top = max(range(len(matches)), key=lambda k: scores[k]) if matches else -1
+                names[key] = _Name(matches, rows, scores, probs, dict(cc), dict(a1),
+                                   top >= 0 and probs[top] > 0.5 and _is_country(matches[top].place))
+        n_keys = len(names)
+        total_cc: Counter[str] = Counter()
+        total_a1: Counter[tuple[str, str]] = Counter()
+        cover_a1: Counter[tuple[str, str]] = Counter()
+        uniform_a1: dict[tuple[str, str], float] = defaultdict(float)
+        named_countries: set[str] = set()
+        named_admin1: set[tuple[str, str]] = set()
+        for name in names.values():
+            total_cc.update(name.countries)
+            total_a1.update(name.admin1s)
+            cover_a1.update(name.admin1s.keys())
+            for k in name.admin1s:
+                uniform_a1[k] += 1.0 / len(name.admin1s)
+            if name.matches:
+                j = max(range(len(name.matches)), key=lambda k: name.prior_scores[k])
+                place = name.matches[j].place
+                if name.probs[j] > 0.5 and _is_country(place):
+                    named_countries.add(place.country_code)
+                elif name.probs[j] > 0.5 and place.feature_code == "ADM1" and place.admin1:
+                    named_admin1.add((place.country_code, place.admin1))
+        counts = Counter((m.surface, m.label) for m in mentions)
+        containers = [self._container(m, mentions, i, text, names) for i, m in enumerate(mentions)]
+        siblings = _list_siblings(mentions, text)
+
+        def context_rows(i: int, near_of: Mapping[str, float] | None) -> list[list[float]]:
+            m = mentions[i]
+            key = (m.surface, m.label)
+            name = names[key]
+            address = bool(_ADDRESS_BEFORE.search(text[max(0, m.start - _ADDRESS_WINDOW):m.start]))
+            sib_keys = [k for k in siblings[i] if k != key]
+            # A small namesake is the subject of a local story, named again and again.
+            repeats = min(1.0, math.log(counts[key]) / math.log(REPEATS_SATURATION))
+            # A list of countries ("exports to China, Mexico and Canada") is not a list of towns.
+            list_countries = (sum(1 for k in sib_keys if names[k].top_is_country) / len(sib_keys)
+                              if sib_keys else 0.0)
+            # "Jordan resident", "Lebanon schools": the town, not the country.
+            after = text[m.end:m.end + 16].split()
+            resident = bool(after) and after[0].lower().strip(".,;:") in LOCAL_NOUNS
+            out = []
+            for match, prior_row in zip(name.matches, name.prior_rows, strict=True):
+                place = match.place
+                country = _is_country(place)
+                admin1 = place.feature_code == "ADM1"
+                rival_country = prior_row[PRIOR_FEATURES.index("rival_country")]
+                rival_admin1 = prior_row[PRIOR_FEATURES.index("rival_admin1")]
+                cc_share = a1_share = cc_support = a1_support = a1_cover = a1_uniform = 0.0
+                k1 = (place.country_code, place.admin1)
+                if n_keys > 1 and place.country_code:
+                    others_cc = total_cc[place.country_code] - name.countries.get(place.country_code, 0.0)
+                    cc_share = others_cc / (n_keys - 1)
+                    cc_support = _support(others_cc)
+                    if place.admin1:
+                        others_a1 = total_a1[k1] - name.admin1s.get(k1, 0.0)
+                        a1_share = others_a1 / (n_keys - 1)
+                        a1_support = _support(others_a1)
+                        # Names with any reading in this state, however unlikely on its own:
+                        # "New London" and "Mt. Pleasant" together point to Iowa.
+                        own_any = k1 in name.admin1s
+                        a1_cover = (cover_a1[k1] - own_any) / (n_keys - 1)
+                        a1_uniform = (uniform_a1[k1] - (1.0 / len(name.admin1s) if own_any else 0.0)
+                                      ) / (n_keys - 1)
+                gap = prior_row[PRIOR_FEATURES.index("population_gap")]
+                country_named = float(place.country_code in named_countries and not country)
+                admin1_named = float(bool(place.admin1) and k1 in named_admin1 and not admin1)
+                container = containers[i]
+                contained = float(container is not None and plausibly_contains(container, place))
+                list_a1 = (sum(names[k].admin1s.get(k1, 0.0) for k in sib_keys) / len(sib_keys)
+                           if sib_keys and place.admin1 else 0.0)
+                local = not (country or admin1 or place.feature_code in _AREA_CODES)
+                near = near_of.get(place.place_id, 0.0) if near_of else 0.0
+                area = float(country or admin1)
+                out.append(prior_row + [
+                    cc_share, a1_share, country_named, admin1_named, contained, list_a1,
+                    float(address and local), near,
+                    cc_share * country, a1_share * country, a1_share * admin1,
+                    cc_share * rival_country, a1_share * rival_country,
+                    admin1_named * rival_country, list_a1 * rival_country,
+                    contained * rival_country,
+                    a1_share * rival_admin1, admin1_named * rival_admin1, near * area,
+                    cc_support, a1_support, a1_support * gap, near * gap,
+                    near * rival_country, a1_support * rival_country, cc_support * rival_country,
+                    float(address and local) * rival_country,
+                    list_countries * country, list_countries * float(place.feature_class == "P"),
+                    float(resident and local), gap * rival_country, repeats * rival_country,
+                    a1_cover, a1_uniform, a1_cover * gap,
+                ])
+            return out
+
+        # Pass 1 without proximity; pass 2 with proximity to the other names' pass-1 choices.
+        first = [context_rows(i, None) for i in range(len(mentions))]
+        chosen: dict[tuple[str, str], Place] = {}
+        for i, m in enumerate(mentions):
+            key = (m.surface, m.label)
+            matches = names[key].matches
+            if matches and key not in chosen:
+                j = min(range(len(matches)), key=lambda k: (-_dot(weights.full, first[i][k]),
+                                                            matches[k].place.place_id))
+                chosen[key] = matches[j].place
+        per_mention: list[tuple[list[Match], list[list[float]]]] = []
+        near_by_key: dict[tuple[str, str], dict[str, float]] = {}
+        for i, m in enumerate(mentions):
+            key = (m.surface, m.label)
+            if key not in near_by_key:
+                others = [p for k, p in chosen.items() if k != key and not _is_country(p)
+                          and p.feature_code not in _AREA_CODES and p.feature_class != "H"]
+                near_of: dict[str, float] = {}
+                for match in names[key].matches:
+                    place = match.place
+                    # The plain formula, not geopy's: this loop runs for every candidate and
+                    # every other name, and geopy builds two Point objects per call.
+                    d = min((haversine_km(p.lat, p.lon, place.lat, place.lon) for p in others
+                             if p.place_id != place.place_id), default=NEAR_KM)
+                    near_of[place.place_id] = max(0.0, 1.0 - d / NEAR_KM)
+                near_by_key[key] = near_of
+            per_mention.append((names[key].matches, context_rows(i, near_by_key[key])))
+        return names, containers, per_mention
+
     def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
-                   by_key: Mapping[tuple[str, str], list[_Cand]]) -> Place | None:
+                   names: Mapping[tuple[str, str], _Name]) -> Place | None:
         """The place that the text says contains mention ``i`` ("X, located in Y"), if any."""
         for nxt in mentions[i + 1: i + 3]:
             gap = text[m.end:nxt.start]
             if nxt.label == "NORP" or len(gap) > CONTAINMENT_WINDOW or not CONTAINMENT.match(gap):
                 continue
-            cands = by_key.get((nxt.surface, nxt.label)) or []
+            name = names.get((nxt.surface, nxt.label))
+            if name is None or not name.matches:
+                continue
             # The container is a larger unit than the contained name: prefer regions.
-            regional = [c for c in cands if c.match.place.feature_class == "A"
-                        or c.match.place.feature_code in ("PPLC", "PPLA")]
-            pool = regional or cands
-            if pool:
-                return max(pool, key=lambda c: (c.base, c.match.place.place_id)).match.place
+            pool = [j for j, c in enumerate(name.matches) if c.place.feature_class == "A"
+                    or c.place.feature_code in ("PPLC", "PPLA")] or list(range(len(name.matches)))
+            j = min(pool, key=lambda k: (-name.prior_scores[k], name.matches[k].place.place_id))
+            return name.matches[j].place
         return None
+
+
+_AREA_CODES = frozenset({"CONT", "RGN", "RGNE", "OCN", "SEA", "GULF"})
+
+
+def _is_country(place: Place) -> bool:
+    return place.feature_code in _COUNTRY_CODES or place.feature_code in _DEPENDENCY_CODES
+
+
+def _list_siblings(mentions: Sequence[Mention], text: str) -> list[list[tuple[str, str]]]:
+    """For each mention, the names listed with it ("Decatur, Athens and Madison")."""
+    groups: list[list[int]] = []
+    for i, m in enumerate(mentions):
+        if (groups and i > 0 and len(text[mentions[i - 1].end:m.start]) < 8
+                and _LIST_GAP.match(text[mentions[i - 1].end:m.start])):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out: list[list[tuple[str, str]]] = [[] for _ in mentions]
+    for g in groups:
+        if len(g) > 2:  # two names joined by a comma are as often "Paris, Texas"
+            keys = [(mentions[j].surface, mentions[j].label) for j in g]
+            for j in g:
+                out[j] = keys
+    return out
+
+
+def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
+    """Context-free features (:data:`PRIOR_FEATURES`) of each candidate of one name."""
+    # A province or county and its same-named seat ("Latakia", "Aleppo"): the name is the
+    # seat's own too, even where the gazetteer lists it only as the city's alternate name
+    # ("Chittagong" for Chattogram), so the seat takes the region's name match.
+    regions: dict[tuple[str, str], Match] = {}
+    provinces: set[tuple[str, str]] = set()
+    for m in matches:
+        if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1:
+            k = (m.place.country_code, m.place.admin1)
+            if k not in regions or _quality(m) > _quality(regions[k]):
+                regions[k] = m
+            if m.place.feature_code == "ADM1":
+                provinces.add(k)
+    solid = [m for m in matches if m.match_type != "fuzzy"]
+    cities = [m for m in solid if m.place.feature_class == "P"
+              and m.place.population >= EPONYM_MIN_POPULATION]
+    countries = {m.place.place_id for m in solid if _is_country(m.place)}
+    admin1s = {m.place.place_id: m.place.population for m in solid if m.place.feature_code == "ADM1"}
+    capitals = {m.place.place_id for m in solid if m.place.feature_code == "PPLC"}
+    # The population gap is measured among places whose population is known: a state with no
+    # population figure is not "smaller" than its towns.
+    top_pop = max((_log_population(m.place) for m in matches if m.place.population > 0),
+                  default=0.0)
+    rows = []
+    for rank, c in enumerate(matches):
+        place, code, fclass = c.place, c.place.feature_code, c.place.feature_class
+        k = (place.country_code, place.admin1)
+        big_city = fclass == "P" and place.population >= EPONYM_MIN_POPULATION and k in regions
+        extends = big_city and _extends(place.name, c.matched_name)
+        named = regions[k] if big_city and not extends and _quality(regions[k]) > _quality(c) else c
+        t = named.match_type
+        own = t in ("alternate", "folded") and fold(named.matched_name) == fold(named.place.name)
+        outranked = code in ("ADM1", "ADM2") and place.population > 0 and any(
+            m.place.country_code != place.country_code and m.place.population >= place.population
+            for m in cities)
+        country = _is_country(place)
+        log_pop = _log_population(place)
+        rows.append([
+            float(t == "exact"), float(t == "alternate" and not own), float(own),
+            float(t == "folded" and not own), float(t == "abbreviation"), float(t == "demonym"),
+            named.score if t == "fuzzy" else 0.0, float(t == "bare county"),
+            log_pop, float(place.population <= 0), log_pop - top_pop if place.population > 0 else 0.0,
+            float(rank == 0),
+            float(code in _COUNTRY_CODES), float(code in _DEPENDENCY_CODES),
+            float(code == "ADM1"), float(code == "ADM2"), float(code in _AREA_CODES),
+            float(code == "PPLC"), float(code == "PPLA"), float(code == "PPLA2"),
+            float(fclass == "P" and code not in ("PPLC", "PPLA", "PPLA2")),
+            float(fclass == "S"), float(fclass == "H"),
+            float(fclass in ("T", "L", "V", "U") and code not in _AREA_CODES),
+            float(place.source.startswith("curated")),
+            float(big_city and not extends and k in provinces),
+            float(big_city and not extends and k not in provinces), float(extends),
+            float(outranked),
+            float(not country and bool(countries - {place.place_id})),
+            # a state or province of this name that this place does not outnumber
+            float(code != "ADM1" and not country and any(
+                pop <= 0 or pop >= place.population for pid, pop in admin1s.items()
+                if pid != place.place_id)),
+            float(label == "NORP" and country),
+            float(code == "ADM1" and bool(capitals)),
+            float(code == "PPLC" and bool(admin1s)),
+        ])
+    return rows
+
+
+def _support(n: float) -> float:
+    """How many other names back a country or state, on a saturating 0 … 1 scale."""
+    return min(1.0, math.log1p(max(0.0, n)) / math.log1p(SUPPORT_SATURATION))
+
+
+def _log_population(place: Place) -> float:
+    return math.log10(place.population + 1) / 7.0
 
 
 def _quality(match: Match) -> float:

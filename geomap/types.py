@@ -24,6 +24,14 @@ DatePrecision = Literal["day", "week", "month", "year"]
 #: Whether an event is reported as having happened (only 'asserted' events are drawn by default).
 Modality = Literal["asserted", "negated", "hypothetical", "future", "background"]
 
+#: What a place mention is: the proper name of a place ("Damascus", "Latakia province"), a
+#: demonym or adjective of a place ("Syrian", "Americans", "French"), or a facility (an air
+#: base, airport, port, building). Corpora differ on whether demonyms count as toponyms.
+MentionKind = Literal["place", "demonym", "facility"]
+#: The kind of a mention from its span label (NORP: demonym; FAC: facility; else place).
+KIND_OF_LABEL: dict[str, MentionKind] = {"NORP": "demonym", "FAC": "facility"}
+
+MENTION_KINDS: tuple[MentionKind, ...] = get_args(MentionKind)
 LOCATION_PRECISIONS: tuple[LocationPrecision, ...] = get_args(LocationPrecision)
 DATE_PRECISIONS: tuple[DatePrecision, ...] = get_args(DatePrecision)
 
@@ -100,7 +108,15 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """A place name found in a document: character offsets into ``Document.text``."""
+    """A place name found in a document: character offsets into ``Document.text``.
+
+    ``kind`` (:data:`MentionKind`) defaults to what the span ``label`` says:
+
+    >>> Mention("d", 0, 6, "Syrian", label="NORP").kind
+    'demonym'
+    >>> Mention("d", 0, 8, "Damascus").kind
+    'place'
+    """
 
     doc_id: str
     start: int
@@ -108,12 +124,17 @@ class Mention:
     surface: str
     label: str = "GPE"
     sentence_index: int = -1
+    kind: MentionKind = None  # type: ignore[assignment]  # set from ``label`` when not given
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end <= self.start:
             raise InputError(f"mention span ({self.start}, {self.end}) is empty or negative")
         if len(self.surface) != self.end - self.start:
             raise InputError(f"mention surface {self.surface!r} does not fit its span")
+        if self.kind is None:
+            object.__setattr__(self, "kind", KIND_OF_LABEL.get(self.label, "place"))
+        elif self.kind not in MENTION_KINDS:
+            raise InputError(f"unknown mention kind {self.kind!r} (one of {', '.join(MENTION_KINDS)})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +149,18 @@ class ResolvedPlace:
     @property
     def resolved(self) -> bool:
         return self.place is not None
+
+    @property
+    def kind(self) -> MentionKind:
+        """The mention's kind; a place name that resolved to a facility is a ``facility``.
+
+        >>> base = Place("curated:hmeimim", "Hmeimim Air Base", 35.4, 35.95, "S", "MILB", "SY")
+        >>> ResolvedPlace(Mention("d", 0, 7, "Hmeimim"), base).kind
+        'facility'
+        """
+        if self.mention.kind == "place" and self.place is not None and self.place.feature_class == "S":
+            return "facility"
+        return self.mention.kind
 
 
 @dataclass(frozen=True, slots=True)

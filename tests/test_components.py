@@ -208,3 +208,117 @@ def test_town_written_before_its_state_is_a_place(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "Crews from Danbury, Ohio arrived.", [("Ohio", "GPE")]))
     assert _places(doc) == [("Danbury", "GPE"), ("Ohio", "GPE")]
     assert _places(_ruler(nlp)(_doc(nlp, "Crews from Danbury arrived.", []))) == []
+
+
+# -- the ruler as a spaCy pipe ----------------------------------------------------------------
+def test_ruler_writes_its_configured_span_group(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", spans_key="my_places", gazetteer=GAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "Troops left Syria.", [("Syria", "GPE")]))
+    assert [s.text for s in doc.spans["my_places"]] == ["Syria"] and SPAN_KEY not in doc.spans
+    assert [s.text for s in place_spans(doc, spans_key="my_places")] == ["Syria"]
+
+
+def test_factory_declares_what_it_assigns_and_requires() -> None:
+    from spacy.language import Language
+
+    import geomap.components  # noqa: F401  (the entry point does this for an installed geomap)
+
+    meta = Language.get_factory_meta("geomap_gazetteer_ruler")
+    assert "doc.spans" in meta.assigns and "doc.ents" in meta.requires
+    assert meta.default_config["spans_key"] == SPAN_KEY
+
+
+def test_factories_are_spacy_entry_points_of_the_package() -> None:
+    import importlib
+    import tomllib
+
+    from spacy.language import Language
+
+    config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    entry_points = config["project"]["entry-points"]["spacy_factories"]
+    assert {"geomap_gazetteer_ruler", "geomap_release_tensor", "geomap_deferred_input",
+            "geomap_finish_in_worker"} <= set(entry_points)
+    for name, target in entry_points.items():
+        module, attr = target.split(":")
+        assert callable(getattr(importlib.import_module(module), attr))
+        assert Language.has_factory(name)
+
+
+def test_settings_survive_to_disk_from_disk_and_bytes(nlp, tmp_path: Path) -> None:
+    ruler = GazetteerRuler(nlp, "r", spans_key="k", gazetteer_path="/x/g.sqlite",
+                           min_population=5, min_inner_population=3)
+    ruler.to_disk(tmp_path / "ruler")
+    loaded = GazetteerRuler(nlp, "r").from_disk(tmp_path / "ruler")
+    assert (loaded.spans_key, loaded.gazetteer_path, loaded.min_population,
+            loaded.min_inner_population) == ("k", "/x/g.sqlite", 5, 3)
+    again = GazetteerRuler(nlp, "r").from_bytes(ruler.to_bytes())
+    assert (again.spans_key, again.min_population) == ("k", 5)
+
+
+def test_pipeline_with_the_ruler_saves_and_loads(tmp_path: Path) -> None:
+    import geomap.components  # noqa: F401
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("geomap_gazetteer_ruler", config={"spans_key": "places", "min_population": 7})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    ruler = loaded.get_pipe("geomap_gazetteer_ruler")
+    assert isinstance(ruler, GazetteerRuler)
+    assert (ruler.spans_key, ruler.min_population) == ("places", 7)
+
+
+def test_initialize_opens_the_given_store_and_score_reports_span_f1(nlp, tmp_path: Path) -> None:
+    from spacy.training import Example
+
+    ruler = GazetteerRuler(nlp, "r", gazetteer=GAZ)  # type: ignore[arg-type]
+    with pytest.raises(Exception, match="missing.sqlite"):
+        ruler.initialize(lambda: [], gazetteer_path=str(tmp_path / "missing.sqlite"))
+    ruler = GazetteerRuler(nlp, "r", gazetteer=GAZ)  # type: ignore[arg-type]
+    predicted = ruler(_doc(nlp, "Troops left Syria for Ohio.", [("Syria", "GPE"), ("Ohio", "GPE")]))
+    reference = nlp("Troops left Syria for Ohio.")
+    reference.spans[SPAN_KEY] = labelled_spans(reference, [("Syria", "GPE")])
+    scores = ruler.score([Example(predicted, reference)])
+    assert scores[f"spans_{SPAN_KEY}_r"] == 1.0 and scores[f"spans_{SPAN_KEY}_p"] == 0.5
+
+
+# -- precision and recall of the ruler ----------------------------------------------------------
+MINNESOTA = Place("admin1:US.MN", "Minnesota", 46.0, -94.0, "A", "ADM1", "US", "MN", 5_700_000, "admin1")
+FARGO = Place("geonames:5059163", "Fargo", 46.88, -96.79, "P", "PPLA2", "US", "ND", 125_000, "geonames")
+PACIFIC = Place("geonames:2363254", "Pacific Ocean", 0.0, -160.0, "H", "OCN", "", "", 0, "geonames")
+OLYMPIC_WA = Place("geonames:5805687", "Olympic", 47.8, -123.6, "P", "PPL", "US", "WA", 20_000, "geonames")
+RGAZ = FakeGazetteer({**GAZ.names, "Minnesota": [(MINNESOTA, "exact")], "Fargo": [(FARGO, "exact")],
+                      "Pacific": [(PACIFIC, "alternate")], "Olympic": [(OLYMPIC_WA, "exact")]})
+
+
+def test_a_common_word_alone_is_not_a_place_but_an_ocean_is(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", gazetteer=RGAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "The Olympic pool opened up North, far from the Pacific.",
+                     [("Olympic", "FAC"), ("North", "LOC"), ("Pacific", "LOC")]))
+    assert _places(doc) == [("Pacific", "LOC")]
+
+
+def test_people_of_a_state_the_demonym_table_lacks(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", gazetteer=RGAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "Minnesotans and Democrats voted.", [("Minnesotans", "NORP"),
+                                                                ("Democrats", "NORP")]))
+    assert _places(doc) == [("Minnesotans", "NORP")]
+
+
+def test_state_abbreviation_after_a_town_and_a_comma(nlp) -> None:
+    ruler = GazetteerRuler(nlp, "r", gazetteer=RGAZ)  # type: ignore[arg-type]
+    doc = ruler(_doc(nlp, "She grew up in Fargo, N.D. and moved.", [("Fargo", "GPE")]))
+    assert _places(doc) == [("Fargo", "GPE"), ("N.D.", "GPE")]
+    # not without the town before it
+    doc = ruler(_doc(nlp, "Grades: A, N.D. and B.", []))
+    assert _places(doc) == []
+
+
+def test_one_word_no_place_is_called_is_not_a_place_unless_written_as_one(nlp) -> None:
+    doc = _ruler(nlp)(_doc(nlp, "Saakashvili spoke; troops stayed in Tskhinvali.",
+                           [("Saakashvili", "GPE"), ("Tskhinvali", "GPE")]))
+    assert _places(doc) == [("Tskhinvali", "GPE")]  # unknown too, but after "in"
+
+
+def test_a_city_the_model_called_a_group_is_the_city(nlp) -> None:
+    doc = _ruler(nlp)(_doc(nlp, "The Edmonton mayoral race is close.", [("Edmonton", "NORP")]))
+    assert _places(doc) == [("Edmonton", "GPE")]
