@@ -401,9 +401,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv-only", action="store_true")
     parser.add_argument("--l2", type=float, nargs="*", default=[3e-3])
-    parser.add_argument("--threshold", type=float, nargs="*", default=[0.4, 0.5, 0.6])
-    parser.add_argument("--rule-threshold", type=float, nargs="*", default=[0.6, 0.8, 0.95])
-    parser.add_argument("--override", type=float, nargs="*", default=[2.0, 10.0])
+    parser.add_argument("--threshold", type=float, nargs="*", default=[0.5])
+    # 0.7 and 0.8 tie in cross-validation (mean F1 0.605 / 0.602 with the shipped resolver);
+    # 0.8 keeps the reference article's events (fighters entering Damascus, the palace
+    # ransacked), so it is the default; pass several values to search.
+    parser.add_argument("--rule-threshold", type=float, nargs="*", default=[0.8])
+    parser.add_argument("--override", type=float, nargs="*", default=[10.0])
     parser.add_argument("--none-weight", type=float, default=NONE_WEIGHT)
     parser.add_argument("--no-balance", action="store_true",
                         help="weigh examples equally instead of each kind of text equally")
