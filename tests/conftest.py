@@ -10,6 +10,14 @@ from shared_support import SEED, require_shared
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A real browser takes seconds per test: browser tests belong to the slow set, so that
+    # `pytest -m "not slow"` stays the quick loop.
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return require_shared(SEED)
