@@ -47,6 +47,10 @@ class Pipeline:
                  taxonomy: Taxonomy | str | os.PathLike[str] | None = None,
                  resolver: Resolver | None = None, detect: bool = True,
                  event_model: Literal["default"] | None = "default") -> None:
+        if event_model not in ("default", None):
+            from geomap.errors import ModelError
+
+            raise ModelError(f"event_model must be 'default' or None, not {event_model!r}")
         self.model = model
         self.detect = detect
         self.event_model = event_model

@@ -90,22 +90,62 @@ def test_place_ranker_scores_features_and_breaks_ties_by_first_mention() -> None
     assert ranker.best([]) is None
 
 
-def test_background_facts_have_no_date_and_stay_off_the_news(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(full_nlp, taxonomy, "Russia has kept troops in Kabul since 2015. "
-                                "Protesters marched in Nairobi on Saturday.")
-    by_place = {e.place.name: e for e in events}
-    assert by_place["Nairobi"].modality == "asserted"
-    assert by_place["Nairobi"].date == dt.date(2024, 12, 7)
-    if "Kabul" in by_place:  # a deployment, told as a state kept since 2015
-        assert by_place["Kabul"].modality == "background" and by_place["Kabul"].date is None
+@pytest.mark.parametrize(("text", "word", "background"), [
+    ("Russia has kept troops in Kabul since 2015.", "kept", True),
+    ("Protesters have gathered outside parliament in Nairobi since Tuesday morning.",
+     "gathered", False),
+    ("The base has hosted Russian ships for decades.", "hosted", True),
+    ("Soldiers used to patrol the streets of Kabul.", "patrol", True),
+    ("Police used live rounds to disperse the crowd in Nairobi.", "disperse", False),
+])
+def test_background_cues(full_nlp, text: str, word: str, background: bool) -> None:  # type: ignore[no-untyped-def]
+    from geomap.events.roles import is_background
+
+    doc = full_nlp(text)
+    [tok] = [t for t in doc if t.text == word]
+    assert is_background(tok, own_date=False, previous=None,
+                         published=dt.date(2024, 6, 25)) is background
 
 
-def test_a_period_frame_makes_the_next_sentence_background(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
-    events = run(full_nlp, taxonomy, "During the war, Syria was Russia's ally. "
-                                "Russian forces entered Aleppo.")
+def test_only_a_past_period_frame_makes_facts_background(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "During Putin's rule, Syria was Russia's ally. "
+                                     "Russian forces entered Aleppo.")
     [entered] = [e for e in events if e.trigger == "entered"]
     assert entered.place.name == "Aleppo"  # tied by the parse: the article's country does not win
     assert entered.modality == "background" and entered.date is None
+    news = run(full_nlp, taxonomy, "During the war, Syria was Russia's ally. "
+                                   "Russian forces entered Aleppo on Friday.")
+    assert [e.modality for e in news if e.trigger == "entered"] == ["asserted"]
+    new_regime = run(full_nlp, taxonomy, "Under the new regime, police arrested dozens of "
+                                         "journalists in Nairobi.")
+    assert new_regime and all(e.modality == "asserted" for e in new_regime)
+
+
+def test_a_taxonomy_that_adds_types_keeps_its_own_rules(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from geomap.taxonomy import EventType, TriggerRule
+
+    base = load_taxonomy()
+    floods = dataclasses.replace(
+        base, event_types=(*base.event_types, EventType("Floods", "#1f77b4", ("River flood",))),
+        rules=(*base.rules, TriggerRule("Floods", "River flood", lemmas=("flood",))))
+    events = run(full_nlp, floods, "The river flooded Nairobi on Monday.")
+    assert [(e.event_type, e.sub_event_type) for e in events] == [("Floods", "River flood")]
+
+
+def test_event_model_argument_is_checked() -> None:
+    from geomap.errors import GeomapError
+    from geomap.pipeline import Pipeline
+
+    with pytest.raises(GeomapError, match="event_model"):
+        Pipeline(event_model="none")  # type: ignore[arg-type]
+    with pytest.raises(GeomapError, match="types"):
+        EventModel.from_dict({"types": {"labels": ["none"]}, "subtypes": {}})
+    with pytest.raises(GeomapError, match="wrong length"):
+        EventModel.from_dict({"types": {"labels": ["none", "Protests"], "bias": [0.0],
+                                        "weights": {}},
+                              "subtypes": {"labels": [], "bias": [], "weights": {}}})
 
 
 def test_country_gives_way_to_a_town_inside_it(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
@@ -129,6 +169,11 @@ def test_dateline_places_an_event_with_no_place_of_its_own(pipeline) -> None:  #
 
     assert dateline_place(PlaceIndex(doc, list(result.places)), text) is not None
     assert dateline_place(PlaceIndex(doc, list(result.places[1:])), text) is None
+    for not_a_dateline in ("Texas officials said: the roads are closed.",
+                           "Kenya (the country) is calm.", "Paris Hilton - the heiress - arrived."):
+        [res] = pipeline.analyze([Document("n", not_a_dateline)])
+        assert dateline_place(PlaceIndex(pipeline.nlp(not_a_dateline), list(res.places)),
+                              not_a_dateline) is None, not_a_dateline
 
 
 def test_a_naval_base_in_a_town_is_the_gazetteers_naval_facility(pipeline) -> None:  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from geomap.errors import ModelError
 from geomap.events.placing import PlaceRanker
 from geomap.events.triggers import Trigger
 from geomap.taxonomy import Taxonomy, TriggerRule
@@ -191,21 +192,37 @@ class EventModel:
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> EventModel:
-        def linear(d: object) -> _Linear:
-            assert isinstance(d, dict)
+        """Load a model written by ``tests/fit_events.py``; ModelError when it is malformed."""
+
+        def linear(d: object, what: str) -> _Linear:
+            if not (isinstance(d, dict) and isinstance(d.get("labels"), list)
+                    and isinstance(d.get("weights"), dict) and isinstance(d.get("bias"), list)):
+                raise ModelError(f"event model: '{what}' needs labels, weights and bias")
+            k = len(d["labels"])
+            if len(d["bias"]) != k or any(not isinstance(w, list) or len(w) != k
+                                          for w in d["weights"].values()):
+                raise ModelError(f"event model: '{what}' has weights of the wrong length")
             return _Linear(tuple(d["labels"]), dict(d["weights"]), list(d["bias"]))
 
+        def number(key: str, default: float) -> float:
+            value = data.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ModelError(f"event model: '{key}' must be a number")
+            return float(value)
+
+        if not isinstance(data, dict):
+            raise ModelError("event model: not a JSON object")
         extra = data.get("extra_lemmas", [])
-        assert isinstance(extra, list)
-        threshold = data.get("threshold", 0.5)
-        assert isinstance(threshold, (int, float))
+        if not isinstance(extra, list):
+            raise ModelError("event model: 'extra_lemmas' must be a list")
+        threshold, rule_threshold = number("threshold", 0.5), number("rule_threshold", 0.9)
+        override = number("override", 4.0)
         places = data.get("places")
-        ranker = PlaceRanker(dict(places["weights"])) if isinstance(places, dict) else None
-        rule_threshold = data.get("rule_threshold", 0.9)
-        override = data.get("override", 4.0)
-        assert isinstance(rule_threshold, (int, float)) and isinstance(override, (int, float))
-        return cls(linear(data["types"]), linear(data["subtypes"]), candidate_words(extra),
-                   float(threshold), ranker, float(rule_threshold), float(override))
+        ranker = PlaceRanker(dict(places["weights"])) if isinstance(places, dict) and \
+            isinstance(places.get("weights"), dict) else None
+        types, subtypes = linear(data.get("types"), "types"), linear(data.get("subtypes"), "subtypes")
+        return cls(types, subtypes, candidate_words(extra), threshold, ranker, rule_threshold,
+                   override)
 
     def compatible(self, taxonomy: Taxonomy) -> bool:
         names = set(taxonomy.type_names)
@@ -223,6 +240,9 @@ class EventModel:
         labels = self.types.labels
         p_none = probs[labels.index(NONE)] if NONE in labels else 0.0
         rule = cand.rule
+        if rule is not None and rule.event_type not in labels:
+            # a type the model never saw (a taxonomy that adds types): the rule decides
+            return rule.event_type, rule.sub_event_type, rule.weight
         if p_none >= (self.threshold if rule is None else self.rule_threshold):
             return None
         best = max((k for k in range(len(labels)) if labels[k] != NONE), key=probs.__getitem__)

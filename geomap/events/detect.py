@@ -119,6 +119,9 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     tok_sent, spans, order, by_index, index = _prepare(doc, sentences, places)
     rule_triggers = [t for t in find_triggers(doc, taxonomy)
                      if _usable(t.token, tok_sent, by_index, index)]
+    if not (model is None or model == "default" or isinstance(model, EventModel)
+            or hasattr(model, "decide")):
+        raise ModelError(f"model must be 'default', None or an EventModel, not {model!r}")
     fitted = default_model() if model == "default" else model
     fitted_on = fitted is not None and fitted.compatible(taxonomy)
     if fitted is not None and fitted_on:
@@ -190,11 +193,12 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             best = ranker.best(opts, trigger_sentence=sidx) if ranker is not None and not tied \
                 else None
             if best is not None and best.rp is not (chosen[0].rp if chosen else None):
-                chosen = [_ranked_attachment(best, syn, gazetteer)]
+                chosen = [_ranked_attachment(best, syn, gazetteer, sidx)]
         day, precision, date_fallback = dates.get(trig.token.i, (None, None, True))
         mode = modality(trig.token)
         if mode == "asserted" and is_background(
-                trig.token, own_date=not date_fallback, previous=_previous_sentence(doc, spans, order, sidx)):
+                trig.token, own_date=not date_fallback,
+                previous=_previous_sentence(doc, spans, order, sidx), published=document.published):
             mode, day, precision = "background", None, None
         if mode == "asserted" and day is not None and document.published is not None \
                 and day > document.published and not date_fallback:
@@ -234,8 +238,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     return [d.event for d in drafts]
 
 
-def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: Gazetteer | None
-                       ) -> Attachment:
+def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: Gazetteer | None,
+                       trigger_sentence: int) -> Attachment:
     """The ranker's place as an attachment: tied by syntax when the parse reached it (then a
     facility of the kind the text names replaces a town), else taken from context."""
     rp = best.rp
@@ -249,8 +253,7 @@ def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: Gazet
             rp = dataclasses.replace(rp, place=site)
         return Attachment(rp, region_name(cand, syn, gazetteer), True)
     return Attachment(rp, admin_region(place, gazetteer), False,
-                      scope="sentence" if best.sentence_index == best.rp.mention.sentence_index
-                      and cand is not None else "context")
+                      scope="sentence" if best.sentence_index == trigger_sentence else "context")
 
 
 def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int],
@@ -267,9 +270,10 @@ def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int]
              [rp for j in around for rp in index.by_sentence.get(j, [])],
              [dl] if dl is not None else []]
     for att in chosen:
-        if att.scope == "document" and dl is not None and dl.place is not None:
-            att = Attachment(dl, None, False, scope="context")
-        att = narrower_place(att, pools, index, trig.token, claimed - {id(att.rp)})
+        if not trig.rule.movement:  # a movement's destination or origin stays as written
+            if att.scope == "document" and dl is not None and dl.place is not None:
+                att = Attachment(dl, None, False, scope="context")
+            att = narrower_place(att, pools, index, trig.token, claimed - {id(att.rp)})
         place = att.rp.place
         if place is not None and att.scope == "syntax":
             codes = facility_kind(index.token_of(att.rp))

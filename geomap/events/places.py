@@ -503,7 +503,7 @@ def facility_in(place: Place, codes: frozenset[str], gazetteer: Gazetteer | None
     if near is None or place.feature_class == "S" or is_country(place) or is_broad_region(place):
         return None
     try:
-        found = near(place.lat, place.lon, k=12, feature_class="S")
+        found = near(place.lat, place.lon, k=60, feature_class="S")
     except GazetteerError:
         return None
     for cand, km in found:
@@ -531,9 +531,14 @@ def narrower_place(att: Attachment, pools: Sequence[list[ResolvedPlace]], index:
     return att
 
 
+_AGENCIES = frozenset({"reuters", "ap", "afp", "xinhua", "upi", "dpa", "efe", "ians", "pti",
+                       "anadolu", "tass", "bloomberg", "cnn", "bbc", "aa"})
+
+
 def dateline_place(index: PlaceIndex, text: str) -> ResolvedPlace | None:
     """The place of a dateline ("NAIROBI, Kenya —", "BEIRUT (Reuters) -"): a place mention that
-    opens the article and is followed, before any verb, by a dash, colon or a news agency."""
+    opens the article, followed by proper names and commas only, then a dash or colon, or a
+    news agency in brackets."""
     places = index.all()
     if not places:
         return None
@@ -544,7 +549,19 @@ def dateline_place(index: PlaceIndex, text: str) -> ResolvedPlace | None:
     cut = min((tail.find(m) for m in ("—", "--", " - ", "–", ":", "(") if m in tail), default=-1)
     if cut < 0:
         return None
-    between = tail[:cut]
-    if any(ch.isdigit() for ch in between) or len(between.split()) > 5:
+    if tail[cut] == "(":
+        inside = tail[cut + 1:].split(")", 1)[0].strip().lower()
+        if inside not in _AGENCIES:
+            return None
+    if tail[:cut].strip() and not tail[:cut].lstrip().startswith(","):
+        return None  # "Paris Hilton - ...": a dateline's place is followed by a comma or the mark
+    doc = index.doc
+    between = doc.char_span(first.mention.end, first.mention.end + cut, alignment_mode="expand")
+    if between is None:
         return None
+    for tok in between:
+        if tok.is_space or tok.text in (",", ".") or tok.i in index.by_token:
+            continue
+        if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON",):
+            return None
     return first

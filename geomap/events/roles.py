@@ -257,42 +257,62 @@ def governing_trigger(token: Token, triggers: set[int]) -> int | None:
 
 
 _PERIOD_NOUNS = frozenset({"rule", "reign", "presidency", "tenure", "era", "regime", "government",
-                           "administration", "leadership", "years", "decades", "war", "occupation",
-                           "time", "days", "term", "dictatorship", "mandate", "premiership"})
+                           "administration", "leadership", "term", "dictatorship", "mandate",
+                           "premiership", "years", "decades"})
+_PAST_MARKS = frozenset({"former", "late", "previous", "old", "earlier", "past", "ousted"})
 _FRAME_PREPS = frozenset({"during", "under", "throughout"})
-_DURATION_UNITS = frozenset({"year", "decade", "century", "month", "week", "day", "generation"})
+_DURATION_UNITS = frozenset({"year", "decade", "century", "month", "generation"})
 
 
-def frames_period(sentence: Span) -> bool:
-    """Whether a sentence opens with a period frame ("During X's rule, ...", "Under the
-    regime, ...") that sets what follows in the past rather than in the news."""
+def _old_year(tokens: Span | list[Token], published: dt.date | None) -> bool:
+    """A four-digit year before the publication year (any year before 2000 without one)."""
+    limit = published.year if published is not None else 2000
+    return any(t.is_digit and len(t.text) == 4 and 1000 < int(t.text) < limit for t in tokens)
+
+
+def frames_period(sentence: Span, published: dt.date | None = None) -> bool:
+    """Whether a sentence opens with a frame that sets what follows in a past period: "During
+    al-Assad's rule, ...", "Under the former regime, ...", "Throughout the 1990s, ...". A frame
+    that shows no past ("Under the new regime", "During the war") is not one."""
     first = [t for t in sentence if not t.is_punct][:1]
     if not first or first[0].lower_ not in _FRAME_PREPS:
         return False
-    return any(t.lemma_.lower() in _PERIOD_NOUNS or t.lower_ in _PERIOD_NOUNS
-               for t in first[0].subtree)
+    phrase = list(first[0].subtree)
+    if _old_year(phrase, published):
+        return True
+    # a ruler's period ("al-Assad's rule") or one marked as past ("the former regime")
+    return any((t.lemma_.lower() in _PERIOD_NOUNS or t.lower_ in _PERIOD_NOUNS) and (
+        any(c.dep_ == "poss" and c.pos_ == "PROPN" for c in t.children)
+        or any(c.lower_ in _PAST_MARKS for c in t.children)) for t in phrase)
 
 
-def is_background(trigger: Token, *, own_date: bool, previous: Span | None) -> bool:
-    """Whether the trigger tells background rather than news: a state kept "since" or "for"
-    a span of time ("has kept a presence since 2015", "have hosted troops for decades"), a
-    habit ("used to"), or a fact inside a period frame of its own or the previous sentence
-    when it carries no date of its own ("During X's rule, ... Al-Assad agreed to ...")."""
+def _since_is_old(prep: Token, published: dt.date | None) -> bool:
+    """'since 2015', 'since the 1990s': a state kept over years, not 'since Tuesday'."""
+    return _old_year(list(prep.subtree), published)
+
+
+def is_background(trigger: Token, *, own_date: bool, previous: Span | None,
+                  published: dt.date | None = None) -> bool:
+    """Whether the trigger tells background rather than news: a state kept since an earlier
+    year or for years ("has kept a presence since 2015", "have hosted troops for decades"), a
+    habit ("used to patrol"), or a fact inside a past period frame of its own or the previous
+    sentence when it carries no date of its own ("During the president's rule, ... agreed to").
+    Ongoing news stays news: "have gathered since Tuesday", "used live rounds to disperse"."""
     perfect = any(c.dep_ == "aux" and c.lemma_.lower() == "have" for c in trigger.children)
     for child in trigger.children:
         low = child.lower_
-        if child.dep_ == "prep" and low == "since" and perfect:
+        if child.dep_ == "prep" and low == "since" and perfect and _since_is_old(child, published):
             return True
         if child.dep_ == "prep" and low == "for" and perfect and any(
-                g.lemma_.lower() in _DURATION_UNITS for g in child.subtree):
+                g.lemma_.lower() in _DURATION_UNITS and g.tag_ == "NNS" for g in child.subtree):
             return True
-        if child.dep_ == "aux" and low == "used":
-            return True
-    if trigger.lower_ == "used" or (trigger.head.lower_ == "used" and trigger.dep_ == "xcomp"):
-        return True
+    if trigger.dep_ == "xcomp" and trigger.head.lower_ == "used" and not any(
+            c.dep_ == "dobj" for c in trigger.head.children) and trigger.i == trigger.head.i + 2 \
+            and trigger.doc[trigger.head.i + 1].lower_ == "to":
+        return True  # "used to patrol": a habit, not an occasion
     if own_date:
         return False
-    if frames_period(trigger.sent):
+    if frames_period(trigger.sent, published):
         return True
-    return previous is not None and frames_period(previous) and not any(
+    return previous is not None and frames_period(previous, published) and not any(
         t.ent_type_ == "DATE" for t in trigger.sent)
