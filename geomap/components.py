@@ -51,6 +51,7 @@ from spacy.util import filter_spans
 
 from geomap.lexicon import (
     DATELINE_MARKS,
+    DOTTED_COUNTRY_ABBREVIATIONS,
     GENERIC_WORDS,
     LANGUAGE_CUES,
     LOCAL_NOUNS,
@@ -59,6 +60,7 @@ from geomap.lexicon import (
     RESIDENT_NOUNS,
     ROAD_WORDS,
     STREET_WORDS,
+    THOROUGHFARE_WORDS,
     TITLES,
     demonym_stems,
 )
@@ -217,6 +219,12 @@ class GazetteerRuler(Pipe):
                 if acronym and len(letters) == len(text) == 2 and (
                         match.place.population < 50_000_000 or match.match_type != "abbreviation"):
                     continue
+                # A code written with dots ("T.R.", "D.E.") is a person's initials unless
+                # prose abbreviates the country or state so ("U.S.", "U.K.", "S.C.").
+                if (match.match_type == "abbreviation" and "." in text
+                        and text not in DOTTED_COUNTRY_ABBREVIATIONS
+                        and text.replace(" ", "") not in REGION_ABBREVIATIONS):
+                    continue
                 label = self._judge(match.place, match.match_type, "admin" if acronym else kind)
                 if label:
                     break
@@ -320,6 +328,10 @@ class GazetteerRuler(Pipe):
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
                   or not (p.text in person_words or _after_title(p))]
+        # A place name that opens a street's name ("6016 Dublin Road", "Augusta St.") or a
+        # product's ("a Toyota Camry") is part of that name, not the place.
+        places = [p for p in places if p.label_ == DEMONYM_LABEL
+                  or not (_before_thoroughfare(p) or _before_product(p))]
         doc.spans[self.spans_key] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
 
@@ -582,6 +594,27 @@ def _after_title(span: Span) -> bool:
     if span.start == 0:
         return False
     return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
+
+
+def _before_thoroughfare(span: Span) -> bool:
+    """Whether a capitalised street word ("Road", "St.") follows: the span names a street.
+
+    A county's name stays a place ("Freestone County Road 360").
+    """
+    doc = span.doc
+    if span.end >= len(doc) or span[-1].text in ("County", "Parish", "Township"):
+        return False
+    nxt = doc[span.end]
+    return nxt.text[:1].isupper() and nxt.lower_ in THOROUGHFARE_WORDS
+
+
+def _before_product(span: Span) -> bool:
+    """Whether a one-word span opens a product entity ("a Toyota Camry"): a brand."""
+    doc = span.doc
+    if len(span) != 1 or span.end >= len(doc):
+        return False
+    nxt = doc[span.end]
+    return nxt.ent_type_ == "PRODUCT" and nxt.ent_iob_ == "B"
 
 
 def _token_mask(doc: Doc, spans: Iterable[Span]) -> list[bool]:

@@ -65,6 +65,17 @@ STREET_WORDS = frozenset((
     "school", "elementary", "academy", "church",
 ))
 #: Words before a person's name.
+#: Words that end a street's name ("Dublin Road", "Augusta St."): a place name right before one
+#: (capitalised) names the street, not the place. "Court" and "Highway" are left out: "Meigs
+#: County Court", "Florida Highway Patrol" name the place's institutions.
+THOROUGHFARE_WORDS = frozenset((
+    "street", "st", "st.", "road", "rd", "rd.", "avenue", "ave", "ave.", "boulevard", "blvd",
+    "blvd.", "drive", "lane", "ln", "trail", "place", "parkway", "pkwy", "terrace",
+))
+#: Countries that news prose abbreviates with dots. Other ISO codes written with dots are
+#: people's initials ("T.R. Smith", "D.E. Jones"), not Turkey or Germany.
+DOTTED_COUNTRY_ABBREVIATIONS = frozenset(("U.S.", "U.S.A.", "U.K.", "U.A.E.", "U.S.S.R.",
+                                          "P.R.C.", "D.R.C."))
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
                     "president", "pres", "sen", "senator", "rep", "gov", "governor", "mayor",
                     "judge", "justice", "coach", "rev", "reverend", "father", "pastor", "sgt",
