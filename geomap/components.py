@@ -59,6 +59,8 @@ from geomap.lexicon import (
     REGION_ABBREVIATIONS,
     RESIDENT_NOUNS,
     ROAD_WORDS,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
     STREET_WORDS,
     THOROUGHFARE_WORDS,
     TITLES,
@@ -332,6 +334,9 @@ class GazetteerRuler(Pipe):
         # product's ("a Toyota Camry") is part of that name, not the place.
         places = [p for p in places if p.label_ == DEMONYM_LABEL
                   or not (_before_thoroughfare(p) or _before_product(p))]
+        # A building that speaks, decides or employs is the institution in it ("the Kremlin
+        # said", "the White House's decision", "Pentagon officials"): metonymy, not a place.
+        places = [p for p in places if p.label_ != "FAC" or not _institution_use(p)]
         doc.spans[self.spans_key] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
 
@@ -606,6 +611,19 @@ def _before_thoroughfare(span: Span) -> bool:
         return False
     nxt = doc[span.end]
     return nxt.text[:1].isupper() and nxt.lower_ in THOROUGHFARE_WORDS
+
+
+def _institution_use(span: Span) -> bool:
+    """Whether a facility name stands for the institution it houses, by its syntax."""
+    if any(t.text in ("County", "Parish") for t in span):
+        return False  # "the Vanderburgh County Sheriff's report": the county's office
+    root = span.root
+    head = root.head
+    if root.dep_ == "nsubj" and head.pos_ == "VERB":
+        return head.lemma_.lower() in SPEECH_VERBS
+    if root.dep_ == "poss":
+        return True
+    return root.dep_ == "compound" and head.lower_ in ROLE_NOUNS
 
 
 def _before_product(span: Span) -> bool:

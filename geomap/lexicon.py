@@ -76,6 +76,19 @@ THOROUGHFARE_WORDS = frozenset((
 #: people's initials ("T.R. Smith", "D.E. Jones"), not Turkey or Germany.
 DOTTED_COUNTRY_ABBREVIATIONS = frozenset(("U.S.", "U.S.A.", "U.K.", "U.A.E.", "U.S.S.R.",
                                           "P.R.C.", "D.R.C."))
+#: Verbs of saying and deciding: a building that does them is the institution it houses
+#: ("the Kremlin said", "the White House denied"), not a place.
+SPEECH_VERBS = frozenset((
+    "say", "deny", "condemn", "state", "announce", "confirm", "warn", "insist", "claim", "accuse",
+    "reject", "urge", "dismiss", "respond", "tell", "criticise", "criticize", "welcome", "comment",
+    "declare", "decline", "refuse", "praise", "decide", "argue", "add", "vow", "demand",
+))
+#: People who speak or work for an institution ("White House spokesman", "Pentagon officials").
+ROLE_NOUNS = frozenset((
+    "spokesman", "spokeswoman", "spokesperson", "official", "officials", "chief", "aide", "aides",
+    "adviser", "advisers", "advisor", "advisors", "strategist", "secretary", "staff", "staffer",
+    "staffers", "counsel", "press", "source", "sources", "insider", "insiders",
+))
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady",
                     "president", "pres", "sen", "senator", "rep", "gov", "governor", "mayor",
                     "judge", "justice", "coach", "rev", "reverend", "father", "pastor", "sgt",

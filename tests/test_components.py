@@ -140,6 +140,23 @@ def test_initials_with_dots_are_not_a_country_code(nlp) -> None:
     assert _places(doc) == []
 
 
+def test_a_building_that_speaks_is_the_institution_not_a_place() -> None:
+    nlp = spacy.blank("en")
+    words = ["Hmeimim", "said", "no", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["PROPN", "VERB", "INTJ", "PUNCT"],
+              deps=["nsubj", "ROOT", "dobj", "punct"], heads=[1, 1, 1, 1],
+              lemmas=["Hmeimim", "say", "no", "."], ents=["B-FAC", "O", "O", "O"])
+    assert _places(_ruler(nlp)(doc)) == []
+    doc = Doc(nlp.vocab, words=["Hmeimim", "officials", "left", "."],
+              pos=["PROPN", "NOUN", "VERB", "PUNCT"], deps=["compound", "nsubj", "ROOT", "punct"],
+              heads=[1, 2, 2, 2], ents=["B-FAC", "O", "O", "O"])
+    assert _places(_ruler(nlp)(doc)) == []
+    doc = Doc(nlp.vocab, words=["Jets", "left", "Hmeimim", "."],
+              pos=["NOUN", "VERB", "PROPN", "PUNCT"], deps=["nsubj", "ROOT", "dobj", "punct"],
+              heads=[1, 1, 1, 1], ents=["O", "O", "B-FAC", "O"])
+    assert _places(_ruler(nlp)(doc)) == [("Hmeimim", "FAC")]
+
+
 def test_numbered_roads_are_not_places(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "Crews closed Highway 19 near Danbury.",
                            [("Highway 19", "FAC"), ("Danbury", "GPE")]))
