@@ -330,6 +330,13 @@ class GazetteerRuler(Pipe):
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
                   or not (p.text in person_words or _after_title(p))]
+        # A name the text writes after a title ("Ms. Moayyad", "Gov. Pawlenty") is a surname
+        # throughout, and a one-word "place" right before it is a first name ("Nadia Moayyad").
+        # A city's name stays a place ("known as 'Mr. Arlington'").
+        surnames = {w for w in _titled_names(doc) if not self.label_for(w, kind="standalone")}
+        if surnames:
+            places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
+                      or not (p.text in surnames or _before_surname(p, surnames))]
         # A place name that opens a street's name ("6016 Dublin Road", "Augusta St.") or a
         # product's ("a Toyota Camry") is part of that name, not the place.
         places = [p for p in places if p.label_ == DEMONYM_LABEL
@@ -599,6 +606,20 @@ def _after_title(span: Span) -> bool:
     if span.start == 0:
         return False
     return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
+
+
+def _titled_names(doc: Doc) -> set[str]:
+    """Capitalised words written right after a title ("Ms. Moayyad"): people's names."""
+    return {doc[i + 1].text for i in range(len(doc) - 1)
+            if doc[i].lower_.rstrip(".") in TITLES and doc[i].text[:1].isupper()
+            and doc[i + 1].is_title and doc[i + 1].is_alpha and doc[i + 1].ent_type_ not in (
+                "GPE", "LOC", "FAC")}
+
+
+def _before_surname(span: Span, surnames: set[str]) -> bool:
+    doc = span.doc
+    return (span.end < len(doc) and bool(span[-1].whitespace_)
+            and doc[span.end].text in surnames)
 
 
 def _before_thoroughfare(span: Span) -> bool:

@@ -157,6 +157,17 @@ def test_a_building_that_speaks_is_the_institution_not_a_place() -> None:
     assert _places(_ruler(nlp)(doc)) == [("Hmeimim", "FAC")]
 
 
+def test_a_first_name_before_a_titled_surname_is_not_a_place(nlp) -> None:
+    text = "Danbury Smith spoke. Ms. Smith left Danbury for Edmonton."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Danbury", "GPE"), ("Danbury", "GPE"),
+                                       ("Edmonton", "GPE")]))
+    assert [(s.text, s.start) for s in place_spans(doc)] == [("Danbury", 7), ("Edmonton", 9)]
+    # A city's name after a title is a surname there only ("known as Mr. Edmonton").
+    text = "He was Mr. Edmonton, and Edmonton loved him."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Edmonton", "GPE"), ("Edmonton", "GPE")]))
+    assert [s.start for s in place_spans(doc)] == [6]
+
+
 def test_numbered_roads_are_not_places(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "Crews closed Highway 19 near Danbury.",
                            [("Highway 19", "FAC"), ("Danbury", "GPE")]))
