@@ -41,6 +41,7 @@ from spacy.attrs import (
     IS_TITLE,
     IS_UPPER,
     LENGTH,
+    LOWER,
     SENT_START,
 )
 from spacy.language import Language
@@ -610,10 +611,17 @@ def _after_title(span: Span) -> bool:
 
 def _titled_names(doc: Doc) -> set[str]:
     """Capitalised words written right after a title ("Ms. Moayyad"): people's names."""
-    return {doc[i + 1].text for i in range(len(doc) - 1)
-            if doc[i].lower_.rstrip(".") in TITLES and doc[i].text[:1].isupper()
-            and doc[i + 1].is_title and doc[i + 1].is_alpha and doc[i + 1].ent_type_ not in (
-                "GPE", "LOC", "FAC")}
+    strings = doc.vocab.strings
+    titles = {strings.add(t) for t in TITLES} | {strings.add(t + ".") for t in TITLES}
+    rows = doc.to_array([LOWER, IS_TITLE, IS_ALPHA]).tolist()
+    found: set[str] = set()
+    for i in range(len(rows) - 1):
+        # Read through the array: Token objects are slow, and titles are rare.
+        if rows[i][0] in titles and rows[i + 1][1] and rows[i + 1][2]:
+            title, name = doc[i], doc[i + 1]
+            if title.text[:1].isupper() and name.ent_type_ not in ("GPE", "LOC", "FAC"):
+                found.add(name.text)
+    return found
 
 
 def _before_surname(span: Span, surnames: set[str]) -> bool:
