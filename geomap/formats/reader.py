@@ -52,12 +52,22 @@ def _read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: is not UTF-8 text") from None
-    if not text.strip():
+    if not text or text.isspace():  # as "not text.strip()", without copying the text
         raise InputError(f"{path}: is empty")
     return text
 
 
 def _feature_event(feature: Any, where: str) -> Event:
+    if type(feature) is dict:  # what json.loads makes: skip the checks below
+        geom = feature.get("geometry")
+        if feature.get("type") == "Feature" and type(geom) is dict and geom.get("type") == "Point":
+            coords = geom.get("coordinates")
+            props = feature.get("properties")
+            if type(coords) is list and len(coords) >= 2 and type(props) is dict:
+                try:
+                    return properties_to_event(props, coords[1], coords[0])
+                except InputError as exc:
+                    raise InputError(f"{where}: {exc}") from None
     if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
         raise InputError(f"{where}: not a GeoJSON Feature")
     geom = feature.get("geometry")
