@@ -270,7 +270,7 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
     if type(props) is dict:
         try:
             event = _fast_event(props, lat, lon)
-        except (InputError, GazetteerError):
+        except (InputError, GazetteerError, KeyError):
             event = None  # the checked path below finds the same problem and says it first
         if event is not None:
             return event
@@ -288,45 +288,44 @@ def _fast_event(props: dict[str, Any], lat: Any, lon: Any) -> Event | None:
     if type(lat) is not float or type(lon) is not float or not (
             -_INF < lat < _INF and -_INF < lon < _INF):
         return None
-    get = props.get
-    event_type = get("event_type")
-    name = get("place_name")
-    place_id = get("place_id")
-    country = get("country_code", "")
-    admin1 = get("admin1_name", "")
+    event_type = props["event_type"]
+    name = props["place_name"]
+    place_id = props["place_id"]
+    country = props["country_code"]
+    admin1 = props["admin1_name"]
     if (type(event_type) is not str or not event_type or type(name) is not str
             or not (place_id is None or type(place_id) is str)
             or type(country) is not str or type(admin1) is not str):
         return None
     place = _place(name or f"{lat:.4f}, {lon:.4f}", place_id, lat, lon, country, admin1)
-    origin_raw = get("origin")
+    origin_raw = props["origin"]
     origin = None
     if origin_raw:
         if type(origin_raw) is not dict:
             return None
-        olat, olon = origin_raw.get("lat"), origin_raw.get("lon")
+        olat, olon = origin_raw["lat"], origin_raw["lon"]
         if type(olat) is not float or type(olon) is not float or not (
                 -_INF < olat < _INF and -_INF < olon < _INF):
             return None
-        oname = origin_raw.get("name", "")
-        oid = origin_raw.get("place_id")
-        ocountry = origin_raw.get("country_code", "")
-        oadmin1 = origin_raw.get("admin1_name", "")
+        oname = origin_raw["name"]
+        oid = origin_raw["place_id"]
+        ocountry = origin_raw["country_code"]
+        oadmin1 = origin_raw["admin1_name"]
         if (type(oname) is not str or not (oid is None or type(oid) is str)
                 or type(ocountry) is not str or type(oadmin1) is not str):
             return None
         origin = _place(oname or f"{olat:.4f}, {olon:.4f}", oid, olat, olon, ocountry, oadmin1)
-    conf = get("confidence", 0.5)
+    conf = props["confidence"]
     if type(conf) is not float or not 0.0 <= conf <= 1.0:
         return None
-    sub = get("sub_event_type", "")
-    date_text = get("date")
-    date_precision = get("date_precision")
-    location_precision = get("location_precision", "exact")
-    region = get("region")
-    trigger = get("trigger", "")
-    modality = get("modality", "asserted")
-    event_id = get("event_id", "")
+    sub = props["sub_event_type"]
+    date_text = props["date"]
+    date_precision = props["date_precision"]
+    location_precision = props["location_precision"]
+    region = props["region"]
+    trigger = props["trigger"]
+    modality = props["modality"]
+    event_id = props["event_id"]
     if (type(sub) is not str or type(trigger) is not str or type(event_id) is not str
             or location_precision not in LOCATION_PRECISIONS
             or not (date_precision is None or date_precision in DATE_PRECISIONS)
@@ -339,10 +338,10 @@ def _fast_event(props: dict[str, Any], lat: Any, lon: Any) -> Event | None:
             date = _DATES[date_text]
         else:
             date = _DATES[date_text] = parse_date(date_text, what="'date'")
-    quotes = _fast_quotes(get("quotes"), get("doc_id", ""))
+    quotes = _fast_quotes(props["quotes"], props["doc_id"])
     if quotes is None:
         return None
-    actors_raw = get("actors")
+    actors_raw = props["actors"]
     actors: tuple[Actor, ...] = ()
     if actors_raw:
         if type(actors_raw) is not list:
@@ -351,7 +350,7 @@ def _fast_event(props: dict[str, Any], lat: Any, lon: Any) -> Event | None:
         for a in actors_raw:
             if type(a) is not dict:
                 return None
-            name, role, kind = a.get("name"), a.get("role", "actor"), a.get("kind", "")
+            name, role, kind = a["name"], a["role"], a["kind"]
             if type(name) is not str or type(role) is not str or type(kind) is not str:
                 return None
             key = (name, role, kind)
@@ -379,13 +378,12 @@ def _fast_quotes(value: Any, doc_id: Any) -> tuple[Quote, ...] | None:
     for q in value:
         if type(q) is not dict:
             return None
-        get = q.get
-        text = get("text")
-        qdoc = get("doc_id", doc_default)
-        index = get("sentence_index", 0)
-        source = get("source")
-        url = get("url")
-        spans_raw = get("place_spans")
+        text = q["text"]
+        qdoc = q["doc_id"]
+        index = q["sentence_index"]
+        source = q["source"]
+        url = q["url"]
+        spans_raw = q["place_spans"]
         if (type(text) is not str or type(qdoc) is not str or type(index) is not int
                 or not (source is None or type(source) is str)
                 or not (url is None or type(url) is str)):
