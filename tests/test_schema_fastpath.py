@@ -115,3 +115,53 @@ def test_infinite_place_span_is_a_one_line_error() -> None:
     record = _changed(("quotes", 0, "place_spans"), [[1, float("inf")]])
     with pytest.raises(InputError, match="'place_spans' must be a list of"):
         properties_to_event(record, 34.73, 36.72)
+
+
+def _read_outcome(fn: Any, text: str) -> tuple[str, Any]:
+    clear_place_cache()
+    try:
+        return "events", fn(text, name="f.geojson")
+    except InputError as exc:
+        return "error", str(exc)
+
+
+def test_streamed_collection_reads_as_the_whole_text() -> None:
+    """parse_geojson decodes a FeatureCollection feature by feature when it can; the result
+    (events, or the first problem's message) is what decoding the whole text gives."""
+    import json
+
+    from geomap.formats.reader import _parse_whole, _stream_collection, parse_geojson
+
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [36.72, 34.73]},
+               "properties": BASE}
+    bad = {**feature, "properties": {**BASE, "event_type": ""}}
+    good = json.dumps({"type": "FeatureCollection", "features": [feature, feature]}, indent=1)
+    texts = [
+        good,
+        json.dumps({"type": "FeatureCollection", "features": [feature] * 3}),
+        json.dumps({"type": "FeatureCollection", "features": []}),
+        '  {"type" : "FeatureCollection" ,\r\n\t"features":[ ] }  \n',
+        good[:-3],  # truncated
+        good.replace("}\n ]", "},\n ]"),  # trailing comma
+        good[:-1] + ', "features": []}',  # a second 'features' wins in json.loads
+        good.replace('"features": [', '"bbox": [1, 2, 3, 4], "features": [', 1),
+        good[:-2] + ', "bbox": [0, 0, 1, 1]}',
+        good + " x",
+        good.replace("34.73", "NaN", 1),
+        good.replace('"Battles"', '"Batt\\udc00les"', 1),  # scrubbed, with a warning
+        good.replace('"type": "FeatureCollection"', '"type": "Featur\\u0065Collection"'),
+        json.dumps({"type": "FeatureCollection", "features": [feature, bad, feature]}),
+        json.dumps({"type": "FeatureCollection", "features": [bad]})[:-5],  # bad, then truncated
+        json.dumps({"type": "FeatureCollection", "features": [feature, 7]}),
+        json.dumps({"type": "FeatureCollection", "features": {"a": feature}}),
+        json.dumps(feature),
+        "[" + json.dumps(feature) + "]",
+        "\ufeff" + good,
+    ]
+    assert _stream_collection(good, "f.geojson") is not None  # the fast path is taken
+    outcomes = set()
+    for text in texts:
+        whole = _read_outcome(lambda t, name: _parse_whole(t, name), text)
+        assert _read_outcome(parse_geojson, text) == whole, text[:80]
+        outcomes.add(whole[0])
+    assert outcomes == {"events", "error"}

@@ -227,8 +227,9 @@ print(time.perf_counter() - t0)
 
 def file_only(sizes: list[int], out: Path, baseline: str | None, repeats: int) -> int:
     """Time ``geomap map events.geojson`` alone (no browser), each run in a fresh interpreter
-    (modules imported before the clock starts) with geomap from this checkout, and from ``baseline`` (another checkout) in
-    alternation when given, so that both see the same load; prints the medians."""
+    (modules imported before the clock starts) with geomap from this checkout, and from
+    ``baseline`` (another checkout) in alternation when given, so that both see the same
+    load; prints the medians."""
     import subprocess
 
     here = Path(__file__).resolve().parents[2]
