@@ -165,3 +165,18 @@ def test_streamed_collection_reads_as_the_whole_text() -> None:
         assert _read_outcome(parse_geojson, text) == whole, text[:80]
         outcomes.add(whole[0])
     assert outcomes == {"events", "error"}
+
+
+def test_shared_values_stay_bounded_without_clearing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geomap.formats import schema
+
+    monkeypatch.setattr(schema, "_CACHE_MAX", 2)
+    clear_place_cache()
+    for day in range(1, 6):
+        record = _changed(("date",), f"2024-12-0{day}")
+        record["actors"] = [{"name": f"Group {day}", "role": "actor", "kind": ""}]
+        event = properties_to_event(record, 34.73, 36.72)
+        assert event.date is not None and event.date.day == day
+        assert event.actors[0].name == f"Group {day}"
+    assert 0 < len(schema._DATES) <= 2 and 0 < len(schema._ACTORS) <= 2
+    clear_place_cache()

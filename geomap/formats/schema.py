@@ -157,7 +157,7 @@ def _coord(value: Any, what: str) -> float:
     return f
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)  # as _CACHE_MAX
 def _place(
     name: str, place_id: str | None, lat: float, lon: float, country: str, admin1: str
 ) -> Place:
@@ -192,6 +192,7 @@ def clear_place_cache() -> None:
 
 
 # Immutable values a file repeats many times, shared while reading it (cleared with the places)
+_CACHE_MAX = 65536
 _ACTORS: dict[tuple[str, str, str], Actor] = {}
 _DATES: dict[str, dt.date | None] = {}
 
@@ -337,6 +338,8 @@ def _fast_event(props: dict[str, Any], lat: Any, lon: Any) -> Event | None:
         if date_text in _DATES:
             date = _DATES[date_text]
         else:
+            if len(_DATES) >= _CACHE_MAX:  # bounded for callers that never clear it
+                _DATES.clear()
             date = _DATES[date_text] = parse_date(date_text, what="'date'")
     quotes = _fast_quotes(props["quotes"], props["doc_id"])
     if quotes is None:
@@ -356,6 +359,8 @@ def _fast_event(props: dict[str, Any], lat: Any, lon: Any) -> Event | None:
             key = (name, role, kind)
             actor = _ACTORS.get(key)
             if actor is None:
+                if len(_ACTORS) >= _CACHE_MAX:
+                    _ACTORS.clear()
                 actor = _ACTORS[key] = Actor(name, role, kind)
             found.append(actor)
         actors = tuple(found)
