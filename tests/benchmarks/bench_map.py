@@ -1,6 +1,7 @@
 """Benchmark: geomap's map page against naive folium (one Marker + Popup per event).
 
 Run:  python tests/benchmarks/bench_map.py [--sizes 1000,10000,100000,1000000] [--naive-max 10000]
+      python tests/benchmarks/bench_map.py --file-only --sizes 100000 [--baseline ../main] [--repeats 5]
 
 For each size it builds synthetic events (each with its own ~80-character quote), renders
 them with geomap and with naive folium (Leaflet inlined the same way, and a two-line stand-in
@@ -213,6 +214,47 @@ def build_from_file(c: EventCollection, out: Path) -> float:
     return time.perf_counter() - t0
 
 
+_TIME_MAP = """
+import contextlib, io, sys, time
+from geomap.cli import main
+import geomap.formats, geomap.render, geomap.taxonomy  # imported, as in the full benchmark
+t0 = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["map", sys.argv[1], "-o", sys.argv[2]])
+print(time.perf_counter() - t0)
+"""
+
+
+def file_only(sizes: list[int], out: Path, baseline: str | None, repeats: int) -> int:
+    """Time ``geomap map events.geojson`` alone (no browser), each run in a fresh interpreter
+    (modules imported before the clock starts) with geomap from this checkout, and from
+    ``baseline`` (another checkout) in alternation when given, so that both see the same
+    load; prints the medians."""
+    import subprocess
+
+    here = Path(__file__).resolve().parents[2]
+    trees = [("this", here)] + ([("baseline", Path(baseline).resolve())] if baseline else [])
+    for n in sizes:
+        c = synthetic(n)
+        events = out / f"events_{n}.geojson"
+        from geomap.export import dumps_geojson
+
+        events.write_text(dumps_geojson(c.events), encoding="utf-8")
+        del c
+        times: dict[str, list[float]] = {name: [] for name, _ in trees}
+        for _ in range(repeats):
+            for name, tree in trees:
+                res = subprocess.run(
+                    [sys.executable, "-c", _TIME_MAP, str(events), str(out / f"file_{name}_{n}.html")],
+                    cwd=tree, capture_output=True, text=True, check=True)
+                times[name].append(float(res.stdout.strip().splitlines()[-1]))
+        line = ", ".join(f"{name} ({tree}) median {statistics.median(times[name]):.2f} s "
+                         f"[{' '.join(f'{t:.2f}' for t in times[name])}]" for name, tree in trees)
+        print(f"n={n}: geomap map events.geojson, {repeats} runs each: {line}")
+        sys.stdout.flush()
+    return 0
+
+
 def _offline(route) -> None:  # type: ignore[no-untyped-def]
     if route.request.url.startswith(("file:", "data:")):
         route.continue_()
@@ -241,7 +283,16 @@ def main() -> int:
     ap.add_argument("--file-max", type=int, default=100000,
                     help="largest size to time 'geomap map events.geojson' at")
     ap.add_argument("--out", default="/tmp/geomap-bench")
+    ap.add_argument("--file-only", action="store_true",
+                    help="time only 'geomap map events.geojson' (no browser), at --sizes")
+    ap.add_argument("--baseline", metavar="CHECKOUT",
+                    help="with --file-only: also time another checkout's geomap, alternating")
+    ap.add_argument("--repeats", type=int, default=5, help="with --file-only: runs per checkout")
     args = ap.parse_args()
+    if args.file_only:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        return file_only([int(s) for s in args.sizes.split(",")], out, args.baseline, args.repeats)
     exe = chromium_path()
     if exe is None:
         print("no Chromium found (apt-get install chromium)")
