@@ -42,7 +42,7 @@ from geomap.events.places import (
     syntactic_candidates,
 )
 from geomap.events.places import Candidate as PlaceCandidate
-from geomap.events.placing import Option
+from geomap.events.placing import Option, place_kind
 from geomap.events.placing import options as place_options
 from geomap.events.roles import (
     EntityIndex,
@@ -162,6 +162,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
 
     ents = EntityIndex(doc)
     dates = _dates(doc, spans, trigger_ids, triggers, document.published, ents)
+    dateline = dateline_place(index, document.text)
     drafts: list[_Draft] = []
     for trig in triggers:
         etype = taxonomy.event_type(trig.rule.event_type)
@@ -175,14 +176,13 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             if fb is None:
                 continue
             chosen = [fb]
-        chosen = _refine(chosen, trig, sidx, order, index, claimed, gazetteer, document.text)
+        chosen = _refine(chosen, trig, sidx, order, index, claimed, gazetteer, dateline)
         ranker = fitted.places if fitted is not None and fitted_on else None
         if (ranker is not None or observe is not None) and not trig.rule.movement \
                 and len(chosen) <= 1:
             syn = syntactic_candidates(trig.token, index, set())
             opts = place_options(trig.token, etype.name, sidx, index, order, syn,
-                                 chosen[0].rp if chosen else None,
-                                 dateline_place(index, document.text), movement_claimed)
+                                 chosen[0].rp if chosen else None, dateline, movement_claimed)
             if observe is not None:
                 observe(trig.token, opts)
             # A town or facility the parse ties to the trigger is the event's place; the ranker
@@ -247,23 +247,19 @@ def _ranked_attachment(best: Option, syn: list[PlaceCandidate], gazetteer: Gazet
     assert place is not None
     cand = best.syntactic
     if cand is not None and cand.role != "context":
-        codes = facility_kind(best.token)
-        site = facility_in(place, codes, gazetteer) if codes else None
-        if site is not None:
-            rp = dataclasses.replace(rp, place=site)
-        return Attachment(rp, region_name(cand, syn, gazetteer), True)
+        return Attachment(_facility_of_kind(rp, best.token, gazetteer),
+                          region_name(cand, syn, gazetteer), True)
     return Attachment(rp, admin_region(place, gazetteer), False,
                       scope="sentence" if best.sentence_index == trigger_sentence else "context")
 
 
 def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int],
-            index: PlaceIndex, claimed: set[int], gazetteer: Gazetteer | None, text: str,
-            ) -> list[Attachment]:
+            index: PlaceIndex, claimed: set[int], gazetteer: Gazetteer | None,
+            dl: ResolvedPlace | None) -> list[Attachment]:
     """The most specific place tied to the event: a facility of the kind the text names
     ('a naval base in X'), a town of the sentence inside a country attachment, the dateline's
     place for an event placed only by the article's most frequent place."""
     out = []
-    dl = dateline_place(index, text)
     pos = order.index(sidx) if sidx in order else -1
     around = [order[j] for j in (pos - 1, pos + 1, pos - 2) if pos >= 0 and 0 <= j < len(order)]
     pools = [index.by_sentence.get(sidx, []),
@@ -274,14 +270,19 @@ def _refine(chosen: list[Attachment], trig: Trigger, sidx: int, order: list[int]
             if att.scope == "document" and dl is not None and dl.place is not None:
                 att = Attachment(dl, None, False, scope="context")
             att = narrower_place(att, pools, index, trig.token, claimed - {id(att.rp)})
-        place = att.rp.place
-        if place is not None and att.scope == "syntax":
-            codes = facility_kind(index.token_of(att.rp))
-            site = facility_in(place, codes, gazetteer) if codes else None
-            if site is not None:
-                att = dataclasses.replace(att, rp=dataclasses.replace(att.rp, place=site))
+        if att.rp.place is not None and att.scope == "syntax":
+            att = dataclasses.replace(att, rp=_facility_of_kind(att.rp, index.token_of(att.rp),
+                                                                gazetteer))
         out.append(att)
     return out
+
+
+def _facility_of_kind(rp: ResolvedPlace, token: Token, gazetteer: Gazetteer | None
+                      ) -> ResolvedPlace:
+    """'a naval base in X': the gazetteer's facility of that kind near X, else X itself."""
+    codes = facility_kind(token)
+    site = facility_in(rp.place, codes, gazetteer) if codes and rp.place is not None else None
+    return dataclasses.replace(rp, place=site) if site is not None else rp
 
 
 def _previous_sentence(doc: Doc, spans: dict[int, tuple[int, int]], order: list[int],
@@ -333,9 +334,9 @@ def _place_slots(token: Token, index: PlaceIndex) -> list[str]:
     for c in syntactic_candidates(token, index, set())[:2]:
         place = c.rp.place
         assert place is not None
-        kind = ("broad" if is_broad_region(place) else "country" if is_country(place)
-                else "region" if place.feature_class == "A" else
-                "facility" if place.feature_class == "S" else "town")
+        kind = place_kind(place)
+        if kind in ("admin1", "admin2"):
+            kind = "region"
         slots.append(kind if c.role != "context" else f"context-{kind}")
     return slots
 
