@@ -54,7 +54,15 @@ def _pairs(first: list[dict[str, Any]], second: list[dict[str, Any]], *, typed: 
 
 def main() -> None:
     first = _load(sorted((HERE / "raw").glob("*.jsonl")))
-    second = _load(sorted((HERE / "agreement").glob("*.jsonl")))
+    sample = _load(sorted((HERE / "agreement").glob("*.jsonl")))
+    second = {**sample, **_load(sorted((HERE / "pass2").glob("*.jsonl")))}
+    for name, part in (("20% sample (agreement/)", sample), ("all articles", second)):
+        print(f"== {name}")
+        report(first, part)
+
+
+def report(first: dict[tuple[str, str], list[dict[str, Any]]],
+           second: dict[tuple[str, str], list[dict[str, Any]]]) -> None:
     keys = sorted(k for k in second if k in first)
     n1 = sum(len(first[k]) for k in keys)
     n2 = sum(len(second[k]) for k in keys)

@@ -2,7 +2,11 @@
 
 Usage::
 
-    python tests/eventset/build_realnews.py            # reads tests/eventset/raw/*.jsonl
+    python tests/eventset/build_realnews.py
+
+Reads the adjudicated records (``adjudicated/*.jsonl``: the final annotation of every article
+on which the two blind passes disagreed, see ``disagreements.py``) and, for every other
+article, the first pass (``raw/*.jsonl``), on which the second pass agreed.
 
 Writes ``tests/eventset/realnews_tune.jsonl`` and ``realnews_heldout.jsonl`` (split by
 ``split.json``). Each line is one annotated article::
@@ -108,7 +112,8 @@ def build(raw_files: list[Path]) -> dict[str, list[dict[str, Any]]]:
 
 
 def main() -> None:
-    raw = sorted((HERE / "raw").glob("*.jsonl"))
+    # the first file naming an article wins: adjudicated records before the first pass
+    raw = sorted((HERE / "adjudicated").glob("*.jsonl")) + sorted((HERE / "raw").glob("*.jsonl"))
     out = build(raw)
     for name, items in out.items():
         path = HERE / f"realnews_{name}.jsonl"
