@@ -29,7 +29,7 @@ from geomap.events.triggers import Trigger
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 NONE = "none"
 _MODALS = frozenset({"will", "would", "could", "may", "might", "should", "can", "must", "shall"})
@@ -72,6 +72,16 @@ def candidates(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str]
         if lemma in words or tok.lower_ in words:
             out[tok.i] = Candidate(tok, None, tok.i, tok.i + 1)
     return [out[i] for i in sorted(out)]
+
+
+BAGS = True
+_BAG_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
+
+
+def _headline(doc: Doc) -> Span:
+    for sent in doc.sents:
+        return sent
+    return doc[:0]
 
 
 def _ent(tok: Token) -> str:
@@ -129,6 +139,15 @@ def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int
         j = tok.i + w
         if sent.start <= j < sent.end:
             f.append(f"w{w}={tok.doc[j].lower_}")
+    # the sentence's and the headline's content words: what the story is about (a crash, a
+    # trial, a game, a storm) says whether an event word reports an event here
+    if BAGS:
+        for t in sent:
+            if t.i != tok.i and t.pos_ in _BAG_POS and not t.is_stop:
+                f.append(f"sw={t.lemma_.lower()}")
+        for t in _headline(tok.doc):
+            if t.pos_ in _BAG_POS and not t.is_stop:
+                f.append(f"hw={t.lemma_.lower()}")
     ents = {e.label_ for e in sent.ents}
     f.extend(f"se={e}" for e in sorted(ents))
     if any(t.like_num and len(t.text) == 4 and t.text.isdigit() and 1900 <= int(t.text) <= 2100
@@ -156,7 +175,7 @@ def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int
         for slot in sorted(set(place_slots))[:1]:
             f.append(f"rplace={cand.rule.event_type}/{slot}")
     f.append("bias")
-    return f
+    return list(dict.fromkeys(f))  # each feature once, as the fit counts them
 
 
 @dataclass(frozen=True)
