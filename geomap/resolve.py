@@ -81,9 +81,11 @@ WEIGHTS_FILE = "resolver_weights.json"
 PRIOR_FEATURES = (
     "match_exact", "match_alternate", "match_own_name", "match_folded", "match_abbreviation",
     "match_demonym", "match_fuzzy", "match_bare_county",
-    "log_population", "no_population", "population_gap", "first_in_lookup",
+    "log_population", "no_population", "population_gap",
+    # The kind of place, one-hot with a plain town as the reference (a softmax over candidates
+    # cannot tell a weight shared by every kind from none).
     "is_country", "is_dependency", "is_admin1", "is_admin2", "is_region", "is_capital",
-    "is_admin1_seat", "is_admin2_seat", "is_town", "is_facility", "is_water", "is_land", "curated",
+    "is_admin1_seat", "is_admin2_seat", "is_facility", "is_water", "is_land", "curated",
     "seat_of_same_named_province", "seat_of_same_named_county", "name_extends_region",
     "region_outranked_by_city", "rival_country", "rival_admin1", "demonym_mention_x_country",
     "admin1_x_rival_capital", "capital_x_rival_admin1",
@@ -101,6 +103,7 @@ CONTEXT_FEATURES = (
     "address_x_rival_country", "list_countries_x_country", "list_countries_x_town",
     "resident_noun_x_local", "gap_x_rival_country", "repeats_x_rival_country",
     "admin1_cover", "admin1_uniform_share", "admin1_cover_x_gap",
+    "abroad_x_national", "abroad_x_rival_national",
 )
 FEATURES = PRIOR_FEATURES + CONTEXT_FEATURES
 _N_PRIOR = len(PRIOR_FEATURES)
@@ -395,8 +398,10 @@ class ContextResolver:
         cover_a1: Counter[tuple[str, str]] = Counter()
         uniform_a1: dict[tuple[str, str], float] = defaultdict(float)
         named_countries: set[str] = set()
+        # The countries each name reads as (its top prior reading): how international the story is.
+        country_of_key: dict[tuple[str, str], str] = {}
         named_admin1: set[tuple[str, str]] = set()
-        for name in names.values():
+        for name_key, name in names.items():
             total_cc.update(name.countries)
             total_a1.update(name.admin1s)
             cover_a1.update(name.admin1s.keys())
@@ -407,6 +412,8 @@ class ContextResolver:
                 place = name.matches[j].place
                 if name.probs[j] > 0.5 and _is_country(place):
                     named_countries.add(place.country_code)
+                    if place.country_code:
+                        country_of_key[name_key] = place.country_code
                 elif name.probs[j] > 0.5 and place.feature_code == "ADM1" and place.admin1:
                     named_admin1.add((place.country_code, place.admin1))
         counts = Counter((m.surface, m.label) for m in mentions)
@@ -427,8 +434,14 @@ class ContextResolver:
             # "Jordan resident", "Lebanon schools": the town, not the country.
             after = text[m.end:m.end + 16].split()
             resident = bool(after) and after[0].lower().strip(".,;:") in LOCAL_NOUNS
-            out = []
-            for match, prior_row in zip(name.matches, name.prior_rows, strict=True):
+            # A country or national capital among the readings of this name ("Lebanon", "Paris").
+            national = [_is_country(c.place) or c.place.feature_code == "PPLC" for c in name.matches]
+            # Other countries the story names (not those of this name's readings): evidence
+            # for a country or capital reading, against a town that shares its name.
+            own = {c.place.country_code for c in name.matches}
+            abroad = _support(len({cc for k, cc in country_of_key.items() if k != key and cc not in own}))
+            out: list[list[float]] = []
+            for j, (match, prior_row) in enumerate(zip(name.matches, name.prior_rows, strict=True)):
                 place = match.place
                 country = _is_country(place)
                 admin1 = place.feature_code == "ADM1"
@@ -460,6 +473,8 @@ class ContextResolver:
                 local = not (country or admin1 or place.feature_code in _AREA_CODES)
                 near = near_of.get(place.place_id, 0.0) if near_of else 0.0
                 area = float(country or admin1)
+                is_national = national[j]
+                rival_national = not is_national and any(national)
                 out.append(prior_row + [
                     cc_share, a1_share, country_named, admin1_named, contained, list_a1,
                     float(address and local), near,
@@ -474,6 +489,7 @@ class ContextResolver:
                     list_countries * country, list_countries * float(place.feature_class == "P"),
                     float(resident and local), gap * rival_country, repeats * rival_country,
                     a1_cover, a1_uniform, a1_cover * gap,
+                    abroad * is_national, abroad * rival_national,
                 ])
             return out
 
@@ -557,7 +573,9 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     regions: dict[tuple[str, str], Match] = {}
     provinces: set[tuple[str, str]] = set()
     for m in matches:
-        if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1:
+        # A county read from a bare town name ("Charleston" -> Charleston County) is a
+        # fall-back of the resolver, not a sign that the name is a county's too.
+        if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1 and m.match_type != "bare county":
             k = (m.place.country_code, m.place.admin1)
             if k not in regions or _quality(m) > _quality(regions[k]):
                 regions[k] = m
@@ -574,7 +592,7 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     top_pop = max((_log_population(m.place) for m in matches if m.place.population > 0),
                   default=0.0)
     rows = []
-    for rank, c in enumerate(matches):
+    for c in matches:
         place, code, fclass = c.place, c.place.feature_code, c.place.feature_class
         k = (place.country_code, place.admin1)
         big_city = fclass == "P" and place.population >= EPONYM_MIN_POPULATION and k in regions
@@ -592,11 +610,9 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
             float(t == "folded" and not own), float(t == "abbreviation"), float(t == "demonym"),
             named.score if t == "fuzzy" else 0.0, float(t == "bare county"),
             log_pop, float(place.population <= 0), log_pop - top_pop if place.population > 0 else 0.0,
-            float(rank == 0),
             float(code in _COUNTRY_CODES), float(code in _DEPENDENCY_CODES),
             float(code == "ADM1"), float(code == "ADM2"), float(code in _AREA_CODES),
             float(code == "PPLC"), float(code == "PPLA"), float(code == "PPLA2"),
-            float(fclass == "P" and code not in ("PPLC", "PPLA", "PPLA2")),
             float(fclass == "S"), float(fclass == "H"),
             float(fclass in ("T", "L", "V", "U") and code not in _AREA_CODES),
             float(place.source.startswith("curated")),
