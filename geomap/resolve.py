@@ -92,14 +92,12 @@ PRIOR_FEATURES = (
 )
 #: Features from the rest of the document, and their interactions with the kind of candidate.
 CONTEXT_FEATURES = (
-    "country_share", "admin1_share", "country_named", "admin1_named", "contained",
+    "country_share", "country_named", "admin1_named", "contained",
     "list_admin1", "address_local", "near",
-    "country_share_x_country", "admin1_share_x_country", "admin1_share_x_admin1",
-    "country_share_x_rival_country", "admin1_share_x_rival_country",
+    "country_share_x_country", "country_share_x_rival_country",
     "admin1_named_x_rival_country", "list_admin1_x_rival_country", "contained_x_rival_country",
-    "admin1_share_x_rival_admin1", "admin1_named_x_rival_admin1", "near_x_area",
-    "country_support", "admin1_support", "admin1_support_x_gap", "near_x_gap",
-    "near_x_rival_country", "admin1_support_x_rival_country", "country_support_x_rival_country",
+    "admin1_named_x_rival_admin1", "near_x_area", "country_support", "near_x_gap",
+    "near_x_rival_country", "country_support_x_rival_country",
     "address_x_rival_country", "list_countries_x_country", "list_countries_x_town",
     "resident_noun_x_local", "gap_x_rival_country", "repeats_x_rival_country",
     "admin1_cover", "admin1_uniform_share", "admin1_cover_x_gap",
@@ -394,7 +392,6 @@ class ContextResolver:
                                    top >= 0 and probs[top] > 0.5 and _is_country(matches[top].place))
         n_keys = len(names)
         total_cc: Counter[str] = Counter()
-        total_a1: Counter[tuple[str, str]] = Counter()
         cover_a1: Counter[tuple[str, str]] = Counter()
         uniform_a1: dict[tuple[str, str], float] = defaultdict(float)
         named_countries: set[str] = set()
@@ -403,7 +400,6 @@ class ContextResolver:
         named_admin1: set[tuple[str, str]] = set()
         for name_key, name in names.items():
             total_cc.update(name.countries)
-            total_a1.update(name.admin1s)
             cover_a1.update(name.admin1s.keys())
             for k in name.admin1s:
                 uniform_a1[k] += 1.0 / len(name.admin1s)
@@ -447,44 +443,48 @@ class ContextResolver:
                 admin1 = place.feature_code == "ADM1"
                 rival_country = prior_row[PRIOR_FEATURES.index("rival_country")]
                 rival_admin1 = prior_row[PRIOR_FEATURES.index("rival_admin1")]
-                cc_share = a1_share = cc_support = a1_support = a1_cover = a1_uniform = 0.0
-                k1 = (place.country_code, place.admin1)
+                cc_share = cc_support = a1_cover = a1_uniform = 0.0
+                container = containers[i]
+                contained = float(container is not None and plausibly_contains(container, place))
+                state = place.admin1
+                if not state and container is not None and contained \
+                        and container.country_code == place.country_code:
+                    # A place whose state the gazetteer does not record (a curated facility)
+                    # is in the state of the place the text puts it in ("Hmeimim, in Latakia").
+                    state = container.admin1
+                k1 = (place.country_code, state)
                 if n_keys > 1 and place.country_code:
                     others_cc = total_cc[place.country_code] - name.countries.get(place.country_code, 0.0)
                     cc_share = others_cc / (n_keys - 1)
                     cc_support = _support(others_cc)
-                    if place.admin1:
-                        others_a1 = total_a1[k1] - name.admin1s.get(k1, 0.0)
-                        a1_share = others_a1 / (n_keys - 1)
-                        a1_support = _support(others_a1)
+                    if state:
                         # Names with any reading in this state, however unlikely on its own:
-                        # "New London" and "Mt. Pleasant" together point to Iowa.
+                        # "New London" and "Mt. Pleasant" together point to Iowa. (Not weighted
+                        # by the other names' prior readings: how peaked those are depends on
+                        # the corpus the prior was fitted on, and a state's evidence should not.)
                         own_any = k1 in name.admin1s
                         a1_cover = (cover_a1[k1] - own_any) / (n_keys - 1)
                         a1_uniform = (uniform_a1[k1] - (1.0 / len(name.admin1s) if own_any else 0.0)
                                       ) / (n_keys - 1)
                 gap = prior_row[PRIOR_FEATURES.index("population_gap")]
                 country_named = float(place.country_code in named_countries and not country)
-                admin1_named = float(bool(place.admin1) and k1 in named_admin1 and not admin1)
-                container = containers[i]
-                contained = float(container is not None and plausibly_contains(container, place))
+                admin1_named = float(bool(state) and k1 in named_admin1 and not admin1)
                 list_a1 = (sum(names[k].admin1s.get(k1, 0.0) for k in sib_keys) / len(sib_keys)
-                           if sib_keys and place.admin1 else 0.0)
+                           if sib_keys and state else 0.0)
                 local = not (country or admin1 or place.feature_code in _AREA_CODES)
                 near = near_of.get(place.place_id, 0.0) if near_of else 0.0
                 area = float(country or admin1)
                 is_national = national[j]
                 rival_national = not is_national and any(national)
                 out.append(prior_row + [
-                    cc_share, a1_share, country_named, admin1_named, contained, list_a1,
+                    cc_share, country_named, admin1_named, contained, list_a1,
                     float(address and local), near,
-                    cc_share * country, a1_share * country, a1_share * admin1,
-                    cc_share * rival_country, a1_share * rival_country,
+                    cc_share * country, cc_share * rival_country,
                     admin1_named * rival_country, list_a1 * rival_country,
                     contained * rival_country,
-                    a1_share * rival_admin1, admin1_named * rival_admin1, near * area,
-                    cc_support, a1_support, a1_support * gap, near * gap,
-                    near * rival_country, a1_support * rival_country, cc_support * rival_country,
+                    admin1_named * rival_admin1, near * area,
+                    cc_support, near * gap,
+                    near * rival_country, cc_support * rival_country,
                     float(address and local) * rival_country,
                     list_countries * country, list_countries * float(place.feature_class == "P"),
                     float(resident and local), gap * rival_country, repeats * rival_country,
