@@ -86,7 +86,7 @@ PRIOR_FEATURES = (
     # cannot tell a weight shared by every kind from none).
     "is_country", "is_dependency", "is_admin1", "is_admin2", "is_region", "is_capital",
     "is_admin1_seat", "is_admin2_seat", "is_facility", "is_water", "is_land", "curated",
-    "seat_of_same_named_province", "seat_of_same_named_county", "name_extends_region",
+    "name_extends_region",
     "region_outranked_by_city", "rival_country", "rival_admin1", "demonym_mention_x_country",
     "admin1_x_rival_capital", "capital_x_rival_admin1",
 )
@@ -570,8 +570,10 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     # A province or county and its same-named seat ("Latakia", "Aleppo"): the name is the
     # seat's own too, even where the gazetteer lists it only as the city's alternate name
     # ("Chittagong" for Chattogram), so the seat takes the region's name match.
+    # (Whether a seat of a same-named region is likelier than the region is left to the name
+    # match and the kind of place: as a feature of its own its weight changed sign between
+    # international and local news.)
     regions: dict[tuple[str, str], Match] = {}
-    provinces: set[tuple[str, str]] = set()
     for m in matches:
         # A county read from a bare town name ("Charleston" -> Charleston County) is a
         # fall-back of the resolver, not a sign that the name is a county's too.
@@ -579,8 +581,6 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
             k = (m.place.country_code, m.place.admin1)
             if k not in regions or _quality(m) > _quality(regions[k]):
                 regions[k] = m
-            if m.place.feature_code == "ADM1":
-                provinces.add(k)
     solid = [m for m in matches if m.match_type != "fuzzy"]
     cities = [m for m in solid if m.place.feature_class == "P"
               and m.place.population >= EPONYM_MIN_POPULATION]
@@ -616,8 +616,7 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
             float(fclass == "S"), float(fclass == "H"),
             float(fclass in ("T", "L", "V", "U") and code not in _AREA_CODES),
             float(place.source.startswith("curated")),
-            float(big_city and not extends and k in provinces),
-            float(big_city and not extends and k not in provinces), float(extends),
+            float(extends),
             float(outranked),
             float(not country and bool(countries - {place.place_id})),
             # a state or province of this name that this place does not outnumber

@@ -56,7 +56,7 @@ from geomap.types import Mention  # noqa: E402
 
 ACC_KM = 161.0
 CLOSE_KM = 25.0
-L2_GRID = (0.1, 0.4, 1.6)
+L2_GRID = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
 #: Cross-validated Acc@161 differences smaller than this are read as ties.
 TIE = 0.002
 #: Sources whose change alters the recognised mentions (and so invalidates the cache).
