@@ -4,16 +4,16 @@ Every candidate place of a mention gets a row of features (:data:`FEATURES`): ho
 name matched; what kind of place it is (country, first-level division, county, capital, town,
 facility) and its population; whether another reading of the name is a country or a state;
 and from the document — the share of its other names with a reading in the same country or
-state, whether it names that country or state, puts the mention inside another place
-("Paris, Texas"; "Hmeimim, located in Latakia"), lists it with local towns or with countries,
-writes a street address or "police"/"residents" beside it, and how close the candidate is to
-the places chosen for the other names — plus interactions of the kind of candidate with the
-kind of evidence. Two conditional logit models score the rows: a *prior* model on the
-context-free features (its readings make the document's country and state context) and a
-*full* model. Their weights are fitted on annotated news by ``tests/fit_resolver.py`` and ship
-as ``geomap/data/resolver_weights.json``. The best candidate wins; its softmax probability is
-the confidence. A name is read the same way throughout a document (one sense per discourse)
-unless a containment cue says otherwise.
+state, whether it names that country or state, how many other countries it names, whether it
+puts the mention inside another place ("Paris, Texas"; "Hmeimim, located in Latakia"), lists
+it with local towns or with countries, writes a street address or "police"/"residents"
+beside it, and how close the candidate is to the places chosen for the other names — plus
+interactions of the kind of candidate with the kind of evidence. Two conditional logit
+models score the rows: a *prior* model on the context-free features (its readings make the
+document's country and state context) and a *full* model. Their weights are fitted on
+annotated news by ``tests/fit_resolver.py`` and ship as ``geomap/data/resolver_weights.json``.
+The best candidate wins; its softmax probability is the confidence. A name is read the same
+way throughout a document (one sense per discourse) unless a containment cue says otherwise.
 """
 
 from __future__ import annotations
