@@ -369,9 +369,14 @@ class GazetteerRuler(Pipe):
         return bool(found)
 
     def _inner_places(self, doc: Doc, flags: _Flags, start: int, end: int) -> list[Span]:
-        """Place names inside an entity, not the whole entity (that needs evidence)."""
+        """Place names inside an entity, not the whole entity (that needs evidence).
+
+        A continent, macro-region or ocean inside an organisation's name ("DKMS Americas",
+        "Asia Pacific Fund") names the part of the world it serves, not a place of the story.
+        """
         return [s for s in self._scan(doc, flags, start, end, kind="inner", demonyms=True)
-                if (s.start, s.end) != (start, end)]
+                if (s.start, s.end) != (start, end)
+                and (s.label_ == DEMONYM_LABEL or not self._macro_region(s.text))]
 
     def _untagged_places(self, doc: Doc, flags: _Flags) -> list[Span]:
         """Significant places in text the model left untagged (not in title-case headlines)."""
@@ -427,6 +432,18 @@ class GazetteerRuler(Pipe):
                 m.match_type in MATCH_OK and (m.place.feature_class == "H"
                                               or m.place.feature_code in ("CONT", "RGN"))
                 for m in self.gazetteer.lookup(text, fuzzy=False, limit=8)) else None
+        return self._cache[key] is not None
+
+    def _macro_region(self, text: str) -> bool:
+        """Whether the gazetteer's first reading of ``text`` is a continent, macro-region or
+        body of water ("Americas", "Asia", "Pacific"; not "Ohio", "Jordan")."""
+        key = ("macro", text)
+        if key not in self._cache:
+            found = [m for m in self.gazetteer.lookup(text, fuzzy=False, limit=3)
+                     if m.match_type in MATCH_OK]
+            self._cache[key] = "yes" if found and (
+                found[0].place.feature_class == "H"
+                or found[0].place.feature_code in ("CONT", "RGN", "RGNE")) else None
         return self._cache[key] is not None
 
     def _made_from_place(self, text: str) -> bool:

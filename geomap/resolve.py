@@ -4,16 +4,16 @@ Every candidate place of a mention gets a row of features (:data:`FEATURES`): ho
 name matched; what kind of place it is (country, first-level division, county, capital, town,
 facility) and its population; whether another reading of the name is a country or a state;
 and from the document — the share of its other names with a reading in the same country or
-state, whether it names that country or state, puts the mention inside another place
-("Paris, Texas"; "Hmeimim, located in Latakia"), lists it with local towns or with countries,
-writes a street address or "police"/"residents" beside it, and how close the candidate is to
-the places chosen for the other names — plus interactions of the kind of candidate with the
-kind of evidence. Two conditional logit models score the rows: a *prior* model on the
-context-free features (its readings make the document's country and state context) and a
-*full* model. Their weights are fitted on annotated news by ``tests/fit_resolver.py`` and ship
-as ``geomap/data/resolver_weights.json``. The best candidate wins; its softmax probability is
-the confidence. A name is read the same way throughout a document (one sense per discourse)
-unless a containment cue says otherwise.
+state, whether it names that country or state, how many other countries it names, whether it
+puts the mention inside another place ("Paris, Texas"; "Hmeimim, located in Latakia"), lists
+it with local towns or with countries, writes a street address or "police"/"residents"
+beside it, and how close the candidate is to the places chosen for the other names — plus
+interactions of the kind of candidate with the kind of evidence. Two conditional logit
+models score the rows: a *prior* model on the context-free features (its readings make the
+document's country and state context) and a *full* model. Their weights are fitted on
+annotated news by ``tests/fit_resolver.py`` and ship as ``geomap/data/resolver_weights.json``.
+The best candidate wins; its softmax probability is the confidence. A name is read the same
+way throughout a document (one sense per discourse) unless a containment cue says otherwise.
 """
 
 from __future__ import annotations
@@ -81,26 +81,27 @@ WEIGHTS_FILE = "resolver_weights.json"
 PRIOR_FEATURES = (
     "match_exact", "match_alternate", "match_own_name", "match_folded", "match_abbreviation",
     "match_demonym", "match_fuzzy", "match_bare_county",
-    "log_population", "no_population", "population_gap", "first_in_lookup",
+    "log_population", "no_population", "population_gap",
+    # The kind of place, one-hot with a plain town as the reference (a softmax over candidates
+    # cannot tell a weight shared by every kind from none).
     "is_country", "is_dependency", "is_admin1", "is_admin2", "is_region", "is_capital",
-    "is_admin1_seat", "is_admin2_seat", "is_town", "is_facility", "is_water", "is_land", "curated",
-    "seat_of_same_named_province", "seat_of_same_named_county", "name_extends_region",
+    "is_admin1_seat", "is_admin2_seat", "is_facility", "is_water", "is_land", "curated",
+    "name_extends_region",
     "region_outranked_by_city", "rival_country", "rival_admin1", "demonym_mention_x_country",
     "admin1_x_rival_capital", "capital_x_rival_admin1",
 )
 #: Features from the rest of the document, and their interactions with the kind of candidate.
 CONTEXT_FEATURES = (
-    "country_share", "admin1_share", "country_named", "admin1_named", "contained",
+    "country_share", "country_named", "admin1_named", "contained",
     "list_admin1", "address_local", "near",
-    "country_share_x_country", "admin1_share_x_country", "admin1_share_x_admin1",
-    "country_share_x_rival_country", "admin1_share_x_rival_country",
+    "country_share_x_country", "country_share_x_rival_country",
     "admin1_named_x_rival_country", "list_admin1_x_rival_country", "contained_x_rival_country",
-    "admin1_share_x_rival_admin1", "admin1_named_x_rival_admin1", "near_x_area",
-    "country_support", "admin1_support", "admin1_support_x_gap", "near_x_gap",
-    "near_x_rival_country", "admin1_support_x_rival_country", "country_support_x_rival_country",
+    "admin1_named_x_rival_admin1", "near_x_area", "country_support", "near_x_gap",
+    "near_x_rival_country", "country_support_x_rival_country",
     "address_x_rival_country", "list_countries_x_country", "list_countries_x_town",
     "resident_noun_x_local", "gap_x_rival_country", "repeats_x_rival_country",
     "admin1_cover", "admin1_uniform_share", "admin1_cover_x_gap",
+    "abroad_x_national", "abroad_x_rival_national",
 )
 FEATURES = PRIOR_FEATURES + CONTEXT_FEATURES
 _N_PRIOR = len(PRIOR_FEATURES)
@@ -391,14 +392,14 @@ class ContextResolver:
                                    top >= 0 and probs[top] > 0.5 and _is_country(matches[top].place))
         n_keys = len(names)
         total_cc: Counter[str] = Counter()
-        total_a1: Counter[tuple[str, str]] = Counter()
         cover_a1: Counter[tuple[str, str]] = Counter()
         uniform_a1: dict[tuple[str, str], float] = defaultdict(float)
         named_countries: set[str] = set()
+        # The countries each name reads as (its top prior reading): how international the story is.
+        country_of_key: dict[tuple[str, str], str] = {}
         named_admin1: set[tuple[str, str]] = set()
-        for name in names.values():
+        for name_key, name in names.items():
             total_cc.update(name.countries)
-            total_a1.update(name.admin1s)
             cover_a1.update(name.admin1s.keys())
             for k in name.admin1s:
                 uniform_a1[k] += 1.0 / len(name.admin1s)
@@ -407,6 +408,8 @@ class ContextResolver:
                 place = name.matches[j].place
                 if name.probs[j] > 0.5 and _is_country(place):
                     named_countries.add(place.country_code)
+                    if place.country_code:
+                        country_of_key[name_key] = place.country_code
                 elif name.probs[j] > 0.5 and place.feature_code == "ADM1" and place.admin1:
                     named_admin1.add((place.country_code, place.admin1))
         counts = Counter((m.surface, m.label) for m in mentions)
@@ -427,53 +430,66 @@ class ContextResolver:
             # "Jordan resident", "Lebanon schools": the town, not the country.
             after = text[m.end:m.end + 16].split()
             resident = bool(after) and after[0].lower().strip(".,;:") in LOCAL_NOUNS
-            out = []
-            for match, prior_row in zip(name.matches, name.prior_rows, strict=True):
+            # A country or national capital among the readings of this name ("Lebanon", "Paris").
+            national = [_is_country(c.place) or c.place.feature_code == "PPLC" for c in name.matches]
+            # Other countries the story names (not those of this name's readings): evidence
+            # for a country or capital reading, against a town that shares its name.
+            own = {c.place.country_code for c in name.matches}
+            abroad = _support(len({cc for k, cc in country_of_key.items() if k != key and cc not in own}))
+            out: list[list[float]] = []
+            for j, (match, prior_row) in enumerate(zip(name.matches, name.prior_rows, strict=True)):
                 place = match.place
                 country = _is_country(place)
                 admin1 = place.feature_code == "ADM1"
                 rival_country = prior_row[PRIOR_FEATURES.index("rival_country")]
                 rival_admin1 = prior_row[PRIOR_FEATURES.index("rival_admin1")]
-                cc_share = a1_share = cc_support = a1_support = a1_cover = a1_uniform = 0.0
-                k1 = (place.country_code, place.admin1)
+                cc_share = cc_support = a1_cover = a1_uniform = 0.0
+                container = containers[i]
+                contained = float(container is not None and plausibly_contains(container, place))
+                state = place.admin1
+                if not state and container is not None and contained \
+                        and container.country_code == place.country_code:
+                    # A place whose state the gazetteer does not record (a curated facility)
+                    # is in the state of the place the text puts it in ("Hmeimim, in Latakia").
+                    state = container.admin1
+                k1 = (place.country_code, state)
                 if n_keys > 1 and place.country_code:
                     others_cc = total_cc[place.country_code] - name.countries.get(place.country_code, 0.0)
                     cc_share = others_cc / (n_keys - 1)
                     cc_support = _support(others_cc)
-                    if place.admin1:
-                        others_a1 = total_a1[k1] - name.admin1s.get(k1, 0.0)
-                        a1_share = others_a1 / (n_keys - 1)
-                        a1_support = _support(others_a1)
+                    if state:
                         # Names with any reading in this state, however unlikely on its own:
-                        # "New London" and "Mt. Pleasant" together point to Iowa.
+                        # "New London" and "Mt. Pleasant" together point to Iowa. (Not weighted
+                        # by the other names' prior readings: how peaked those are depends on
+                        # the corpus the prior was fitted on, and a state's evidence should not.)
                         own_any = k1 in name.admin1s
                         a1_cover = (cover_a1[k1] - own_any) / (n_keys - 1)
                         a1_uniform = (uniform_a1[k1] - (1.0 / len(name.admin1s) if own_any else 0.0)
                                       ) / (n_keys - 1)
                 gap = prior_row[PRIOR_FEATURES.index("population_gap")]
                 country_named = float(place.country_code in named_countries and not country)
-                admin1_named = float(bool(place.admin1) and k1 in named_admin1 and not admin1)
-                container = containers[i]
-                contained = float(container is not None and plausibly_contains(container, place))
+                admin1_named = float(bool(state) and k1 in named_admin1 and not admin1)
                 list_a1 = (sum(names[k].admin1s.get(k1, 0.0) for k in sib_keys) / len(sib_keys)
-                           if sib_keys and place.admin1 else 0.0)
+                           if sib_keys and state else 0.0)
                 local = not (country or admin1 or place.feature_code in _AREA_CODES)
                 near = near_of.get(place.place_id, 0.0) if near_of else 0.0
                 area = float(country or admin1)
+                is_national = national[j]
+                rival_national = not is_national and any(national)
                 out.append(prior_row + [
-                    cc_share, a1_share, country_named, admin1_named, contained, list_a1,
+                    cc_share, country_named, admin1_named, contained, list_a1,
                     float(address and local), near,
-                    cc_share * country, a1_share * country, a1_share * admin1,
-                    cc_share * rival_country, a1_share * rival_country,
+                    cc_share * country, cc_share * rival_country,
                     admin1_named * rival_country, list_a1 * rival_country,
                     contained * rival_country,
-                    a1_share * rival_admin1, admin1_named * rival_admin1, near * area,
-                    cc_support, a1_support, a1_support * gap, near * gap,
-                    near * rival_country, a1_support * rival_country, cc_support * rival_country,
+                    admin1_named * rival_admin1, near * area,
+                    cc_support, near * gap,
+                    near * rival_country, cc_support * rival_country,
                     float(address and local) * rival_country,
                     list_countries * country, list_countries * float(place.feature_class == "P"),
                     float(resident and local), gap * rival_country, repeats * rival_country,
                     a1_cover, a1_uniform, a1_cover * gap,
+                    abroad * is_national, abroad * rival_national,
                 ])
             return out
 
@@ -554,15 +570,17 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     # A province or county and its same-named seat ("Latakia", "Aleppo"): the name is the
     # seat's own too, even where the gazetteer lists it only as the city's alternate name
     # ("Chittagong" for Chattogram), so the seat takes the region's name match.
+    # (Whether a seat of a same-named region is likelier than the region is left to the name
+    # match and the kind of place: as a feature of its own its weight changed sign between
+    # international and local news.)
     regions: dict[tuple[str, str], Match] = {}
-    provinces: set[tuple[str, str]] = set()
     for m in matches:
-        if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1:
+        # A county read from a bare town name ("Charleston" -> Charleston County) is a
+        # fall-back of the resolver, not a sign that the name is a county's too.
+        if m.place.feature_code in ("ADM1", "ADM2") and m.place.admin1 and m.match_type != "bare county":
             k = (m.place.country_code, m.place.admin1)
             if k not in regions or _quality(m) > _quality(regions[k]):
                 regions[k] = m
-            if m.place.feature_code == "ADM1":
-                provinces.add(k)
     solid = [m for m in matches if m.match_type != "fuzzy"]
     cities = [m for m in solid if m.place.feature_class == "P"
               and m.place.population >= EPONYM_MIN_POPULATION]
@@ -574,7 +592,7 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
     top_pop = max((_log_population(m.place) for m in matches if m.place.population > 0),
                   default=0.0)
     rows = []
-    for rank, c in enumerate(matches):
+    for c in matches:
         place, code, fclass = c.place, c.place.feature_code, c.place.feature_class
         k = (place.country_code, place.admin1)
         big_city = fclass == "P" and place.population >= EPONYM_MIN_POPULATION and k in regions
@@ -592,16 +610,13 @@ def _prior_rows(matches: Sequence[Match], label: str) -> list[list[float]]:
             float(t == "folded" and not own), float(t == "abbreviation"), float(t == "demonym"),
             named.score if t == "fuzzy" else 0.0, float(t == "bare county"),
             log_pop, float(place.population <= 0), log_pop - top_pop if place.population > 0 else 0.0,
-            float(rank == 0),
             float(code in _COUNTRY_CODES), float(code in _DEPENDENCY_CODES),
             float(code == "ADM1"), float(code == "ADM2"), float(code in _AREA_CODES),
             float(code == "PPLC"), float(code == "PPLA"), float(code == "PPLA2"),
-            float(fclass == "P" and code not in ("PPLC", "PPLA", "PPLA2")),
             float(fclass == "S"), float(fclass == "H"),
             float(fclass in ("T", "L", "V", "U") and code not in _AREA_CODES),
             float(place.source.startswith("curated")),
-            float(big_city and not extends and k in provinces),
-            float(big_city and not extends and k not in provinces), float(extends),
+            float(extends),
             float(outranked),
             float(not country and bool(countries - {place.place_id})),
             # a state or province of this name that this place does not outnumber

@@ -14,10 +14,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from pathlib import Path
 
-from gazetteer.geometry import haversine_km
-from geomap.evaluate import ACC_KM, error_km, evaluate, match_lenient
-from geomap.pipeline import Pipeline
+# This checkout's geomap, not an installed one (the script's own directory comes first on sys.path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from gazetteer.geometry import haversine_km  # noqa: E402
+from geomap.evaluate import ACC_KM, error_km, evaluate, match_lenient  # noqa: E402
+from geomap.pipeline import Pipeline  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -28,6 +28,8 @@ UNIVERSITY_FL = Place("geonames:4177727", "University", 28.07, -82.43, "P", "PPL
 
 TURKEY = Place("geonames:298795", "Turkey", 39.0, 35.0, "A", "PCLI", "TR", "", 82_000_000,
                "geonames")
+AMERICAS = Place("region:americas", "Americas", 10.0, -75.0, "L", "RGN", "", "", 0, "curated")
+PACIFIC = Place("curated:pacific-ocean", "Pacific Ocean", 0.0, -160.0, "H", "OCN", "", "", 0, "curated")
 UK = Place("geonames:2635167", "United Kingdom", 54.75, -2.7, "A", "PCLI", "GB", "", 66_000_000,
            "geonames")
 
@@ -45,6 +47,7 @@ GAZ = FakeGazetteer({
     "Syria": [(SYRIA, "exact")], "Edmonton": [(EDMONTON, "exact")], "Danbury": [(DANBURY, "exact")],
     "Hmeimim": [(AIRBASE, "alternate")], "University": [(UNIVERSITY_FL, "exact")],
     "T.R.": [(TURKEY, "abbreviation")], "U.K.": [(UK, "abbreviation")],
+    "Americas": [(AMERICAS, "exact")], "Pacific": [(PACIFIC, "alternate")],
 })
 
 
@@ -81,6 +84,15 @@ def test_place_inside_an_organisation_name(nlp) -> None:
     assert _places(doc) == [("Ohio", "GPE")]
     assert [e.text for e in doc.ents] == ["Ohio State University"]
     assert list(doc.spans[SPAN_KEY])[0].label_ == "GPE"
+
+
+def test_a_region_or_ocean_inside_an_organisation_name_is_not_a_place(nlp) -> None:
+    text = "She works for DKMS Americas and the Pacific Ohio Fund."
+    doc = _ruler(nlp)(_doc(nlp, text, [("DKMS Americas", "ORG"), ("Pacific Ohio Fund", "ORG")]))
+    # The state inside the organisation's name stays a place.
+    assert _places(doc) == [("Ohio", "GPE")]
+    ocean = _ruler(nlp)(_doc(nlp, "They sailed across the Pacific.", [("Pacific", "LOC")]))
+    assert _places(ocean) == [("Pacific", "LOC")]
 
 
 def test_generic_word_is_not_a_town(nlp) -> None:
