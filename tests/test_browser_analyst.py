@@ -595,6 +595,7 @@ def test_hostile_text_stays_inert_in_table_search_downloads_and_compare(
         json.loads(page.evaluate(f"{API}.exportText('geojson')"))
         assert page.locator(".geomap-table img, .leaflet-popup-content img, "
                             ".geomap-legend img").count() == 0
+        assert page.locator("#pwned_comment").count() == 0, "text closed a data comment"
         flags = page.evaluate("""() => ['__pwned_img', '__pwned_script', '__pwned_tpl',
                                          '__pwned_link', '__pwned_link2']
                                         .filter(k => k in window)""")

@@ -31,8 +31,7 @@ GOLDEN = Path(__file__).parent / "golden" / "render_seed_like.html"
 
 
 def _blob(html: str) -> dict:
-    blocks = re.findall(r'<script type="application/json" id="json-data-\d+">(.*?)</script>',
-                        html, re.S)
+    blocks = re.findall(r'<div hidden id="json-data-\d+"><!--(.*?)--></div>', html, re.S)
     assert blocks, "no data block"
     blob = json.loads(blocks[0])
     if blob["q"]["text"] is None:
@@ -104,10 +103,13 @@ def test_pack_column_round_trip(values: list[int]) -> None:
 def test_hostile_text_cannot_close_script_or_become_markup() -> None:
     html = render_map(hostile())
     clean = render_map(seed_like())
-    # the hostile page has exactly the script elements of a clean page, and no raw markup
-    assert html.lower().count("<script") == clean.lower().count("<script") == 6
-    assert html.lower().count("</script") == 6
-    assert "<img" not in html and "<!--" not in html and "${window" in html  # inert in JSON
+    # the hostile page has exactly the script elements and data comments of a clean page,
+    # and no raw markup
+    assert html.lower().count("<script") == clean.lower().count("<script") == 3
+    assert html.lower().count("</script") == 3
+    assert html.count("<!--") == clean.count("<!--") == 3
+    assert html.count("-->") == clean.count("-->") == 3 and "--!>" not in html
+    assert "<img" not in html and "<b id=pwned" not in html and "${window" in html  # inert in JSON
     blob = _blob(html)
     assert all(bad in blob["q"]["text"] for bad in HOSTILE), "text must survive literally"
     assert "{{ 7*7 }}" in blob["q"]["text"], "Jinja syntax in data must not be evaluated"

@@ -2,9 +2,9 @@
 
 The page is a :class:`branca.element.Figure` holding a :class:`GeomapMap` (a folium map
 without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``) and
-three JSON data blocks: the events' tables, one string with the quotes' text and the
-events' base64 columns, and the basemap. Element ids come from a counter, so the same input always gives the
-same bytes.
+three JSON data blocks (HTML comments, see :class:`JsonData`): the events' tables, one
+string with the quotes' text and the events' base64 columns, and the basemap. Element ids
+come from a counter, so the same input always gives the same bytes.
 
 Data never passes through a MacroElement macro: branca re-parses a macro's output as a
 Jinja template, so ``{{ ... }}`` in news text would be evaluated. Data goes into plain
@@ -133,14 +133,22 @@ class PageTitle(Element):
 
 
 class JsonData(Element):
-    """A non-executed ``<script type="application/json">`` holding :func:`script_json` text."""
+    """:func:`script_json` text in an HTML comment inside a hidden ``<div>`` (the page reads the
+    comment's ``data``).
 
-    _template = Template(
-        '<script type="application/json" id="{{ this.dom_id|e }}">{{ this.payload }}</script>'
-    )
+    The browser's tokenizer reads a comment a quarter faster than the same text in a
+    ``<script type="application/json">`` (whose script-data states look for ``</script>`` and
+    ``<!--``), which is a fifth of the load time of a 1,000,000-event page. The text cannot
+    end the comment: a comment ends only at ``-->`` or ``--!>``, and :func:`script_json`
+    escapes every ``>`` (and ``<``, and the control characters the parser would rewrite).
+    """
+
+    _template = Template('<div hidden id="{{ this.dom_id|e }}"><!--{{ this.payload }}--></div>')
 
     def __init__(self, payload: str) -> None:
         super().__init__()
+        if ">" in payload or "\r" in payload or "\0" in payload:
+            raise InputError("data block text must be escaped with script_json")
         self._name = "JsonData"
         self.payload = payload
 

@@ -1898,11 +1898,13 @@
     };
   };
 
+  /* a data block: JSON text in an HTML comment (page.py JsonData) */
+  function block(id) { return document.getElementById(id).firstChild.data; }
   function init(map, dataId, baseId, textId) {
-    var D = JSON.parse(document.getElementById(dataId).textContent);
+    var D = JSON.parse(block(dataId));
     // the quotes' text and the columns, shipped as one JSON string (page.py _move_to_text)
     if (textId) {
-      var all = JSON.parse(document.getElementById(textId).textContent);
+      var all = JSON.parse(block(textId));
       D.q.text = all.slice(0, D.q.textLen);
       [D.ev, D.q, D.changes || {}].forEach(function (group) {
         Object.keys(group).forEach(function (k) {
@@ -1911,8 +1913,7 @@
         });
       });
     }
-    var baseEl = baseId ? document.getElementById(baseId) : null;
-    var B = baseEl ? JSON.parse(baseEl.textContent) : null;
+    var B = baseId && document.getElementById(baseId) ? JSON.parse(block(baseId)) : null;
     var o = D.view || {};
     map.setView([20, 10], 2, { animate: false });
     var view = new GeomapView(map, D, B, o);
