@@ -315,3 +315,56 @@ def test_extract_output_renders_the_same_map(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"events.{fmt}"
     path.write_text(dumps(c, fmt), encoding="utf-8")
     assert render_map(read_events(path), title="t") == render_map(c, title="t")
+
+
+def _svg_subpaths(d: str) -> list[list[tuple[int, int]]]:
+    """Absolute vertices of relative SVG path text made of m, l (implicit after m/l) and z."""
+    subs: list[list[tuple[int, int]]] = []
+    toks = re.findall(r"[mlz]|-?\d+", d)
+    x = y = sx = sy = 0
+    cmd, i = "", 0
+    while i < len(toks):
+        if toks[i] in ("m", "l", "z"):
+            cmd = toks[i]
+            if cmd == "z":
+                x, y = sx, sy
+            i += 1
+            continue
+        x, y = x + int(toks[i]), y + int(toks[i + 1])
+        i += 2
+        if cmd == "m":
+            subs.append([(x, y)])
+            sx, sy, cmd = x, y, "l"
+        else:
+            subs[-1].append((x, y))
+    return subs
+
+
+def test_basemap_paths_are_the_projected_arcs() -> None:
+    """The shipped path text is made from the shipped arcs; its vertices are the arcs'
+    points in Web Mercator world pixels (times the scale), one subpath per arc piece."""
+    import math
+
+    from geomap.render import basemap
+
+    shipped = json.loads((Path(basemap.__file__).parent.parent / "data" / "basemap_paths.json")
+                         .read_text("utf-8"))
+    countries = basemap.shipped_countries()
+    assert shipped == basemap.page_basemap(countries), (
+        "basemap_paths.json is stale: run python -m geomap.render.basemap")
+    borders = _svg_subpaths(shipped["borders"])
+    q, k = countries["quant"], shipped["scale"]
+    points = []
+    for flat in countries["arcs"]:
+        lon = lat = 0
+        for i in range(0, len(flat), 2):
+            lon += flat[i]
+            lat += flat[i + 1]
+            points.append((lon / q, lat / q))
+    decoded = [p for sub in borders for p in sub]
+    assert len(decoded) == len(points) > 40000
+    for (lon, lat), (x, y) in list(zip(points, decoded, strict=True))[::997]:
+        phi = math.radians(max(-85.0511, min(85.0511, lat)))
+        want_y = (1 - math.log(math.tan(math.pi / 4 + phi / 2)) / math.pi) / 2 * 256 * k
+        assert abs(x - (lon + 180) / 360 * 256 * k) <= 0.5 and abs(y - want_y) <= 0.5
+    assert len(shipped["labels"]) == len(countries["countries"]) > 200

@@ -72,7 +72,8 @@ def _asset(kind: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _basemap_json() -> str:
-    raw = resources.files("geomap").joinpath("data", "basemap_countries.json").read_text("utf-8")
+    # outlines as projected SVG path text (geomap/render/basemap.py)
+    raw = resources.files("geomap").joinpath("data", "basemap_paths.json").read_text("utf-8")
     return escape_script_json(raw.strip())
 
 

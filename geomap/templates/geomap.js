@@ -254,61 +254,20 @@
   });
 
   /* ---------------- basemap: country outlines, drawn as Path2D in world pixels ---------- */
+  /* land and borders come as SVG path text in zoom-0 world pixels times B.scale (see
+   * geomap/render/basemap.py): one Path2D each, parsed natively */
   function makeBasemap(B) {
-    var q = B.quant;
-    var arcs = B.arcs.map(function (flat) {
-      var out = new Float64Array(flat.length), x = 0, y = 0;
-      for (var i = 0; i < flat.length; i += 2) {
-        x += flat[i]; y += flat[i + 1];
-        out[i] = projX(x / q); out[i + 1] = projY(y / q);
-      }
-      return out;
-    });
-    function addArc(path, id, first) {
-      var a = id >= 0 ? arcs[id] : arcs[~id], n = a.length / 2, i, k, lastX = 0;
-      for (i = 0; i < n; i++) {
-        k = id >= 0 ? i : n - 1 - i;
-        var x = a[2 * k], y = a[2 * k + 1];
-        // a jump across the antimeridian is a break in the line, not a line across the world
-        if ((i === 0 && first) || (i > 0 && Math.abs(x - lastX) > 128)) path.moveTo(x, y);
-        else if (i > 0) path.lineTo(x, y);
-        lastX = x;
-      }
-    }
-    var land = new Path2D();
-    B.countries.forEach(function (c) {
-      if (c.r) {
-        c.r.forEach(function (part) {
-          part.forEach(function (flat) {
-            var x = 0, y = 0;
-            for (var i = 0; i < flat.length; i += 2) {
-              x += flat[i]; y += flat[i + 1];
-              if (i === 0) land.moveTo(projX(x / q), projY(y / q)); else land.lineTo(projX(x / q), projY(y / q));
-            }
-            land.closePath();
-          });
-        });
-        return;
-      }
-      c.a.forEach(function (poly) {
-        poly.forEach(function (ring) {
-          ring.forEach(function (id, j) { addArc(land, id, j === 0); });
-          land.closePath();
-        });
-      });
-    });
-    var borders = new Path2D();
-    arcs.forEach(function (a, i) { addArc(borders, i, true); });
-    var labels = B.countries.map(function (c) {
-      return { name: c.n, x: projX(c.l[1]), y: projY(c.l[0]), w: c.w / 360 * 256 };
+    var land = new Path2D(B.land), borders = new Path2D(B.borders), unit = 1 / B.scale;
+    var labels = B.labels.map(function (c) {
+      return { name: c[0], x: projX(c[2]), y: projY(c[1]), w: c[3] / 360 * 256 };
     });
     var widths = {};
     return function draw(ctx, v) {
-      var s = v.scale;
-      ctx.setTransform(s * v.dpr, 0, 0, s * v.dpr, -v.ox * v.dpr, -v.oy * v.dpr);
+      var s = v.scale, k = s * unit;
+      ctx.setTransform(k * v.dpr, 0, 0, k * v.dpr, -v.ox * v.dpr, -v.oy * v.dpr);
       ctx.fillStyle = '#f3f0e8';
       ctx.fill(land, 'nonzero');
-      ctx.lineWidth = 0.8 / s;
+      ctx.lineWidth = 0.8 / k;
       ctx.strokeStyle = '#a9a294';
       ctx.stroke(borders);
       ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
