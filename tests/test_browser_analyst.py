@@ -608,11 +608,12 @@ def test_quote_text_survives_html_parsing_exactly(offline_page: OfflinePage,
 
     base = seed_like().events[1]
     texts = ["a\r\nb\rc", "\nleading newline", "</script><b>&amp;</b> &lt;", "nul\x00",
-             "tab\tend", "\u2028\u2029 \U0001F600 Damascus"]
+             "tab\tend", "\u2028\u2029 \U0001F600 Damascus", "\U0001F600\U0001F4A5 a<b>c --!> \r -->",
+             "<", ">\r\x00<"]
     events = tuple(dataclasses.replace(base, quotes=(dataclasses.replace(
         base.quotes[0], text=t, place_spans=()),)) for t in texts)
     page = _open(offline_page, render_map(EventCollection(events)), tmp_path)
-    got = page.evaluate(f"[0, 1, 2, 3, 4, 5].map(i => {API}.view.model.quoteText(i))")
+    got = page.evaluate(f"[0, 1, 2, 3, 4, 5, 6, 7, 8].map(i => {API}.view.model.quoteText(i))")
     assert got == texts
     assert page.locator("b").count() == 0
 

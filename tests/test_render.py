@@ -35,8 +35,12 @@ def _blob(html: str) -> dict:
     assert blocks, "no data block"
     blob = json.loads(blocks[0])
     if blob["q"]["text"] is None:
-        # the quotes' text and the base64 columns travel as one JSON string in the next block
-        units = json.loads(blocks[1]).encode("utf-16-le", "surrogatepass")
+        # the quotes' text and the base64 columns travel as one string in the next block
+        # (not JSON: the characters in textFix were taken out for the comment)
+        units = bytearray(blocks[1].encode("utf-16-le", "surrogatepass"))
+        for pos, code in blob["textFix"]:
+            assert units[2 * pos:2 * pos + 2] == b" \0"
+            units[2 * pos:2 * pos + 2] = chr(code).encode("utf-16-le")
         blob["q"]["text"] = units[:2 * blob["q"]["textLen"]].decode("utf-16-le")
         for group in ("ev", "q", "changes"):
             for col in (blob.get(group) or {}).values():
@@ -368,3 +372,18 @@ def test_basemap_paths_are_the_projected_arcs() -> None:
         want_y = (1 - math.log(math.tan(math.pi / 4 + phi / 2)) / math.pi) / 2 * 256 * k
         assert abs(x - (lon + 180) / 360 * 256 * k) <= 0.5 and abs(y - want_y) <= 0.5
     assert len(shipped["labels"]) == len(countries["countries"]) > 200
+
+
+def test_comment_text_takes_out_and_lists_what_a_comment_cannot_hold() -> None:
+    from geomap.render.page import comment_text
+
+    assert comment_text("plain text") == ("plain text", [])
+    text = "\U0001F600a<b>\r\n\0 -->"
+    safe, fixes = comment_text(text)
+    assert safe == "\U0001F600a b  \n  --" + " "
+    # positions count UTF-16 units (the emoji takes two), as JS string indexes do
+    assert fixes == [[3, 60], [5, 62], [6, 13], [8, 0], [12, 62]]
+    units = list(safe.encode("utf-16-le", "surrogatepass"))
+    for pos, code in fixes:
+        units[2 * pos:2 * pos + 2] = list(chr(code).encode("utf-16-le"))
+    assert bytes(units).decode("utf-16-le") == text

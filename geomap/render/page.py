@@ -2,8 +2,8 @@
 
 The page is a :class:`branca.element.Figure` holding a :class:`GeomapMap` (a folium map
 without CDN links), inlined Leaflet, the geomap runtime (``templates/geomap.js``) and
-three JSON data blocks (HTML comments, see :class:`JsonData`): the events' tables, one
-string with the quotes' text and the events' base64 columns, and the basemap. Element ids
+three data blocks (HTML comments, see :class:`DataBlock`): the events' tables (JSON), one
+string with the quotes' text and the events' base64 columns, and the basemap (JSON). Element ids
 come from a counter, so the same input always gives the same bytes.
 
 Data never passes through a MacroElement macro: branca re-parses a macro's output as a
@@ -133,23 +133,23 @@ class PageTitle(Element):
         self.title = title
 
 
-class JsonData(Element):
-    """:func:`script_json` text in an HTML comment inside a hidden ``<div>`` (the page reads the
-    comment's ``data``).
+class DataBlock(Element):
+    """Data in an HTML comment inside a hidden ``<div>`` (the page reads the comment's ``data``).
 
     The browser's tokenizer reads a comment a quarter faster than the same text in a
     ``<script type="application/json">`` (whose script-data states look for ``</script>`` and
-    ``<!--``), which is a fifth of the load time of a 1,000,000-event page. The text cannot
-    end the comment: a comment ends only at ``-->`` or ``--!>``, and :func:`script_json`
-    escapes every ``>`` (and ``<``, and the control characters the parser would rewrite).
+    ``<!--``), which is a fifth of the load time of a 1,000,000-event page. The payload is
+    :func:`script_json` text or :func:`comment_text`; neither holds ``<``, ``>``, CR or NUL,
+    so it cannot end the comment (only ``-->`` and ``--!>`` do) or open any markup, and the
+    parser hands it to the page unchanged (it would rewrite CR and NUL).
     """
 
     _template = Template('<div hidden id="{{ this.dom_id|e }}"><!--{{ this.payload }}--></div>')
 
     def __init__(self, payload: str) -> None:
         super().__init__()
-        if ">" in payload or "\r" in payload or "\0" in payload:
-            raise InputError("data block text must be escaped with script_json")
+        if any(c in payload for c in _COMMENT_UNSAFE):
+            raise InputError("data block text must be escaped for an HTML comment")
         self._name = "JsonData"
         self.payload = payload
 
@@ -229,6 +229,29 @@ def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] 
         )
     # Leaflet inserts attribution as HTML, so user text is escaped here
     return {"url": tiles, "attribution": html.escape(attribution or tiles.split("/")[2])}
+
+
+_COMMENT_UNSAFE = ("<", ">", "\r", "\0")
+
+
+def comment_text(text: str) -> tuple[str, list[list[int]]]:
+    """``text`` made safe for a :class:`DataBlock` without escaping it as JSON (which the page
+    would have to parse): each ``<``, ``>``, CR and NUL becomes a space, and the list of
+    ``[position in UTF-16 units, character code]`` puts them back (``page.js`` ``unfix``)."""
+    if not any(c in text for c in _COMMENT_UNSAFE):
+        return text, []
+    fixes = []
+    astral = 0  # characters before the match that take two UTF-16 units
+    last = 0
+    for m in re.finditer(r"[<>\r\0]", text):
+        if m.start() > last:
+            astral += len(_ASTRAL.findall(text, last, m.start()))
+        last = m.start()
+        fixes.append([m.start() + astral, ord(m.group())])
+    return re.sub(r"[<>\r\0]", " ", text), fixes
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _move_to_text(blob: dict[str, Any]) -> str:
@@ -380,13 +403,15 @@ def build_figure(
     }
     if changes is not None:
         packed.blob["changes"] = changes
-    # the quotes' text and the base64 columns as one JSON string of their own: the browser
-    # parses one long string far faster than the same text as a million small ones
-    text = JsonData(script_json(_move_to_text(packed.blob)))
-    data = JsonData(script_json(packed.blob))
+    # the quotes' text and the base64 columns as one string of their own, not JSON: the page
+    # takes the comment's text as it is (no million small strings, no parse of 100 MB)
+    all_text, fixes = comment_text(_move_to_text(packed.blob))
+    packed.blob["textFix"] = fixes
+    text = DataBlock(all_text)
+    data = DataBlock(script_json(packed.blob))
     fig.html.add_child(data)
     fig.html.add_child(text)
-    base = JsonData(_basemap_json()) if o.basemap else None
+    base = DataBlock(_basemap_json()) if o.basemap else None
     if base is not None:
         fig.html.add_child(base)
     layer = EventsLayer()

@@ -1859,11 +1859,22 @@
 
   /* a data block: JSON text in an HTML comment (page.py JsonData) */
   function block(id) { return document.getElementById(id).firstChild.data; }
+  /* the text block with the characters page.py comment_text took out put back */
+  function unfix(text, fixes) {
+    if (!fixes || !fixes.length) return text;
+    var parts = [], at = 0;
+    for (var i = 0; i < fixes.length; i++) {
+      parts.push(text.slice(at, fixes[i][0]), String.fromCharCode(fixes[i][1]));
+      at = fixes[i][0] + 1;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+  }
   function init(map, dataId, baseId, textId) {
     var D = JSON.parse(block(dataId));
     // the quotes' text and the columns, shipped as one JSON string (page.py _move_to_text)
     if (textId) {
-      var all = JSON.parse(block(textId));
+      var all = unfix(block(textId), D.textFix);
       D.q.text = all.slice(0, D.q.textLen);
       [D.ev, D.q, D.changes || {}].forEach(function (group) {
         Object.keys(group).forEach(function (k) {
