@@ -75,8 +75,13 @@ def _col(c: dict, n: int) -> list[int]:
     """Decode a pack_column column the way geomap.js does."""
     if "c" in c:
         return [c["c"]] * n
+    if "r" in c:
+        vals, lens = _col(c["r"], c["nr"]), _col(c["l"], c["nr"])
+        return [v for v, k in zip(vals, lens, strict=True) for _ in range(k)]
     raw = base64.b64decode(c["b"])
-    code = {"u8": "B", "u16": "H", "u32": "I"}[c["t"]]
+    if c["t"] == "u24":
+        raw = b"".join(raw[i:i + 3] + b"\0" for i in range(0, len(raw), 3))
+    code = {"u8": "B", "u16": "H", "u24": "I", "u32": "I"}[c["t"]]
     values = list(array.array(code, raw))[:n]
     return values if c.get("o") == 0 else [v - 1 for v in values]
 
@@ -99,9 +104,14 @@ def test_blob_contents() -> None:
     assert blob["shapes"] == ["circle", "square", "hexagon"]
 
 
-@pytest.mark.parametrize("values", [[0, 1, 2], [-1, 5, 300], [7, 7, 7], [-1, 70000, 3], []])
+@pytest.mark.parametrize("values", [[0, 1, 2], [-1, 5, 300], [7, 7, 7], [-1, 70000, 3], [],
+                                    [0, 16777214, 5], [-1, 16777214], [0, 16777215, 9],
+                                    [-1, 2**32 - 2], [4] * 9 + [70000] * 3 + [-1] * 4])
 def test_pack_column_round_trip(values: list[int]) -> None:
     assert _col(pack_column(values), len(values)) == values
+    packed = pack_column(values, runs=True)
+    assert _col(packed, len(values)) == values
+    assert ("r" in packed) == (values == [4] * 9 + [70000] * 3 + [-1] * 4)
 
 
 def test_hostile_text_cannot_close_script_or_become_markup() -> None:

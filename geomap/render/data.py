@@ -389,7 +389,7 @@ def _pack(
             # to search, sliced only when a quote is shown
             "text": "".join(q_text),
             "len": pack_column([len(t) if t.isascii() else utf16_len(t) for t in q_text]),
-            "doc": pack_column(q_doc),
+            "doc": pack_column(q_doc, runs=True),
             "sentence": pack_column(q_sent),
             "nspan": pack_column(q_nspan),
             "span": pack_column(q_span),
@@ -398,17 +398,25 @@ def _pack(
     return PackedEvents(blob=blob, event_count=len(events), bounds=bounds)
 
 
-_WIDTHS = (("B", "u8", 0xFF), ("H", "u16", 0xFFFF), ("I", "u32", 0xFFFFFFFF))
+_WIDTHS = (("B", "u8", 0xFF), ("H", "u16", 0xFFFF), ("I", "u24", 0xFFFFFF),
+           ("I", "u32", 0xFFFFFFFF))
 
 
-def pack_column(values: list[int]) -> dict[str, Any]:
+def pack_column(values: list[int], *, runs: bool = False) -> dict[str, Any]:
     """A column of integers >= -1 for the page: a constant, or base64 of little-endian
-    unsigned integers holding ``value + 1`` in the smallest width that fits.
+    unsigned integers holding ``value + 1`` in the smallest width that fits (8, 16, 24 or
+    32 bits); ``"o": 0`` marks values stored as they are (none was -1).
+
+    With ``runs``, a column that changes value at most every fourth row ships as runs:
+    ``{"r": values, "l": lengths, "nr": count}`` (the quotes' documents: a document's
+    quotes come together).
 
     >>> pack_column([-1, 0, 5])
     {'t': 'u8', 'b': 'AAEG'}
     >>> pack_column([3, 3])
     {'c': 3}
+    >>> pack_column([7] * 8 + [9] * 8, runs=True)
+    {'r': {'t': 'u8', 'b': 'Bwk=', 'o': 0}, 'l': {'c': 8}, 'nr': 2}
     """
     if not values:
         return {"c": 0}
@@ -417,12 +425,25 @@ def pack_column(values: list[int]) -> dict[str, Any]:
         return {"c": lo}
     if lo < -1:
         raise ValueError("column values must be >= -1")
+    if runs:
+        starts = [0] + [i for i in range(1, len(values)) if values[i] != values[i - 1]]
+        if 4 * len(starts) <= len(values):
+            ends = starts[1:] + [len(values)]
+            return {"r": pack_column([values[i] for i in starts]),
+                    "l": pack_column([e - b for b, e in zip(starts, ends, strict=True)]),
+                    "nr": len(starts)}
     for code, name, top in _WIDTHS:
         if hi + 1 <= top:
             arr = array.array(code, [v + 1 for v in values] if lo < 0 else values)
             if sys.byteorder != "little":
                 arr.byteswap()
-            out: dict[str, Any] = {"t": name, "b": base64.b64encode(arr.tobytes()).decode("ascii")}
+            raw = arr.tobytes()
+            if name == "u24":  # the low three bytes of each 32-bit value
+                packed = bytearray(3 * len(arr))
+                for k in range(3):
+                    packed[k::3] = raw[k::4]
+                raw = bytes(packed)
+            out: dict[str, Any] = {"t": name, "b": base64.b64encode(raw).decode("ascii")}
             if lo >= 0:
                 out["o"] = 0  # stored as is, not shifted by one
             return out

@@ -263,13 +263,18 @@ def _move_to_text(blob: dict[str, Any]) -> str:
     offset = utf16_len(quotes)
     blob["q"]["text"] = None
     blob["q"]["textLen"] = offset
-    for group in ("ev", "q", "changes"):
-        for col in (blob.get(group) or {}).values():
+    # every column, also those inside another (a column of runs), in a fixed order
+    stack = [blob.get(group) or {} for group in ("changes", "q", "ev")]
+    while stack:
+        node = stack.pop()
+        for col in node.values():
             if isinstance(col, dict) and isinstance(col.get("b"), str):
                 b64 = col.pop("b")
                 col["at"], col["n"] = offset, len(b64)
                 parts.append(b64)
                 offset += len(b64)
+            elif isinstance(col, dict):
+                stack.append(col)
     return "".join(parts)
 
 

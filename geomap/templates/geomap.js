@@ -85,10 +85,17 @@
   }
   function radius(n) { return Math.min(30, 6 + 2.6 * Math.log(n)); }
 
-  /* A column of integers from data.py's pack_column: a constant or base64 little-endian. */
+  /* A column of integers from data.py's pack_column: a constant, runs of values, or base64
+   * little-endian of 8, 16, 24 or 32 bits */
   function column(c, n) {
-    var out, i;
+    var out, i, k;
     if (c.c !== undefined) { out = new Int32Array(n); if (c.c) out.fill(c.c); return out; }
+    if (c.r) {
+      var vals = column(c.r, c.nr), lens = column(c.l, c.nr), at = 0;
+      out = new Int32Array(n);
+      for (i = 0; i < c.nr; i++) { var v = vals[i], end = at + lens[i]; for (k = at; k < end; k++) out[k] = v; at = end; }
+      return out;
+    }
     var bytes;
     if (typeof Uint8Array.fromBase64 === 'function') bytes = Uint8Array.fromBase64(c.b);
     else {
@@ -96,10 +103,16 @@
       bytes = new Uint8Array(len);
       for (i = 0; i < len; i++) bytes[i] = bin.charCodeAt(i);
     }
+    var shift = c.o === 0 ? 0 : 1;
+    if (c.t === 'u24') {
+      out = new Int32Array(n);
+      for (i = 0, k = 0; i < n; i++, k += 3) out[i] = (bytes[k] | bytes[k + 1] << 8 | bytes[k + 2] << 16) - shift;
+      return out;
+    }
     var arr = c.t === 'u8' ? bytes : c.t === 'u16' ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1)
       : new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
     // values stored as is are read straight from the decoded bytes (no copy)
-    if (c.o === 0) return arr.length === n ? arr : arr.subarray(0, n);
+    if (!shift) return arr.length === n ? arr : arr.subarray(0, n);
     out = new Int32Array(n);
     for (i = 0; i < n; i++) out[i] = arr[i] - 1;
     return out;
@@ -1876,12 +1889,14 @@
     if (textId) {
       var all = unfix(block(textId), D.textFix);
       D.q.text = all.slice(0, D.q.textLen);
-      [D.ev, D.q, D.changes || {}].forEach(function (group) {
+      var fill = function (group) {
         Object.keys(group).forEach(function (k) {
           var c = group[k];
           if (c && typeof c === 'object' && c.at !== undefined) c.b = all.substr(c.at, c.n);
+          else if (c && typeof c === 'object' && !Array.isArray(c)) fill(c);
         });
-      });
+      };
+      [D.ev, D.q, D.changes || {}].forEach(fill);
     }
     var B = baseId && document.getElementById(baseId) ? JSON.parse(block(baseId)) : null;
     var o = D.view || {};
