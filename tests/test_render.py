@@ -42,10 +42,16 @@ def _blob(html: str) -> dict:
             assert units[2 * pos:2 * pos + 2] == b" \0"
             units[2 * pos:2 * pos + 2] = chr(code).encode("utf-16-le")
         blob["q"]["text"] = units[:2 * blob["q"]["textLen"]].decode("utf-16-le")
-        for group in ("ev", "q", "changes"):
-            for col in (blob.get(group) or {}).values():
+        if "idAt" in blob["ev"]:
+            at, n = blob["ev"]["idAt"], blob["ev"]["idChars"]
+            blob["ev"]["ids"] = units[2 * at:2 * (at + n)].decode("utf-16-le")
+        stack = [blob.get(group) or {} for group in ("ev", "q", "places", "sites", "docs", "changes")]
+        while stack:
+            for col in stack.pop().values():
                 if isinstance(col, dict) and "at" in col:
                     col["b"] = units[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
+                elif isinstance(col, dict):
+                    stack.append(col)
     return blob
 
 
@@ -96,11 +102,14 @@ def test_blob_contents() -> None:
     assert _col(blob["q"]["nspan"], 4) == [1, 1, 1, 1]
     assert _col(blob["ev"]["date"], 4)[3] == -1 or blob["dates"][_col(blob["ev"]["date"], 4)[3]][0] is None
     # one movement with its origin place
-    (ev_index, origin_place), = blob["ev"]["origin"]
-    assert ev_index == 0 and blob["places"][origin_place][1] == "Damascus"
+    assert blob["ev"]["nOrigin"] == 1
+    (ev_index,) = _col(blob["ev"]["originEv"], 1)
+    (origin_place,) = _col(blob["ev"]["originPlace"], 1)
+    names = _col(blob["places"]["name"], blob["places"]["n"])
+    assert ev_index == 0 and blob["strs"][names[origin_place]] == "Damascus"
     # place names and sources shipped once however many events use them
-    assert blob["strs"].count("Example News") == 1
-    assert blob["ev"]["id"] == ["e1", "e2", "e3", "e4"]
+    assert blob["strs"].count("Example News") == 1 and blob["strs"].count("Damascus") == 1
+    assert blob["ev"]["ids"] == "e1e2e3e4" and _col(blob["ev"]["idLen"], 4) == [2, 2, 2, 2]
     assert blob["shapes"] == ["circle", "square", "hexagon"]
 
 
@@ -299,7 +308,7 @@ def test_pack_dictionary_encodes_shared_strings() -> None:
     c = seed_like()
     many = tuple(c.events[1] for _ in range(50))
     packed = pack_events(list(many), title="t")
-    assert len(packed.blob["places"]) == 1 and len(packed.blob["docs"]) == 1
+    assert packed.blob["places"]["n"] == 1 and packed.blob["docs"]["n"] == 1
     assert packed.blob["q"]["n"] == 50
 
     def page_text(text: str) -> str:

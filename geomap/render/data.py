@@ -224,6 +224,9 @@ def _pack(
             i = strs[text] = len(strs)
         return i
 
+    def s_opt(text: str | None) -> int:
+        return -1 if text is None else s_idx(text)
+
     def place_index(p: Any) -> int:
         i = place_by_obj.get(id(p))
         if i is not None:
@@ -347,6 +350,20 @@ def _pack(
         blat = [lats[p] for p in dest_points]
         blon = [lons[p] for p in dest_points]
         bounds = ((min(blat), min(blon)), (max(blat), max(blon)))
+    # tables as columns (rows would be a million small JSON arrays to parse); strings
+    # are indexes into strs, -1 for None
+    # (built before the blob: they add to strs)
+    places_table = {
+        "n": len(place_rows),
+        "point": pack_column([r[0] for r in place_rows]),
+        "name": pack_column([s_opt(r[1]) for r in place_rows]),
+        "country": pack_column([s_opt(r[2]) for r in place_rows]),
+        "admin1": pack_column([s_opt(r[3]) for r in place_rows]),
+        "id": pack_column([s_opt(r[4]) for r in place_rows]),
+        "cc": pack_column([s_opt(r[5]) for r in place_rows]),
+        # [place, [other names]] for the places that have any
+        "aliases": [[i, list(r[6])] for i, r in enumerate(place_rows) if r[6]],
+    }
     blob: dict[str, Any] = {
         "v": MAP_VERSION,
         "title": title,
@@ -360,14 +377,24 @@ def _pack(
         "modalities": list(modal),
         "points": {"lat": lats, "lon": lons},
         # [point, name, country name, admin1, place id, country code, [aliases]?]
-        "places": [list(p[:6]) + ([list(p[6])] if p[6] else []) for p in place_rows],
-        "sites": [list(s) for s in site_rows],
+        "places": places_table,
+        "sites": {
+            "n": len(site_rows),
+            "place": pack_column([r[0] for r in site_rows]),
+            "prec": pack_column([r[1] for r in site_rows]),
+            "region": pack_column([r[2] for r in site_rows]),
+        },
         "dates": [
             [(d - _EPOCH).days if d is not None else None, dprec_idx[p] if p else -1]
             for d, p in dates
         ],
         "actorSets": [list(a) for a in asets],
-        "docs": [list(d) for d in docs],
+        "docs": {
+            "n": len(docs),
+            "id": pack_column([r[0] for r in docs]),
+            "source": pack_column([r[1] for r in docs]),
+            "url": pack_column([r[2] for r in docs]),
+        },
         # confidences as Python writes them, so the page's downloads match the Python writers
         "confs": [json.dumps(c) for c in confs],
         "ev": {
@@ -378,9 +405,14 @@ def _pack(
             "actors": pack_column(ev_aset),
             "conf": pack_column(ev_conf),
             "trigger": pack_column(ev_trig),
-            "id": ev_ids if any(ev_ids) else None,
+            # the ids as one string (page.py moves it to the text block) and their lengths
+            "idText": "".join(ev_ids) if any(ev_ids) else None,
+            "idLen": pack_column([utf16_len(x) for x in ev_ids]) if any(ev_ids) else None,
             "nq": extra_quotes,
-            "origin": origins,
+            # movements: their events (ascending) and origin places
+            "nOrigin": len(origins),
+            "originEv": pack_column([o[0] for o in origins]),
+            "originPlace": pack_column([o[1] for o in origins]),
             "modality": modalities,
         },
         "q": {

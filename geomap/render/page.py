@@ -263,8 +263,13 @@ def _move_to_text(blob: dict[str, Any]) -> str:
     offset = utf16_len(quotes)
     blob["q"]["text"] = None
     blob["q"]["textLen"] = offset
+    ids = blob["ev"].pop("idText", None)
+    if ids:  # the events' ids, one after the other (ev.idLen cuts them)
+        parts.append(ids)
+        blob["ev"]["idAt"], blob["ev"]["idChars"] = offset, utf16_len(ids)
+        offset += blob["ev"]["idChars"]
     # every column, also those inside another (a column of runs), in a fixed order
-    stack = [blob.get(group) or {} for group in ("changes", "q", "ev")]
+    stack = [blob.get(group) or {} for group in ("changes", "docs", "sites", "places", "q", "ev")]
     while stack:
         node = stack.pop()
         for col in node.values():

@@ -311,16 +311,20 @@
     var nPt = this.nPt = D.points.lat.length;
     this.px = new Float64Array(nPt); this.py = new Float64Array(nPt);
     for (i = 0; i < nPt; i++) { this.px[i] = projX(D.points.lon[i]); this.py[i] = projY(D.points.lat[i]); }
-    var nPl = D.places.length;
-    this.placePoint = new Int32Array(nPl);
-    for (i = 0; i < nPl; i++) this.placePoint[i] = D.places[i][0];
-    var nS = D.sites.length;
-    var sitePlace = new Int32Array(nS), siteCoarse = new Uint8Array(nS);
-    for (i = 0; i < nS; i++) {
-      sitePlace[i] = D.sites[i][0];
-      var prec = D.precisions[D.sites[i][1]];
-      siteCoarse[i] = prec === 'country' || prec === 'region' ? 1 : 0;
-    }
+    // tables shipped as columns (data.py): places, sites, documents
+    var P = D.places, nPl = P.n;
+    this.placePoint = column(P.point, nPl);
+    this.plName = column(P.name, nPl); this.plCountry = column(P.country, nPl); this.plAdmin1 = column(P.admin1, nPl);
+    this.plId = column(P.id, nPl); this.plCc = column(P.cc, nPl);
+    this.plAliases = new Map(P.aliases);
+    this._placeRows = new Array(nPl);
+    var S = D.sites, nS = S.n;
+    var sitePlace = this.sitePlace = column(S.place, nS), sitePrec = this.sitePrec = column(S.prec, nS);
+    this.siteRegion = column(S.region, nS);
+    var siteCoarse = new Uint8Array(nS), coarsePrec = D.precisions.map(function (p) { return p === 'country' || p === 'region' ? 1 : 0; });
+    for (i = 0; i < nS; i++) siteCoarse[i] = coarsePrec[sitePrec[i]];
+    var DC = D.docs;
+    this.docId = column(DC.id, DC.n); this.docSource = column(DC.source, DC.n); this.docUrl = column(DC.url, DC.n);
     this.kindType = new Int32Array(D.kinds.length);
     for (i = 0; i < D.kinds.length; i++) this.kindType[i] = D.kinds[i][0];
     var nD = D.dates.length, dayOf = new Float64Array(nD), endOf = new Float64Array(nD), coarseOf = new Uint8Array(nD);
@@ -386,8 +390,10 @@
     this.evModality = new Int32Array(N);
     for (i = 0; i < ev.modality.length; i++) this.evModality[ev.modality[i][0]] = ev.modality[i][1];
     this.nonAsserted = ev.modality.length;
-    this.origin = {};
-    for (i = 0; i < ev.origin.length; i++) this.origin[ev.origin[i][0]] = ev.origin[i][1];
+    // movements: their events in ascending order, and their origin places
+    this.nOrigin = ev.nOrigin;
+    this.originEv = column(ev.originEv, ev.nOrigin); this.originPlace = column(ev.originPlace, ev.nOrigin);
+    this.idLen = ev.idLen ? column(ev.idLen, N) : null;
     // marker groups: event types, or in a compare map the kind of change
     this.changes = D.changes || null;
     if (this.changes) {
@@ -426,6 +432,31 @@
     this.statusCount = new Int32Array(STATUS.labels.length);
     this.visible = 0; this.visibleCoarse = 0;
   }
+  /* a place as [point, name, country name, admin1, place id, country code, aliases?] */
+  Model.prototype.place = function (pl) {
+    var row = this._placeRows[pl];
+    if (!row) {
+      var strs = this.D.strs, sv = function (i) { return i < 0 ? null : strs[i]; };
+      row = this._placeRows[pl] = [this.placePoint[pl], sv(this.plName[pl]), sv(this.plCountry[pl]),
+        sv(this.plAdmin1[pl]), sv(this.plId[pl]), sv(this.plCc[pl])];
+      if (this.plAliases.has(pl)) row.push(this.plAliases.get(pl));
+    }
+    return row;
+  };
+  Model.prototype.placeCount = function () { return this.placePoint.length; };
+  /* a site as [place, precision, region string or -1]; a document as [id, source, url] (strings, -1 for none) */
+  Model.prototype.site = function (s) { return [this.sitePlace[s], this.sitePrec[s], this.siteRegion[s]]; };
+  Model.prototype.doc = function (d) { return [this.docId[d], this.docSource[d], this.docUrl[d]]; };
+  /* the origin place of a movement event, -1 for others */
+  Model.prototype.originOf = function (e) {
+    var a = this.originEv, lo = 0, hi = this.nOrigin - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (a[mid] === e) return this.originPlace[mid];
+      if (a[mid] < e) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  };
   Model.prototype.groupOf = function (e) {
     return this.evGroup !== null ? this.evGroup[e] : this.kindType[this.evKind[e]];
   };
@@ -440,13 +471,35 @@
     this.hist = hi > lo ? new Int32Array(Math.min(60, hi - lo + 1)) : null;
   };
   Model.prototype.quoteText = function (qi) { return this.D.q.text.slice(this.qOff[qi], this.qOff[qi + 1]); };
+  /* event ids: one string cut by ev.idLen (offsets made on first use) */
+  Model.prototype.idOffsets = function () {
+    if (!this._idOff) {
+      var off = this._idOff = new Int32Array(this.N + 1);
+      for (var i = 0; i < this.N; i++) off[i + 1] = off[i] + this.idLen[i];
+    }
+    return this._idOff;
+  };
+  Model.prototype.eventId = function (e) {
+    if (!this.idLen) return '';
+    var off = this.idOffsets();
+    return this.D.ev.ids.slice(off[e], off[e + 1]);
+  };
   Model.prototype.eventKey = function (e) {
-    var ids = this.D.ev.id;
-    return ids && ids[e] ? ids[e] : '@' + e;
+    var id = this.eventId(e);
+    return id ? id : '@' + e;
   };
   Model.prototype.eventByKey = function (key) {
-    var ids = this.D.ev.id;
-    if (ids) { var i = ids.indexOf(key); if (i >= 0) return i; }
+    if (this.idLen && key) {
+      var off = this.idOffsets(), ids = this.D.ev.ids, pos = ids.indexOf(key);
+      while (pos >= 0) {
+        // a match must be a whole id: find the event that starts there
+        var lo = 0, hi = this.N - 1;
+        while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (off[mid] <= pos) lo = mid; else hi = mid - 1; }
+        while (lo < this.N && off[lo] === off[lo + 1]) lo++;  // skip empty ids
+        if (off[lo] === pos && off[lo + 1] - pos === key.length) return lo;
+        pos = ids.indexOf(key, pos + 1);
+      }
+    }
     var m = /^@(\d+)$/.exec(key || '');
     return m && +m[1] < this.N ? +m[1] : -1;
   };
@@ -459,9 +512,11 @@
     if (!q) { this.evMatch = null; return; }
     if (!this._placeText) {
       var strs = D.strs;
-      this._placeText = D.places.map(function (p) {
-        return [p[1], p[2], p[3]].concat(p[6] || []).join('\u0001').toLowerCase();
-      });
+      this._placeText = [];
+      for (i = 0; i < this.placeCount(); i++) {
+        var p = this.place(i);
+        this._placeText.push([p[1], p[2], p[3]].concat(p[6] || []).join('\u0001').toLowerCase());
+      }
       this._asetText = D.actorSets.map(function (a) {
         var out = [];
         for (var j = 0; j < a.length; j += 3) out.push(strs[a[j]]);
@@ -551,10 +606,10 @@
     this.spans = spans;
     // movement arcs between points, aggregated
     var arcs = new Map(), list = [];
-    for (var ek in this.origin) {
-      var e = +ek;
+    for (var oi = 0; oi < this.nOrigin; oi++) {
+      var e = this.originEv[oi];
       if (!vis[e]) continue;
-      var o = this.placePoint[this.origin[ek]], dest = evPoint[e];
+      var o = this.placePoint[this.originPlace[oi]], dest = evPoint[e];
       if (o === dest) continue;
       var ak = o * this.nPt + dest, arc = arcs.get(ak);
       if (!arc) { arc = { o: o, d: dest, events: [], type: this.groupOf(e) }; arcs.set(ak, arc); list.push(arc); }
@@ -566,7 +621,7 @@
   /* ---------------- one event as the geomap extract schema (export.py) ---------------- */
   Model.prototype.record = function (e) {
     var D = this.D, strs = D.strs, i;
-    var kind = D.kinds[this.evKind[e]], site = D.sites[this.evSite[e]], pl = D.places[site[0]];
+    var kind = D.kinds[this.evKind[e]], site = this.site(this.evSite[e]), pl = this.place(site[0]);
     var di = this.evDate[e], drow = di >= 0 ? D.dates[di] : null;
     var actors = [], a = this.evAset[e];
     if (a >= 0) {
@@ -575,7 +630,7 @@
     }
     var quotes = [];
     for (var qi = this.qStart[e]; qi < this.qStart[e + 1]; qi++) {
-      var text = this.quoteText(qi), doc = D.docs[this.qDoc[qi]], spans = [];
+      var text = this.quoteText(qi), doc = this.doc(this.qDoc[qi]), spans = [];
       for (i = this.qSpanOff[qi]; i < this.qSpanOff[qi + 1]; i += 2) {
         var s16 = this.qSpan[i], e16 = s16 + this.qSpan[i + 1];
         spans.push([codePoints(text, s16), codePoints(text, e16)]);
@@ -584,12 +639,12 @@
                     source: doc[1] >= 0 ? strs[doc[1]] : null, url: doc[2] >= 0 ? strs[doc[2]] : null,
                     place_spans: spans });
     }
-    var oi = this.origin[e];
+    var oi = this.originOf(e);
     return {
       lat: D.points.lat[pl[0]], lon: D.points.lon[pl[0]],
-      origin: oi === undefined ? null : D.places[oi],
+      origin: oi < 0 ? null : this.place(oi),
       props: {
-        event_id: D.ev.id ? D.ev.id[e] : '',
+        event_id: this.eventId(e),
         event_type: D.types[kind[0]],
         sub_event_type: kind[1],
         place_name: pl[1],
@@ -601,7 +656,7 @@
         date: drow && drow[0] !== null ? isoDay(drow[0]) : null,
         date_precision: drow && drow[1] >= 0 ? D.datePrecisions[drow[1]] : null,
         actors: actors,
-        origin: oi === undefined ? null : this.placeJson(oi),
+        origin: oi < 0 ? null : this.placeJson(oi),
         quotes: quotes,
         doc_id: quotes.length ? quotes[0].doc_id : null,
         sources: uniq(quotes.map(function (q) { return q.source; }).filter(function (s) { return s; })),
@@ -612,7 +667,7 @@
     };
   };
   Model.prototype.placeJson = function (pl) {
-    var D = this.D, p = D.places[pl];
+    var D = this.D, p = this.place(pl);
     return { name: p[1], place_id: p[4], lat: new Raw(pyFloat(D.points.lat[p[0]])),
              lon: new Raw(pyFloat(D.points.lon[p[0]])), country_code: p[5], admin1_name: p[3] };
   };
@@ -802,7 +857,7 @@
     // the place of a symbol's first visible event, and how many other places it holds
     var m = this.model, D = this.D, pts = this.membersOf(s), first = -1;
     for (var j = m.ptStart[pts[0]]; j < m.ptStart[pts[0] + 1]; j++) if (m.vis[m.ptEvents[j]]) { first = m.ptEvents[j]; break; }
-    return { name: first >= 0 ? D.places[m.evPlace[first]][1] : '', others: pts.length - 1 };
+    return { name: first >= 0 ? m.place(m.evPlace[first])[1] : '', others: pts.length - 1 };
   };
   GeomapView.prototype.drawPlaceLabels = function (ctx, v) {
     // the offline basemap has no towns: name the places that carry events, biggest first,
@@ -1005,7 +1060,7 @@
 
   /* ---------------- popups ---------------- */
   GeomapView.prototype.placeLine = function (pl) {
-    var p = this.D.places[pl], parts = [];
+    var p = this.model.place(pl), parts = [];
     if (p[3]) parts.push(p[3]);
     if (p[2]) parts.push(p[2]);
     return parts.join(', ');
@@ -1019,7 +1074,7 @@
     return { docs: docs, single: docs.size === 1, list: el('div', 'geomap-sources'), shown: new Set() };
   };
   GeomapView.prototype.citeNode = function (cite, di) {
-    var D = this.D, strs = D.strs, doc = D.docs[di], n = cite.docs.get(di);
+    var D = this.D, strs = D.strs, doc = this.model.doc(di), n = cite.docs.get(di);
     var srcName = doc[1] >= 0 && strs[doc[1]] ? strs[doc[1]] : strs[doc[0]];
     var url = doc[2] >= 0 && strs[doc[2]] ? strs[doc[2]] : null, href = safeHref(url);
     var line = el('div', 'geomap-src');
@@ -1073,7 +1128,7 @@
     var m = this.model, D = this.D, root = el('div', 'geomap-popup'), evs = [];
     var origins = new Set(), dests = new Set();
     route.arcs.forEach(function (a) {
-      a.events.forEach(function (e) { evs.push(e); origins.add(D.places[m.origin[e]][1]); dests.add(D.places[m.evPlace[e]][1]); });
+      a.events.forEach(function (e) { evs.push(e); origins.add(m.place(m.originOf(e))[1]); dests.add(m.place(m.evPlace[e])[1]); });
     });
     var name = function (set) { var a = Array.from(set); return a.length === 1 ? { u: a[0] } : a.length + ' places'; };
     root.appendChild(rich('div', 'geomap-place', [name(origins), ' \u2192 ', name(dests)]));
@@ -1103,7 +1158,7 @@
       while (shown < items.length && n < PAGE) {
         var it = items[shown++];
         if (it.e !== undefined) { box.appendChild(self.eventNode(it.e, cite)); n++; left--; continue; }
-        box.appendChild(rich('div', 'geomap-place', [{ u: self.D.places[it.place][1] }]));
+        box.appendChild(rich('div', 'geomap-place', [{ u: self.model.place(it.place)[1] }]));
         var sub = self.placeLine(it.place);
         box.appendChild(rich('div', 'geomap-place-sub', [sub ? { u: sub } : null, sub ? ' \u00b7 ' : null,
           it.n + (it.n === 1 ? ' event' : ' events')]));
@@ -1150,11 +1205,11 @@
       var dp = D.dates[di][1];
       dateLine = dateText(D.dates[di][0], dp >= 0 ? D.datePrecisions[dp] : null);
     }
-    var site = D.sites[m.evSite[e]];
-    node.appendChild(rich('div', 'geomap-meta', [dateLine + ' \u00b7 ', { u: D.places[site[0]][1] },
+    var site = m.site(m.evSite[e]);
+    node.appendChild(rich('div', 'geomap-meta', [dateLine + ' \u00b7 ', { u: m.place(site[0])[1] },
       ' \u2014 ' + D.precisions[site[1]] + (site[2] >= 0 && strs[site[2]] ? ', ' : ''),
       site[2] >= 0 && strs[site[2]] ? { u: strs[site[2]] } : null]));
-    if (m.origin[e] !== undefined) node.appendChild(rich('div', 'geomap-meta', ['From ', { u: D.places[m.origin[e]][1] }]));
+    if (m.originOf(e) >= 0) node.appendChild(rich('div', 'geomap-meta', ['From ', { u: m.place(m.originOf(e))[1] }]));
     var aset = m.evAset[e];
     if (aset >= 0) {
       var a = D.actorSets[aset], parts = ['Actors: '];
@@ -1682,7 +1737,7 @@
     if (k === 'type') return D.types[D.kinds[m.evKind[e]][0]];
     if (k === 'sub') return D.kinds[m.evKind[e]][1];
     if (k === 'place') {
-      var pl = m.evPlace[e], p = D.places[pl];
+      var pl = m.evPlace[e], p = m.place(pl);
       return p[1] + (p[2] ? ', ' + p[2] : '');
     }
     if (k === 'actors') {
@@ -1693,7 +1748,7 @@
     if (k === 'source') {
       var srcs = [];
       for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) {
-        var doc = D.docs[m.qDoc[qi]];
+        var doc = m.doc(m.qDoc[qi]);
         srcs.push(doc[1] >= 0 && strs[doc[1]] ? strs[doc[1]] : strs[doc[0]]);
       }
       return uniq(srcs).join(', ');
@@ -1828,8 +1883,8 @@
       lastRedrawMs: function () { return self.layer.lastMs; },
       lastRefreshMs: function () { return self.lastRefreshMs; },
       pointOfPlace: function (name) {
-        for (var pl = 0; pl < m.D.places.length; pl++) {
-          if (m.D.places[pl][1] !== name) continue;
+        for (var pl = 0; pl < m.placeCount(); pl++) {
+          if (m.place(pl)[1] !== name) continue;
           var s = self.pointSym[m.placePoint[pl]];
           if (s < 0) return null;
           var v = self.layer.view;
@@ -1889,6 +1944,7 @@
     if (textId) {
       var all = unfix(block(textId), D.textFix);
       D.q.text = all.slice(0, D.q.textLen);
+      if (D.ev.idAt !== undefined) D.ev.ids = all.substr(D.ev.idAt, D.ev.idChars);
       var fill = function (group) {
         Object.keys(group).forEach(function (k) {
           var c = group[k];
@@ -1896,7 +1952,7 @@
           else if (c && typeof c === 'object' && !Array.isArray(c)) fill(c);
         });
       };
-      [D.ev, D.q, D.changes || {}].forEach(fill);
+      [D.ev, D.q, D.places, D.sites, D.docs, D.changes || {}].forEach(fill);
     }
     var B = baseId && document.getElementById(baseId) ? JSON.parse(block(baseId)) : null;
     var o = D.view || {};
