@@ -321,8 +321,9 @@
     var S = D.sites, nS = S.n;
     var sitePlace = this.sitePlace = column(S.place, nS), sitePrec = this.sitePrec = column(S.prec, nS);
     this.siteRegion = column(S.region, nS);
-    var siteCoarse = new Uint8Array(nS), coarsePrec = D.precisions.map(function (p) { return p === 'country' || p === 'region' ? 1 : 0; });
-    for (i = 0; i < nS; i++) siteCoarse[i] = coarsePrec[sitePrec[i]];
+    var siteCoarse = this.siteCoarse = new Uint8Array(nS), sitePoint = this.sitePoint = new Int32Array(nS);
+    var coarsePrec = D.precisions.map(function (p) { return p === 'country' || p === 'region' ? 1 : 0; });
+    for (i = 0; i < nS; i++) { siteCoarse[i] = coarsePrec[sitePrec[i]]; sitePoint[i] = this.placePoint[sitePlace[i]]; }
     var DC = D.docs;
     this.docId = column(DC.id, DC.n); this.docSource = column(DC.source, DC.n); this.docUrl = column(DC.url, DC.n);
     this.kindType = new Int32Array(D.kinds.length);
@@ -336,20 +337,16 @@
     }
     this.evKind = column(ev.kind, N); this.evSite = column(ev.site, N); this.evDate = column(ev.date, N);
     this.evAset = column(ev.actors, N); this.evConf = column(ev.conf, N); this.evTrig = column(ev.trigger, N);
-    this.evPlace = new Int32Array(N); this.evPoint = new Int32Array(N);
-    this.evCoarse = new Uint8Array(N);
+    // Per-event arrays that the first drawing does not need (an event's place and point, its
+    // quotes' offsets, the events of each point) are made on first use: see LAZY below.
     var pMin = Infinity, pMax = -Infinity, aMin = Infinity, aMax = -Infinity, undated = 0, coarseLoc = 0;
     var evSite = this.evSite, evDate = this.evDate;
-    var evPlace = this.evPlace, evPoint = this.evPoint, evCoarse = this.evCoarse, placePoint = this.placePoint;
     // per date row: is it precise (day/week), coarse (month/year) or undated
     var dateKind = new Uint8Array(nD);
     for (i = 0; i < nD; i++) dateKind[i] = dayOf[i] !== dayOf[i] ? 0 : coarseOf[i] ? 2 : 1;
     var seenDate = new Uint8Array(nD);
     for (i = 0; i < N; i++) {
-      var site = evSite[i], pl = sitePlace[site];
-      evPlace[i] = pl;
-      evPoint[i] = placePoint[pl];
-      if (siteCoarse[site]) { evCoarse[i] = 1; coarseLoc++; }
+      coarseLoc += siteCoarse[evSite[i]];
       var d = evDate[i];
       if (d >= 0 && dateKind[d]) seenDate[d] = 1;
       else undated++;
@@ -370,25 +367,6 @@
     // the axis covers the day- and week-precise dates; month and year dates are spans on it
     this.setAxis(pMin <= pMax ? pMin : aMin, pMin <= pMax ? pMax : aMax);
     // quotes: one string, cut by the lengths column
-    var Q = D.q, nQ = Q.n;
-    var qLen = column(Q.len, nQ);
-    this.qOff = new Int32Array(nQ + 1);
-    for (i = 0; i < nQ; i++) this.qOff[i + 1] = this.qOff[i] + qLen[i];
-    this.qDoc = column(Q.doc, nQ); this.qSent = column(Q.sentence, nQ);
-    var nspan = column(Q.nspan, nQ);
-    this.qSpanOff = new Int32Array(nQ + 1);
-    for (i = 0; i < nQ; i++) this.qSpanOff[i + 1] = this.qSpanOff[i] + 2 * nspan[i];
-    this.qSpan = column(Q.span, this.qSpanOff[nQ]);
-    // first quote of each event: events have one quote unless listed in ev.nq
-    this.qStart = new Int32Array(N + 1);
-    var qStart = this.qStart, extra = ev.nq, x = 0;
-    for (i = 0; i < N; i++) {
-      var nq1 = 1;
-      if (x < extra.length && extra[x][0] === i) nq1 = extra[x++][1];
-      qStart[i + 1] = qStart[i] + nq1;
-    }
-    this.evModality = new Int32Array(N);
-    for (i = 0; i < ev.modality.length; i++) this.evModality[ev.modality[i][0]] = ev.modality[i][1];
     this.nonAsserted = ev.modality.length;
     // movements: their events in ascending order, and their origin places
     this.nOrigin = ev.nOrigin;
@@ -411,13 +389,6 @@
       this.groupOfKind = this.kindType;
     }
     this.statusOn = new Uint8Array(STATUS.labels.length).fill(1);
-    // events of each point (CSR)
-    var start = new Int32Array(nPt + 1);
-    for (i = 0; i < N; i++) start[this.evPoint[i] + 1]++;
-    for (i = 0; i < nPt; i++) start[i + 1] += start[i];
-    var fill = start.slice(0, nPt), list = new Int32Array(N);
-    for (i = 0; i < N; i++) list[fill[this.evPoint[i]]++] = i;
-    this.ptStart = start; this.ptEvents = list;
     // filter state
     this.kindOn = new Uint8Array(D.kinds.length).fill(1);
     this.showNonAsserted = true;
@@ -432,6 +403,77 @@
     this.statusCount = new Int32Array(STATUS.labels.length);
     this.visible = 0; this.visibleCoarse = 0;
   }
+  /* Arrays made on first use, each by its function (``this`` is the model); reading
+   * model.NAME makes it. */
+  var LAZY = {
+    evPlace: function () {
+      var out = new Int32Array(this.N), evSite = this.evSite, sitePlace = this.sitePlace;
+      for (var i = 0; i < this.N; i++) out[i] = sitePlace[evSite[i]];
+      return out;
+    },
+    evPoint: function () {
+      var out = new Int32Array(this.N), evSite = this.evSite, sitePoint = this.sitePoint;
+      for (var i = 0; i < this.N; i++) out[i] = sitePoint[evSite[i]];
+      return out;
+    },
+    evModality: function () {
+      var out = new Int32Array(this.N), list = this.D.ev.modality;
+      for (var i = 0; i < list.length; i++) out[list[i][0]] = list[i][1];
+      return out;
+    },
+    // quotes: one string, cut by the lengths column
+    qOff: function () {
+      var Q = this.D.q, n = Q.n, len = column(Q.len, n), out = new Int32Array(n + 1);
+      for (var i = 0; i < n; i++) out[i + 1] = out[i] + len[i];
+      return out;
+    },
+    qDoc: function () { return column(this.D.q.doc, this.D.q.n); },
+    qSent: function () { return column(this.D.q.sentence, this.D.q.n); },
+    qSpanOff: function () {
+      var Q = this.D.q, n = Q.n, out = new Int32Array(n + 1), i;
+      if (Q.nspan.c !== undefined) { for (i = 0; i <= n; i++) out[i] = 2 * Q.nspan.c * i; return out; }
+      var nspan = column(Q.nspan, n);
+      for (i = 0; i < n; i++) out[i + 1] = out[i] + 2 * nspan[i];
+      return out;
+    },
+    qSpan: function () { return column(this.D.q.span, this.qSpanOff[this.D.q.n]); },
+    // first quote of each event: events have one quote unless listed in ev.nq
+    qStart: function () {
+      var out = new Int32Array(this.N + 1), extra = this.D.ev.nq, x = 0, i;
+      if (!extra.length) { for (i = 0; i <= this.N; i++) out[i] = i; return out; }
+      for (i = 0; i < this.N; i++) {
+        var nq1 = 1;
+        if (x < extra.length && extra[x][0] === i) nq1 = extra[x++][1];
+        out[i + 1] = out[i] + nq1;
+      }
+      return out;
+    },
+    // the events of each point (CSR): ptEvents[ptStart[p] .. ptStart[p + 1]]
+    ptStart: function () {
+      var nPt = this.nPt, N = this.N, evPoint = this.evPoint, start = new Int32Array(nPt + 1), i;
+      for (i = 0; i < N; i++) start[evPoint[i] + 1]++;
+      for (i = 0; i < nPt; i++) start[i + 1] += start[i];
+      var fill = start.slice(0, nPt), list = new Int32Array(N);
+      for (i = 0; i < N; i++) list[fill[evPoint[i]]++] = i;
+      Object.defineProperty(this, 'ptEvents', { value: list });
+      return start;
+    },
+    ptEvents: function () { return this.ptStart && this.ptEvents; }
+  };
+  Object.keys(LAZY).forEach(function (name) {
+    Object.defineProperty(Model.prototype, name, {
+      get: function () {
+        var value = LAZY[name].call(this);
+        Object.defineProperty(this, name, { value: value });
+        return value;
+      }
+    });
+  });
+  /* an event's modality (index into D.modalities, 0: asserted); few events have another */
+  Model.prototype.modalityOf = function (e) {
+    if (!this._modality) this._modality = new Map(this.D.ev.modality);
+    return this._modality.get(e) || 0;
+  };
   /* a place as [point, name, country name, admin1, place id, country code, aliases?] */
   Model.prototype.place = function (pl) {
     var row = this._placeRows[pl];
@@ -560,7 +602,8 @@
     var from = this.dayFrom, to = this.dayTo, undated = this.showUndated;
     var em = this.evMatch, showNA = this.showNonAsserted;
     var evKind = this.evKind, evGroup = this.evGroup, groupOfKind = this.groupOfKind;
-    var evPoint = this.evPoint, evMod = this.evModality, kindOn = this.kindOn, evCoarse = this.evCoarse;
+    var evSite = this.evSite, sitePoint = this.sitePoint, siteCoarse = this.siteCoarse, kindOn = this.kindOn;
+    var evMod = showNA ? null : this.evModality;
     var status = this.changes ? this.status : null, statusOn = this.statusOn;
     var visible = 0, visCoarse = 0;
     // histogram of the events every filter but the dates lets through, for the time bar;
@@ -574,7 +617,7 @@
     var evDate = this.evDate;
     for (i = 0; i < N; i++) {
       var k = evKind[i], ok = em === null || em[i] === 1;
-      if (ok && !showNA && evMod[i] !== 0) ok = false;
+      if (ok && evMod !== null && evMod[i] !== 0) ok = false;
       if (ok && status !== null) { sc[status[i]]++; if (!statusOn[status[i]]) ok = false; }
       if (!ok) { vis[i] = 0; continue; }
       d = evDate[i];
@@ -584,9 +627,9 @@
       kc[k]++;
       if (kOn) {
         vis[i] = 1; visible++;
-        var p = evPoint[i];
+        var s = evSite[i], p = sitePoint[s];
         ptCount[p]++; ptGroups[p * G + (evGroup !== null ? evGroup[i] : groupOfKind[k])]++;
-        if (evCoarse[i]) { ptCoarse[p]++; visCoarse++; }
+        if (siteCoarse[s]) { ptCoarse[p]++; visCoarse++; }
       } else vis[i] = 0;
     }
     // histogram of the events every filter but the dates lets through, for the time bar;
@@ -609,7 +652,7 @@
     for (var oi = 0; oi < this.nOrigin; oi++) {
       var e = this.originEv[oi];
       if (!vis[e]) continue;
-      var o = this.placePoint[this.originPlace[oi]], dest = evPoint[e];
+      var o = this.placePoint[this.originPlace[oi]], dest = sitePoint[evSite[e]];
       if (o === dest) continue;
       var ak = o * this.nPt + dest, arc = arcs.get(ak);
       if (!arc) { arc = { o: o, d: dest, events: [], type: this.groupOf(e) }; arcs.set(ak, arc); list.push(arc); }
@@ -661,7 +704,7 @@
         doc_id: quotes.length ? quotes[0].doc_id : null,
         sources: uniq(quotes.map(function (q) { return q.source; }).filter(function (s) { return s; })),
         confidence: new Raw(D.confs[this.evConf[e]]),
-        modality: D.modalities[this.evModality[e]],
+        modality: D.modalities[this.modalityOf(e)],
         trigger: strs[this.evTrig[e]]
       }
     };
@@ -977,8 +1020,9 @@
     });
     return best;
   };
-  GeomapView.prototype.symbolLabel = function (s) {
-    var info = this.symbolName(s), n = this.symN[s];
+  GeomapView.prototype.symbolLabel = function (s, info) {
+    info = info || this.symbolName(s);
+    var n = this.symN[s];
     return info.name + (info.others ? ' and ' + info.others + ' more place' + (info.others === 1 ? '' : 's') : '') +
       ' \u00b7 ' + n + (n === 1 ? ' event' : ' events');
   };
@@ -1023,7 +1067,12 @@
         };
       }
     }
-    this.openPopup(ll, this.pointsContent(pts, pts.length > 1 ? this.symbolLabel(s) : null, zoomTo));
+    var found = this.eventsOfPoints(pts), heading = null;
+    if (pts.length > 1) {
+      var first = found.first >= 0 ? m.place(m.sitePlace[m.evSite[found.first]])[1] : '';
+      heading = this.symbolLabel(s, { name: first, others: pts.length - 1 });
+    }
+    this.openPopup(ll, this.pointsContent(found.byPlace, heading, zoomTo));
   };
   /* Where a popup may go: the map minus the strips its controls occupy. Controls sit in
    * the corners; on a wide map the popup keeps clear of the left and right columns they
@@ -1067,14 +1116,22 @@
   };
   /* the documents a popup cites: numbered once, listed at its foot */
   GeomapView.prototype.citations = function (events) {
-    var m = this.model, docs = new Map();
-    events.forEach(function (e) {
-      for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) if (!docs.has(m.qDoc[qi])) docs.set(m.qDoc[qi], docs.size + 1);
-    });
-    return { docs: docs, single: docs.size === 1, list: el('div', 'geomap-sources'), shown: new Set() };
+    // documents are numbered as their first quote is shown (in the events' order, so the
+    // numbers are the same as numbering them all up front); one document: no numbers
+    var m = this.model, qStart = m.qStart, qDoc = m.qDoc, one = -1, single = true;
+    for (var k = 0; k < events.length && single; k++) {
+      for (var qi = qStart[events[k]]; qi < qStart[events[k] + 1]; qi++) {
+        if (one < 0) one = qDoc[qi]; else if (qDoc[qi] !== one) { single = false; break; }
+      }
+    }
+    return { docs: new Map(), single: single, list: el('div', 'geomap-sources'), shown: new Set() };
+  };
+  GeomapView.prototype.citeNumber = function (cite, di) {
+    if (!cite.docs.has(di)) cite.docs.set(di, cite.docs.size + 1);
+    return cite.docs.get(di);
   };
   GeomapView.prototype.citeNode = function (cite, di) {
-    var D = this.D, strs = D.strs, doc = this.model.doc(di), n = cite.docs.get(di);
+    var D = this.D, strs = D.strs, doc = this.model.doc(di), n = this.citeNumber(cite, di);
     var srcName = doc[1] >= 0 && strs[doc[1]] ? strs[doc[1]] : strs[doc[0]];
     var url = doc[2] >= 0 && strs[doc[2]] ? strs[doc[2]] : null, href = safeHref(url);
     var line = el('div', 'geomap-src');
@@ -1091,22 +1148,30 @@
     if (strs[doc[0]] !== srcName) { line.appendChild(document.createTextNode(' \u00b7 ')); line.appendChild(bdi(strs[doc[0]])); }
     return line;
   };
+  /* the visible events at these points, by place (points in the given order, events in
+   * theirs), and the first event of the first point: one pass over the events, so a popup
+   * needs no index of the events of every point */
   GeomapView.prototype.eventsOfPoints = function (pts) {
-    var m = this.model, byPlace = new Map();
-    pts.forEach(function (p) {
-      for (var j = m.ptStart[p]; j < m.ptStart[p + 1]; j++) {
-        var e = m.ptEvents[j];
-        if (!m.vis[e]) continue;
-        var pl = m.evPlace[e];
+    var m = this.model, slot = new Int32Array(m.nPt).fill(-1), lists = [], i;
+    for (i = 0; i < pts.length; i++) { slot[pts[i]] = i; lists.push([]); }
+    var vis = m.vis, evSite = m.evSite, sitePoint = m.sitePoint, sitePlace = m.sitePlace;
+    for (i = 0; i < m.N; i++) {
+      if (!vis[i]) continue;
+      var k = slot[sitePoint[evSite[i]]];
+      if (k >= 0) lists[k].push(i);
+    }
+    var byPlace = new Map();
+    lists.forEach(function (evs) {
+      evs.forEach(function (e) {
+        var pl = sitePlace[evSite[e]];
         if (!byPlace.has(pl)) byPlace.set(pl, []);
         byPlace.get(pl).push(e);
-      }
+      });
     });
-    return byPlace;
+    return { byPlace: byPlace, first: lists.length && lists[0].length ? lists[0][0] : -1 };
   };
-  GeomapView.prototype.pointsContent = function (pts, heading, zoomTo) {
+  GeomapView.prototype.pointsContent = function (byPlace, heading, zoomTo) {
     var self = this, root = el('div', 'geomap-popup');
-    var byPlace = this.eventsOfPoints(pts);
     var total = 0, items = [], all = [];
     byPlace.forEach(function (evs, pl) {
       total += evs.length;
@@ -1197,7 +1262,7 @@
     var head = el('div', 'geomap-ev-head');
     head.appendChild(swatch(m.groupColors[g], m.groupShapes[g], 12, false));
     head.appendChild(rich('span', null, [{ u: D.types[t] }, kind[1] ? ' \u00b7 ' : null, kind[1] ? { u: kind[1] } : null]));
-    if (m.evModality[e]) head.appendChild(el('span', 'geomap-badge', D.modalities[m.evModality[e]]));
+    if (m.modalityOf(e)) head.appendChild(el('span', 'geomap-badge', D.modalities[m.modalityOf(e)]));
     if (m.changes) head.appendChild(el('span', 'geomap-badge geomap-status-' + STATUS.labels[m.status[e]], STATUS.labels[m.status[e]]));
     node.appendChild(head);
     var di = m.evDate[e], dateLine = 'undated';
@@ -1227,7 +1292,7 @@
     }
     for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) {
       var bq = this.quoteNode(qi), dk = m.qDoc[qi];
-      if (!cite.single) bq.appendChild(el('sup', 'geomap-cite', '[' + cite.docs.get(dk) + ']'));
+      if (!cite.single) bq.appendChild(el('sup', 'geomap-cite', '[' + this.citeNumber(cite, dk) + ']'));
       node.appendChild(bq);
       if (!cite.shown.has(dk)) { cite.shown.add(dk); cite.list.appendChild(this.citeNode(cite, dk)); }
     }
