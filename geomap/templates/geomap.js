@@ -436,7 +436,7 @@
       for (i = 0; i < n; i++) out[i + 1] = out[i] + 2 * nspan[i];
       return out;
     },
-    qSpan: function () { return column(this.D.q.span, this.qSpanOff[this.D.q.n]); },
+    qSpan: function () { return column(this.D.q.span, this.s0(this.D.q.n)); },
     // first quote of each event: events have one quote unless listed in ev.nq
     qStart: function () {
       var out = new Int32Array(this.N + 1), extra = this.D.ev.nq, x = 0, i;
@@ -469,6 +469,13 @@
       }
     });
   });
+  /* an event's quotes are q0(e) .. q1(e) - 1, a quote's place spans s0(qi) .. s1(qi) - 1
+   * in qSpan; with one quote per event and as many spans per quote (the usual case) no
+   * offsets array is made */
+  Model.prototype.q0 = function (e) { return this.D.ev.nq.length ? this.qStart[e] : e; };
+  Model.prototype.q1 = function (e) { return this.D.ev.nq.length ? this.qStart[e + 1] : e + 1; };
+  Model.prototype.s0 = function (qi) { var c = this.D.q.nspan.c; return c !== undefined ? 2 * c * qi : this.qSpanOff[qi]; };
+  Model.prototype.s1 = function (qi) { return this.s0(qi + 1); };
   /* an event's modality (index into D.modalities, 0: asserted); few events have another */
   Model.prototype.modalityOf = function (e) {
     if (!this._modality) this._modality = new Map(this.D.ev.modality);
@@ -672,9 +679,9 @@
       for (i = 0; i < row.length; i += 3) actors.push({ name: strs[row[i]], role: strs[row[i + 1]], kind: strs[row[i + 2]] });
     }
     var quotes = [];
-    for (var qi = this.qStart[e]; qi < this.qStart[e + 1]; qi++) {
+    for (var qi = this.q0(e); qi < this.q1(e); qi++) {
       var text = this.quoteText(qi), doc = this.doc(this.qDoc[qi]), spans = [];
-      for (i = this.qSpanOff[qi]; i < this.qSpanOff[qi + 1]; i += 2) {
+      for (i = this.s0(qi); i < this.s1(qi); i += 2) {
         var s16 = this.qSpan[i], e16 = s16 + this.qSpan[i + 1];
         spans.push([codePoints(text, s16), codePoints(text, e16)]);
       }
@@ -1118,9 +1125,9 @@
   GeomapView.prototype.citations = function (events) {
     // documents are numbered as their first quote is shown (in the events' order, so the
     // numbers are the same as numbering them all up front); one document: no numbers
-    var m = this.model, qStart = m.qStart, qDoc = m.qDoc, one = -1, single = true;
+    var m = this.model, qDoc = m.qDoc, one = -1, single = true;
     for (var k = 0; k < events.length && single; k++) {
-      for (var qi = qStart[events[k]]; qi < qStart[events[k] + 1]; qi++) {
+      for (var qi = m.q0(events[k]), q1 = m.q1(events[k]); qi < q1; qi++) {
         if (one < 0) one = qDoc[qi]; else if (qDoc[qi] !== one) { single = false; break; }
       }
     }
@@ -1241,7 +1248,7 @@
     var m = this.model, text = m.quoteText(qi), bq = el('blockquote');
     bq.setAttribute('dir', 'auto');
     var marks = [];
-    for (var i = m.qSpanOff[qi]; i < m.qSpanOff[qi + 1]; i += 2) marks.push([m.qSpan[i], m.qSpan[i] + m.qSpan[i + 1]]);
+    for (var i = m.s0(qi), s1 = m.s1(qi); i < s1; i += 2) marks.push([m.qSpan[i], m.qSpan[i] + m.qSpan[i + 1]]);
     marks.sort(function (a, b) { return a[0] - b[0]; });
     var pos = 0;
     marks.forEach(function (mk) {
@@ -1290,7 +1297,7 @@
         node.appendChild(rich('div', 'geomap-meta geomap-diff', [d[0] + ': ', { u: d[1] }, ' \u2192 ', { u: d[2] }]));
       });
     }
-    for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) {
+    for (var qi = m.q0(e); qi < m.q1(e); qi++) {
       var bq = this.quoteNode(qi), dk = m.qDoc[qi];
       if (!cite.single) bq.appendChild(el('sup', 'geomap-cite', '[' + this.citeNumber(cite, dk) + ']'));
       node.appendChild(bq);
@@ -1812,7 +1819,7 @@
     }
     if (k === 'source') {
       var srcs = [];
-      for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) {
+      for (var qi = m.q0(e); qi < m.q1(e); qi++) {
         var doc = m.doc(m.qDoc[qi]);
         srcs.push(doc[1] >= 0 && strs[doc[1]] ? strs[doc[1]] : strs[doc[0]]);
       }
