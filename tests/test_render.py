@@ -35,9 +35,10 @@ def _blob(html: str) -> dict:
     assert blocks, "no data block"
     blob = json.loads(blocks[0])
     if blob["q"]["text"] is None:
-        # the quotes' text and the base64 columns travel as one string in the next block
-        # (not JSON: the characters in textFix were taken out for the comment)
-        units = bytearray(blocks[1].encode("utf-16-le", "surrogatepass"))
+        # the base64 columns travel as one string in the next block, the quotes' text and the
+        # ids in the one after (not JSON: the characters in textFix were taken out for it)
+        cols = blocks[1].encode("utf-16-le", "surrogatepass")
+        units = bytearray(blocks[2].encode("utf-16-le", "surrogatepass"))
         for pos, code in blob["textFix"]:
             assert units[2 * pos:2 * pos + 2] == b" \0"
             units[2 * pos:2 * pos + 2] = chr(code).encode("utf-16-le")
@@ -49,7 +50,7 @@ def _blob(html: str) -> dict:
         while stack:
             for col in stack.pop().values():
                 if isinstance(col, dict) and "at" in col:
-                    col["b"] = units[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
+                    col["b"] = cols[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
                 elif isinstance(col, dict):
                     stack.append(col)
     return blob
@@ -130,8 +131,8 @@ def test_hostile_text_cannot_close_script_or_become_markup() -> None:
     # and no raw markup
     assert html.lower().count("<script") == clean.lower().count("<script") == 3
     assert html.lower().count("</script") == 3
-    assert html.count("<!--") == clean.count("<!--") == 3
-    assert html.count("-->") == clean.count("-->") == 3 and "--!>" not in html
+    assert html.count("<!--") == clean.count("<!--") == 4
+    assert html.count("-->") == clean.count("-->") == 4 and "--!>" not in html
     assert "<img" not in html and "<b id=pwned" not in html and "${window" in html  # inert in JSON
     blob = _blob(html)
     assert all(bad in blob["q"]["text"] for bad in HOSTILE), "text must survive literally"

@@ -199,7 +199,7 @@ class EventsLayer(MacroElement):
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "geomap.init({{ this._parent.get_name() }}, {{ this.data_id|tojson }}, "
-        "{{ this.base_id|tojson }}, {{ this.text_id|tojson }});"
+        "{{ this.base_id|tojson }}, {{ this.text_id|tojson }}, {{ this.cols_id|tojson }});"
         "{% endmacro %}"
     )
 
@@ -210,6 +210,7 @@ class EventsLayer(MacroElement):
         self.data_id = ""
         self.base_id: str | None = None
         self.text_id: str | None = None
+        self.cols_id: str | None = None
 
 
 def _tiles_option(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
@@ -254,20 +255,22 @@ def comment_text(text: str) -> tuple[str, list[list[int]]]:
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
-def _move_to_text(blob: dict[str, Any]) -> str:
-    """Take the quotes' text and every base64 column out of ``blob``, as one string. Columns
-    keep ``at``/``n`` (their place in it, in UTF-16 units) instead of ``b``, and ``q.text``
-    becomes ``q.textLen``."""
+def _move_to_text(blob: dict[str, Any]) -> tuple[str, str]:
+    """Take the quotes' text and the events' ids out of ``blob`` as one string, and every
+    base64 column as another (the page reads the first only when a popup, the search or a
+    download needs it). ``q.text`` becomes ``q.textLen``, the ids ``ev.idAt``/``ev.idChars``,
+    and columns keep ``at``/``n`` (their place in the second string) instead of ``b``;
+    places and lengths count UTF-16 units, as JS strings do."""
     quotes: str = blob["q"]["text"]
-    parts = [quotes]
-    offset = utf16_len(quotes)
+    text_parts = [quotes]
     blob["q"]["text"] = None
-    blob["q"]["textLen"] = offset
+    blob["q"]["textLen"] = utf16_len(quotes)
     ids = blob["ev"].pop("idText", None)
     if ids:  # the events' ids, one after the other (ev.idLen cuts them)
-        parts.append(ids)
-        blob["ev"]["idAt"], blob["ev"]["idChars"] = offset, utf16_len(ids)
-        offset += blob["ev"]["idChars"]
+        text_parts.append(ids)
+        blob["ev"]["idAt"], blob["ev"]["idChars"] = blob["q"]["textLen"], utf16_len(ids)
+    parts: list[str] = []
+    offset = 0
     # every column, also those inside another (a column of runs), in a fixed order
     stack = [blob.get(group) or {} for group in ("changes", "docs", "sites", "places", "q", "ev")]
     while stack:
@@ -280,7 +283,7 @@ def _move_to_text(blob: dict[str, Any]) -> str:
                 offset += len(b64)
             elif isinstance(col, dict):
                 stack.append(col)
-    return "".join(parts)
+    return "".join(text_parts), "".join(parts)
 
 
 def _assign_ids(root: Element) -> None:
@@ -415,11 +418,13 @@ def build_figure(
         packed.blob["changes"] = changes
     # the quotes' text and the base64 columns as one string of their own, not JSON: the page
     # takes the comment's text as it is (no million small strings, no parse of 100 MB)
-    all_text, fixes = comment_text(_move_to_text(packed.blob))
-    packed.blob["textFix"] = fixes
-    text = DataBlock(all_text)
+    quotes_text, columns_text = _move_to_text(packed.blob)
+    safe_text, packed.blob["textFix"] = comment_text(quotes_text)
+    text = DataBlock(safe_text)
+    cols = DataBlock(columns_text)
     data = DataBlock(script_json(packed.blob))
     fig.html.add_child(data)
+    fig.html.add_child(cols)
     fig.html.add_child(text)
     base = DataBlock(_basemap_json()) if o.basemap else None
     if base is not None:
@@ -430,6 +435,7 @@ def build_figure(
     layer.data_id = data.dom_id
     layer.base_id = base.dom_id if base is not None else None
     layer.text_id = text.dom_id
+    layer.cols_id = cols.dom_id
     return fig
 
 

@@ -336,7 +336,7 @@
       coarseOf[i] = p === 'month' || p === 'year' ? 1 : 0;
     }
     this.evKind = column(ev.kind, N); this.evSite = column(ev.site, N); this.evDate = column(ev.date, N);
-    this.evAset = column(ev.actors, N); this.evConf = column(ev.conf, N); this.evTrig = column(ev.trigger, N);
+    // (actors, confidence and trigger are read on first use: LAZY)
     // Per-event arrays that the first drawing does not need (an event's place and point, its
     // quotes' offsets, the events of each point) are made on first use: see LAZY below.
     var pMin = Infinity, pMax = -Infinity, aMin = Infinity, aMax = -Infinity, undated = 0, coarseLoc = 0;
@@ -416,6 +416,9 @@
       for (var i = 0; i < this.N; i++) out[i] = sitePoint[evSite[i]];
       return out;
     },
+    evAset: function () { return column(this.D.ev.actors, this.N); },
+    evConf: function () { return column(this.D.ev.conf, this.N); },
+    evTrig: function () { return column(this.D.ev.trigger, this.N); },
     evModality: function () {
       var out = new Int32Array(this.N), list = this.D.ev.modality;
       for (var i = 0; i < list.length; i++) out[list[i][0]] = list[i][1];
@@ -2010,21 +2013,37 @@
     parts.push(text.slice(at));
     return parts.join('');
   }
-  function init(map, dataId, baseId, textId) {
+  function init(map, dataId, baseId, textId, colsId) {
     var D = JSON.parse(block(dataId));
-    // the quotes' text and the columns, shipped as one JSON string (page.py _move_to_text)
-    if (textId) {
-      var all = unfix(block(textId), D.textFix);
-      D.q.text = all.slice(0, D.q.textLen);
-      if (D.ev.idAt !== undefined) D.ev.ids = all.substr(D.ev.idAt, D.ev.idChars);
+    // the base64 columns, one string (page.py _move_to_text)
+    if (colsId) {
+      var cols = block(colsId);
       var fill = function (group) {
         Object.keys(group).forEach(function (k) {
           var c = group[k];
-          if (c && typeof c === 'object' && c.at !== undefined) c.b = all.substr(c.at, c.n);
+          if (c && typeof c === 'object' && c.at !== undefined) c.b = cols.substr(c.at, c.n);
           else if (c && typeof c === 'object' && !Array.isArray(c)) fill(c);
         });
       };
       [D.ev, D.q, D.places, D.sites, D.docs, D.changes || {}].forEach(fill);
+    }
+    // the quotes' text and the events' ids, one string read when first needed (a popup, the
+    // search, a download), not before the map is drawn
+    if (textId) {
+      var all = null;
+      var lazyText = function (obj, key, at, n) {
+        Object.defineProperty(obj, key, {
+          configurable: true,
+          get: function () {
+            if (all === null) all = unfix(block(textId), D.textFix);
+            var value = all.substr(at, n);
+            Object.defineProperty(obj, key, { value: value });
+            return value;
+          }
+        });
+      };
+      lazyText(D.q, 'text', 0, D.q.textLen);
+      if (D.ev.idAt !== undefined) lazyText(D.ev, 'ids', D.ev.idAt, D.ev.idChars);
     }
     var B = baseId && document.getElementById(baseId) ? JSON.parse(block(baseId)) : null;
     var o = D.view || {};
