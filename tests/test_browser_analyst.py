@@ -652,6 +652,10 @@ def test_wide_columns_and_runs_decode_to_the_same_events(offline_page: OfflinePa
     sample = [0, 1, 4, 5, 12345, 65535, 65536, 69999]
     assert page.evaluate(f"{API}.view.model.csv({sample})") == dumps_csv([events[i] for i in sample])
     assert page.evaluate(f"{API}.drawnCount()") == 70_000
+    # a popup finds its quote and document without the full offset arrays
+    page.evaluate(f"{API}.openEvent(65537)")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "Report 65537 from Town 65537." in popup and "doc13107" in popup
     # ids ship as one string: a key finds only a whole id
     keys = ["e1", "e10", "e65536", "e69999", "1e", "e7000", "e700000"]
     assert page.evaluate(f"{keys}.map(k => {API}.view.model.eventByKey(k))") == \

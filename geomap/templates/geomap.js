@@ -522,7 +522,41 @@
     this.dayFrom = lo; this.dayTo = hi;
     this.hist = hi > lo ? new Int32Array(Math.min(60, hi - lo + 1)) : null;
   };
-  Model.prototype.quoteText = function (qi) { return this.D.q.text.slice(this.qOff[qi], this.qOff[qi + 1]); };
+  /* where quote qi starts in D.q.text: from the full offsets when the search made them,
+   * else from a sum per block of QBLOCK quotes (no million-entry array for a popup) */
+  var QBLOCK = 1024;
+  Model.prototype.quoteLengths = function () {
+    if (!this._qLen) {
+      var n = this.D.q.n, len = this._qLen = column(this.D.q.len, n);
+      var blocks = this._qBlock = new Float64Array(Math.ceil(n / QBLOCK) + 1), sum = 0;
+      for (var i = 0; i < n; i++) { if (i % QBLOCK === 0) blocks[i / QBLOCK] = sum; sum += len[i]; }
+    }
+    return this._qLen;
+  };
+  Model.prototype.quoteStart = function (qi) {
+    if (Object.prototype.hasOwnProperty.call(this, 'qOff')) return this.qOff[qi];
+    var len = this.quoteLengths(), b = Math.floor(qi / QBLOCK), at = this._qBlock[b];
+    for (var k = b * QBLOCK; k < qi; k++) at += len[k];
+    return at;
+  };
+  Model.prototype.quoteText = function (qi) {
+    var start = this.quoteStart(qi);
+    return this.D.q.text.slice(start, start + this.quoteLengths()[qi]);
+  };
+  /* the document of quote qi: a binary search in the runs when the column ships as runs
+   * (a popup needs no million-entry array) */
+  Model.prototype.docOf = function (qi) {
+    var c = this.D.q.doc;
+    if (!c.r || Object.prototype.hasOwnProperty.call(this, 'qDoc')) return this.qDoc[qi];
+    if (!this._docRuns) {
+      var vals = column(c.r, c.nr), lens = column(c.l, c.nr), starts = new Int32Array(c.nr + 1);
+      for (var i = 0; i < c.nr; i++) starts[i + 1] = starts[i] + lens[i];
+      this._docRuns = { vals: vals, starts: starts };
+    }
+    var R = this._docRuns, lo = 0, hi = c.nr - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (R.starts[mid] <= qi) lo = mid; else hi = mid - 1; }
+    return R.vals[lo];
+  };
   /* event ids: one string cut by ev.idLen (offsets made on first use) */
   Model.prototype.idOffsets = function () {
     if (!this._idOff) {
@@ -1128,10 +1162,11 @@
   GeomapView.prototype.citations = function (events) {
     // documents are numbered as their first quote is shown (in the events' order, so the
     // numbers are the same as numbering them all up front); one document: no numbers
-    var m = this.model, qDoc = m.qDoc, one = -1, single = true;
+    var m = this.model, one = -1, single = true;
     for (var k = 0; k < events.length && single; k++) {
       for (var qi = m.q0(events[k]), q1 = m.q1(events[k]); qi < q1; qi++) {
-        if (one < 0) one = qDoc[qi]; else if (qDoc[qi] !== one) { single = false; break; }
+        var dq = m.docOf(qi);
+        if (one < 0) one = dq; else if (dq !== one) { single = false; break; }
       }
     }
     return { docs: new Map(), single: single, list: el('div', 'geomap-sources'), shown: new Set() };
@@ -1301,7 +1336,7 @@
       });
     }
     for (var qi = m.q0(e); qi < m.q1(e); qi++) {
-      var bq = this.quoteNode(qi), dk = m.qDoc[qi];
+      var bq = this.quoteNode(qi), dk = m.docOf(qi);
       if (!cite.single) bq.appendChild(el('sup', 'geomap-cite', '[' + this.citeNumber(cite, dk) + ']'));
       node.appendChild(bq);
       if (!cite.shown.has(dk)) { cite.shown.add(dk); cite.list.appendChild(this.citeNode(cite, dk)); }
