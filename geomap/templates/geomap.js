@@ -528,8 +528,12 @@
   Model.prototype.quoteLengths = function () {
     if (!this._qLen) {
       var n = this.D.q.n, len = this._qLen = column(this.D.q.len, n);
-      var blocks = this._qBlock = new Float64Array(Math.ceil(n / QBLOCK) + 1), sum = 0;
-      for (var i = 0; i < n; i++) { if (i % QBLOCK === 0) blocks[i / QBLOCK] = sum; sum += len[i]; }
+      var nb = Math.ceil(n / QBLOCK), blocks = this._qBlock = new Float64Array(nb + 1), sum = 0;
+      for (var b = 0; b < nb; b++) {
+        blocks[b] = sum;
+        for (var i = b * QBLOCK, end = Math.min(n, i + QBLOCK); i < end; i++) sum += len[i];
+      }
+      blocks[nb] = sum;
     }
     return this._qLen;
   };
