@@ -39,11 +39,14 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-from gazetteer.model import Place
-from geomap.render import render_map
-from geomap.render.page import _asset
-from geomap.render.png import CHROMIUM_ARGS, chromium_path
-from geomap.types import Actor, Event, EventCollection, Quote
+# measure the geomap of the checkout this file is in, whatever an installed copy points to
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from gazetteer.model import Place  # noqa: E402
+from geomap.render import render_map  # noqa: E402
+from geomap.render.page import _asset  # noqa: E402
+from geomap.render.png import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from geomap.types import Actor, Event, EventCollection, Quote  # noqa: E402
 
 TYPES = {
     "Battles": ["Armed clash", "Government regains territory"],
@@ -263,10 +266,13 @@ def file_only(sizes: list[int], out: Path, baseline: str | None, repeats: int) -
 
 _BUILD_PAGE = """
 import sys
-sys.path.insert(1, sys.argv[3])  # this benchmark's synthetic(); geomap from the cwd (the tree)
-from bench_map import synthetic
-from geomap.render import render_map
 from pathlib import Path
+# geomap and gazetteer of the tree (the cwd), imported before bench_map puts its own first
+import gazetteer.model
+from geomap.render import render_map
+assert Path(render_map.__code__.co_filename).resolve().is_relative_to(Path.cwd().resolve())
+sys.path.insert(1, sys.argv[3])  # this benchmark's synthetic()
+from bench_map import synthetic
 Path(sys.argv[2]).write_text(render_map(synthetic(int(sys.argv[1])), title="x"), encoding="utf-8")
 """
 
