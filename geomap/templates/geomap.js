@@ -545,7 +545,7 @@
   };
   Model.prototype.quoteText = function (qi) {
     var start = this.quoteStart(qi);
-    return this.D.q.text.slice(start, start + this.quoteLengths()[qi]);
+    return this.D.textPart(start, this.quoteLengths()[qi]);
   };
   /* the document of quote qi: a binary search in the runs when the column ships as runs
    * (a popup needs no million-entry array) */
@@ -572,7 +572,7 @@
   Model.prototype.eventId = function (e) {
     if (!this.idLen) return '';
     var off = this.idOffsets();
-    return this.D.ev.ids.slice(off[e], off[e + 1]);
+    return this.D.textPart(this.D.ev.idAt + off[e], off[e + 1] - off[e]);
   };
   Model.prototype.eventKey = function (e) {
     var id = this.eventId(e);
@@ -2082,6 +2082,23 @@
         });
       };
       lazyText(D.q, 'text', 0, D.q.textLen);
+      // a piece of the text block: from the whole text once something read it, else straight
+      // from the comment (a popup then copies its few quotes, not 100 MB into the JS heap)
+      var fixes = D.textFix || [];
+      D.textPart = function (start, n) {
+        if (all !== null) return all.substr(start, n);
+        var piece = document.getElementById(textId).firstChild.substringData(start, n);
+        var lo = 0, hi = fixes.length;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (fixes[mid][0] < start) lo = mid + 1; else hi = mid; }
+        if (lo >= fixes.length || fixes[lo][0] >= start + n) return piece;
+        var parts = [], at = start;
+        for (; lo < fixes.length && fixes[lo][0] < start + n; lo++) {
+          parts.push(piece.slice(at - start, fixes[lo][0] - start), String.fromCharCode(fixes[lo][1]));
+          at = fixes[lo][0] + 1;
+        }
+        parts.push(piece.slice(at - start));
+        return parts.join('');
+      };
       if (D.ev.idAt !== undefined) lazyText(D.ev, 'ids', D.ev.idAt, D.ev.idChars);
     }
     var B = baseId && document.getElementById(baseId) ? JSON.parse(block(baseId)) : null;
