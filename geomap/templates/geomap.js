@@ -767,8 +767,12 @@
     for (var i = 0; i < u16; i++) { var c = text.charCodeAt(i); if (c >= 0xD800 && c <= 0xDBFF) { n--; i++; } }
     return n;
   }
+  /* many events' text at once (downloads): read the whole text block first, so that each
+   * quote is a slice of it rather than a copy out of the comment */
+  Model.prototype.loadText = function () { return this.D.q.text.length; };
   Model.prototype.geojson = function (events) {
     var self = this;
+    if (events.length > 25) this.loadText();
     var features = events.map(function (e) {
       var r = self.record(e);
       return { type: 'Feature',
@@ -779,6 +783,7 @@
   };
   Model.prototype.csv = function (events) {
     var self = this, D = this.D, lines = [CSV_COLUMNS.join(',')];
+    if (events.length > 25) this.loadText();
     events.forEach(function (e) {
       var r = self.record(e), p = r.props, o = r.origin;
       var row = {
