@@ -21,6 +21,7 @@ HOSTILE = [
     "${window.__pwned_tpl=1}",
     "{{ 7*7 }}{% raw %}",
     "<!-- \u2028\u2029 &amp; \"'`",
+    "--><b id=pwned_comment>x</b> --!><i>",  # closes an HTML comment (the data blocks)
 ]
 
 

@@ -595,6 +595,7 @@ def test_hostile_text_stays_inert_in_table_search_downloads_and_compare(
         json.loads(page.evaluate(f"{API}.exportText('geojson')"))
         assert page.locator(".geomap-table img, .leaflet-popup-content img, "
                             ".geomap-legend img").count() == 0
+        assert page.locator("#pwned_comment").count() == 0, "text closed a data comment"
         flags = page.evaluate("""() => ['__pwned_img', '__pwned_script', '__pwned_tpl',
                                          '__pwned_link', '__pwned_link2']
                                         .filter(k => k in window)""")
@@ -607,11 +608,12 @@ def test_quote_text_survives_html_parsing_exactly(offline_page: OfflinePage,
 
     base = seed_like().events[1]
     texts = ["a\r\nb\rc", "\nleading newline", "</script><b>&amp;</b> &lt;", "nul\x00",
-             "tab\tend", "\u2028\u2029 \U0001F600 Damascus"]
+             "tab\tend", "\u2028\u2029 \U0001F600 Damascus", "\U0001F600\U0001F4A5 a<b>c --!> \r -->",
+             "<", ">\r\x00<"]
     events = tuple(dataclasses.replace(base, quotes=(dataclasses.replace(
         base.quotes[0], text=t, place_spans=()),)) for t in texts)
     page = _open(offline_page, render_map(EventCollection(events)), tmp_path)
-    got = page.evaluate(f"[0, 1, 2, 3, 4, 5].map(i => {API}.view.model.quoteText(i))")
+    got = page.evaluate(f"[0, 1, 2, 3, 4, 5, 6, 7, 8].map(i => {API}.view.model.quoteText(i))")
     assert got == texts
     assert page.locator("b").count() == 0
 
@@ -625,3 +627,36 @@ def test_columns_decode_without_uint8array_frombase64(offline_page: OfflinePage,
     assert page.evaluate("typeof Uint8Array.fromBase64") == "undefined"
     assert page.evaluate(f"{API}.view.model.csv([...Array({len(c.events)}).keys()])") == \
         dumps_csv(c.events)
+
+
+@pytest.mark.parametrize("from_base64", [True, False])
+def test_wide_columns_and_runs_decode_to_the_same_events(offline_page: OfflinePage, tmp_path: Path,
+                                                         from_base64: bool) -> None:
+    """70,000 places need 24-bit columns; documents of five events ship as runs. The page's
+    CSV of a sample equals the Python writer's, with and without Uint8Array.fromBase64."""
+    import dataclasses
+
+    from gazetteer.model import Place
+
+    base = seed_like().events[1]
+    events = []
+    for i in range(70_000):
+        place = Place(f"t:{i}", f"Town {i}", -60 + (i % 1200) / 10, -170 + i / 250,
+                      country_code="XX", admin1_name=f"Province {i % 7}")
+        q = dataclasses.replace(base.quotes[0], text=f"Report {i} from Town {i}.",
+                                doc_id=f"doc{i // 5}", place_spans=((17, 17 + len(str(i)) + 5),))
+        events.append(dataclasses.replace(base, place=place, quotes=(q,), event_id=f"e{i}"))
+    if not from_base64:
+        offline_page.context.add_init_script("delete Uint8Array.fromBase64;")
+    page = _open(offline_page, render_map(EventCollection(tuple(events))), tmp_path)
+    sample = [0, 1, 4, 5, 12345, 65535, 65536, 69999]
+    assert page.evaluate(f"{API}.view.model.csv({sample})") == dumps_csv([events[i] for i in sample])
+    assert page.evaluate(f"{API}.drawnCount()") == 70_000
+    # a popup finds its quote and document without the full offset arrays
+    page.evaluate(f"{API}.openEvent(65537)")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "Report 65537 from Town 65537." in popup and "doc13107" in popup
+    # ids ship as one string: a key finds only a whole id
+    keys = ["e1", "e10", "e65536", "e69999", "1e", "e7000", "e700000"]
+    assert page.evaluate(f"{keys}.map(k => {API}.view.model.eventByKey(k))") == \
+        [1, 10, 65536, 69999, -1, 7000, -1]

@@ -31,18 +31,28 @@ GOLDEN = Path(__file__).parent / "golden" / "render_seed_like.html"
 
 
 def _blob(html: str) -> dict:
-    blocks = re.findall(r'<script type="application/json" id="json-data-\d+">(.*?)</script>',
-                        html, re.S)
+    blocks = re.findall(r'<div hidden id="json-data-\d+"><!--(.*?)--></div>', html, re.S)
     assert blocks, "no data block"
     blob = json.loads(blocks[0])
     if blob["q"]["text"] is None:
-        # the quotes' text and the base64 columns travel as one JSON string in the next block
-        units = json.loads(blocks[1]).encode("utf-16-le", "surrogatepass")
+        # the base64 columns travel as one string in the next block, the quotes' text and the
+        # ids in the one after (not JSON: the characters in textFix were taken out for it)
+        cols = blocks[1].encode("utf-16-le", "surrogatepass")
+        units = bytearray(blocks[2].encode("utf-16-le", "surrogatepass"))
+        for pos, code in blob["textFix"]:
+            assert units[2 * pos:2 * pos + 2] == b" \0"
+            units[2 * pos:2 * pos + 2] = chr(code).encode("utf-16-le")
         blob["q"]["text"] = units[:2 * blob["q"]["textLen"]].decode("utf-16-le")
-        for group in ("ev", "q", "changes"):
-            for col in (blob.get(group) or {}).values():
+        if "idAt" in blob["ev"]:
+            at, n = blob["ev"]["idAt"], blob["ev"]["idChars"]
+            blob["ev"]["ids"] = units[2 * at:2 * (at + n)].decode("utf-16-le")
+        stack = [blob.get(group) or {} for group in ("ev", "q", "places", "sites", "docs", "changes")]
+        while stack:
+            for col in stack.pop().values():
                 if isinstance(col, dict) and "at" in col:
-                    col["b"] = units[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
+                    col["b"] = cols[2 * col["at"]:2 * (col["at"] + col["n"])].decode("utf-16-le")
+                elif isinstance(col, dict):
+                    stack.append(col)
     return blob
 
 
@@ -72,8 +82,13 @@ def _col(c: dict, n: int) -> list[int]:
     """Decode a pack_column column the way geomap.js does."""
     if "c" in c:
         return [c["c"]] * n
+    if "r" in c:
+        vals, lens = _col(c["r"], c["nr"]), _col(c["l"], c["nr"])
+        return [v for v, k in zip(vals, lens, strict=True) for _ in range(k)]
     raw = base64.b64decode(c["b"])
-    code = {"u8": "B", "u16": "H", "u32": "I"}[c["t"]]
+    if c["t"] == "u24":
+        raw = b"".join(raw[i:i + 3] + b"\0" for i in range(0, len(raw), 3))
+    code = {"u8": "B", "u16": "H", "u24": "I", "u32": "I"}[c["t"]]
     values = list(array.array(code, raw))[:n]
     return values if c.get("o") == 0 else [v - 1 for v in values]
 
@@ -88,26 +103,37 @@ def test_blob_contents() -> None:
     assert _col(blob["q"]["nspan"], 4) == [1, 1, 1, 1]
     assert _col(blob["ev"]["date"], 4)[3] == -1 or blob["dates"][_col(blob["ev"]["date"], 4)[3]][0] is None
     # one movement with its origin place
-    (ev_index, origin_place), = blob["ev"]["origin"]
-    assert ev_index == 0 and blob["places"][origin_place][1] == "Damascus"
+    assert blob["ev"]["nOrigin"] == 1
+    (ev_index,) = _col(blob["ev"]["originEv"], 1)
+    (origin_place,) = _col(blob["ev"]["originPlace"], 1)
+    names = _col(blob["places"]["name"], blob["places"]["n"])
+    assert ev_index == 0 and blob["strs"][names[origin_place]] == "Damascus"
     # place names and sources shipped once however many events use them
-    assert blob["strs"].count("Example News") == 1
-    assert blob["ev"]["id"] == ["e1", "e2", "e3", "e4"]
+    assert blob["strs"].count("Example News") == 1 and blob["strs"].count("Damascus") == 1
+    assert blob["ev"]["ids"] == "e1e2e3e4" and _col(blob["ev"]["idLen"], 4) == [2, 2, 2, 2]
     assert blob["shapes"] == ["circle", "square", "hexagon"]
 
 
-@pytest.mark.parametrize("values", [[0, 1, 2], [-1, 5, 300], [7, 7, 7], [-1, 70000, 3], []])
+@pytest.mark.parametrize("values", [[0, 1, 2], [-1, 5, 300], [7, 7, 7], [-1, 70000, 3], [],
+                                    [0, 16777214, 5], [-1, 16777214], [0, 16777215, 9],
+                                    [-1, 2**32 - 2], [4] * 9 + [70000] * 3 + [-1] * 4])
 def test_pack_column_round_trip(values: list[int]) -> None:
     assert _col(pack_column(values), len(values)) == values
+    packed = pack_column(values, runs=True)
+    assert _col(packed, len(values)) == values
+    assert ("r" in packed) == (values == [4] * 9 + [70000] * 3 + [-1] * 4)
 
 
 def test_hostile_text_cannot_close_script_or_become_markup() -> None:
     html = render_map(hostile())
     clean = render_map(seed_like())
-    # the hostile page has exactly the script elements of a clean page, and no raw markup
-    assert html.lower().count("<script") == clean.lower().count("<script") == 6
-    assert html.lower().count("</script") == 6
-    assert "<img" not in html and "<!--" not in html and "${window" in html  # inert in JSON
+    # the hostile page has exactly the script elements and data comments of a clean page,
+    # and no raw markup
+    assert html.lower().count("<script") == clean.lower().count("<script") == 3
+    assert html.lower().count("</script") == 3
+    assert html.count("<!--") == clean.count("<!--") == 4
+    assert html.count("-->") == clean.count("-->") == 4 and "--!>" not in html
+    assert "<img" not in html and "<b id=pwned" not in html and "${window" in html  # inert in JSON
     blob = _blob(html)
     assert all(bad in blob["q"]["text"] for bad in HOSTILE), "text must survive literally"
     assert "{{ 7*7 }}" in blob["q"]["text"], "Jinja syntax in data must not be evaluated"
@@ -283,7 +309,7 @@ def test_pack_dictionary_encodes_shared_strings() -> None:
     c = seed_like()
     many = tuple(c.events[1] for _ in range(50))
     packed = pack_events(list(many), title="t")
-    assert len(packed.blob["places"]) == 1 and len(packed.blob["docs"]) == 1
+    assert packed.blob["places"]["n"] == 1 and packed.blob["docs"]["n"] == 1
     assert packed.blob["q"]["n"] == 50
 
     def page_text(text: str) -> str:
@@ -313,3 +339,71 @@ def test_extract_output_renders_the_same_map(tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"events.{fmt}"
     path.write_text(dumps(c, fmt), encoding="utf-8")
     assert render_map(read_events(path), title="t") == render_map(c, title="t")
+
+
+def _svg_subpaths(d: str) -> list[list[tuple[int, int]]]:
+    """Absolute vertices of relative SVG path text made of m, l (implicit after m/l) and z."""
+    subs: list[list[tuple[int, int]]] = []
+    toks = re.findall(r"[mlz]|-?\d+", d)
+    x = y = sx = sy = 0
+    cmd, i = "", 0
+    while i < len(toks):
+        if toks[i] in ("m", "l", "z"):
+            cmd = toks[i]
+            if cmd == "z":
+                x, y = sx, sy
+            i += 1
+            continue
+        x, y = x + int(toks[i]), y + int(toks[i + 1])
+        i += 2
+        if cmd == "m":
+            subs.append([(x, y)])
+            sx, sy, cmd = x, y, "l"
+        else:
+            subs[-1].append((x, y))
+    return subs
+
+
+def test_basemap_paths_are_the_projected_arcs() -> None:
+    """The shipped path text is made from the shipped arcs; its vertices are the arcs'
+    points in Web Mercator world pixels (times the scale), one subpath per arc piece."""
+    import math
+
+    from geomap.render import basemap
+
+    shipped = json.loads((Path(basemap.__file__).parent.parent / "data" / "basemap_paths.json")
+                         .read_text("utf-8"))
+    countries = basemap.shipped_countries()
+    assert shipped == basemap.page_basemap(countries), (
+        "basemap_paths.json is stale: run python -m geomap.render.basemap")
+    borders = _svg_subpaths(shipped["borders"])
+    q, k = countries["quant"], shipped["scale"]
+    points = []
+    for flat in countries["arcs"]:
+        lon = lat = 0
+        for i in range(0, len(flat), 2):
+            lon += flat[i]
+            lat += flat[i + 1]
+            points.append((lon / q, lat / q))
+    decoded = [p for sub in borders for p in sub]
+    assert len(decoded) == len(points) > 40000
+    for (lon, lat), (x, y) in list(zip(points, decoded, strict=True))[::997]:
+        phi = math.radians(max(-85.0511, min(85.0511, lat)))
+        want_y = (1 - math.log(math.tan(math.pi / 4 + phi / 2)) / math.pi) / 2 * 256 * k
+        assert abs(x - (lon + 180) / 360 * 256 * k) <= 0.5 and abs(y - want_y) <= 0.5
+    assert len(shipped["labels"]) == len(countries["countries"]) > 200
+
+
+def test_comment_text_takes_out_and_lists_what_a_comment_cannot_hold() -> None:
+    from geomap.render.page import comment_text
+
+    assert comment_text("plain text") == ("plain text", [])
+    text = "\U0001F600a<b>\r\n\0 -->"
+    safe, fixes = comment_text(text)
+    assert safe == "\U0001F600a b  \n  --" + " "
+    # positions count UTF-16 units (the emoji takes two), as JS string indexes do
+    assert fixes == [[3, 60], [5, 62], [6, 13], [8, 0], [12, 62]]
+    units = list(safe.encode("utf-16-le", "surrogatepass"))
+    for pos, code in fixes:
+        units[2 * pos:2 * pos + 2] = list(chr(code).encode("utf-16-le"))
+    assert bytes(units).decode("utf-16-le") == text

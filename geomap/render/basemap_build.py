@@ -1,4 +1,5 @@
-"""Build the shipped offline basemap (``geomap/data/basemap_countries.json``).
+"""Build the shipped offline basemap (``geomap/data/basemap_countries.json``, and from it
+``basemap_paths.json``, see :mod:`geomap.render.basemap`).
 
 Run once by a maintainer, never at import or render time::
 
@@ -21,6 +22,8 @@ from typing import Any
 import pycountry
 from shapely.geometry import LineString, MultiPolygon, Polygon
 from shapely.ops import unary_union
+
+from geomap.render import basemap
 
 OUT = Path(__file__).resolve().parent.parent / "data" / "basemap_countries.json"
 QUANT = 100  # 0.01 degree: ~1 km, below what the simplification keeps anyway
@@ -180,6 +183,9 @@ def main() -> None:
     data = build(args.topojson)
     args.out.write_text(json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n")
     print(f"wrote {args.out} ({args.out.stat().st_size} bytes, {len(data['countries'])} countries)")
+    if args.out == OUT:
+        # the page ships the outlines as projected path text made from this file
+        basemap.main()
 
 
 if __name__ == "__main__":

@@ -224,6 +224,9 @@ def _pack(
             i = strs[text] = len(strs)
         return i
 
+    def s_opt(text: str | None) -> int:
+        return -1 if text is None else s_idx(text)
+
     def place_index(p: Any) -> int:
         i = place_by_obj.get(id(p))
         if i is not None:
@@ -347,6 +350,20 @@ def _pack(
         blat = [lats[p] for p in dest_points]
         blon = [lons[p] for p in dest_points]
         bounds = ((min(blat), min(blon)), (max(blat), max(blon)))
+    # tables as columns (rows would be a million small JSON arrays to parse); strings
+    # are indexes into strs, -1 for None
+    # (built before the blob: they add to strs)
+    places_table = {
+        "n": len(place_rows),
+        "point": pack_column([r[0] for r in place_rows]),
+        "name": pack_column([s_opt(r[1]) for r in place_rows]),
+        "country": pack_column([s_opt(r[2]) for r in place_rows]),
+        "admin1": pack_column([s_opt(r[3]) for r in place_rows]),
+        "id": pack_column([s_opt(r[4]) for r in place_rows]),
+        "cc": pack_column([s_opt(r[5]) for r in place_rows]),
+        # [place, [other names]] for the places that have any
+        "aliases": [[i, list(r[6])] for i, r in enumerate(place_rows) if r[6]],
+    }
     blob: dict[str, Any] = {
         "v": MAP_VERSION,
         "title": title,
@@ -360,14 +377,24 @@ def _pack(
         "modalities": list(modal),
         "points": {"lat": lats, "lon": lons},
         # [point, name, country name, admin1, place id, country code, [aliases]?]
-        "places": [list(p[:6]) + ([list(p[6])] if p[6] else []) for p in place_rows],
-        "sites": [list(s) for s in site_rows],
+        "places": places_table,
+        "sites": {
+            "n": len(site_rows),
+            "place": pack_column([r[0] for r in site_rows]),
+            "prec": pack_column([r[1] for r in site_rows]),
+            "region": pack_column([r[2] for r in site_rows]),
+        },
         "dates": [
             [(d - _EPOCH).days if d is not None else None, dprec_idx[p] if p else -1]
             for d, p in dates
         ],
         "actorSets": [list(a) for a in asets],
-        "docs": [list(d) for d in docs],
+        "docs": {
+            "n": len(docs),
+            "id": pack_column([r[0] for r in docs]),
+            "source": pack_column([r[1] for r in docs]),
+            "url": pack_column([r[2] for r in docs]),
+        },
         # confidences as Python writes them, so the page's downloads match the Python writers
         "confs": [json.dumps(c) for c in confs],
         "ev": {
@@ -378,9 +405,14 @@ def _pack(
             "actors": pack_column(ev_aset),
             "conf": pack_column(ev_conf),
             "trigger": pack_column(ev_trig),
-            "id": ev_ids if any(ev_ids) else None,
+            # the ids as one string (page.py moves it to the text block) and their lengths
+            "idText": "".join(ev_ids) if any(ev_ids) else None,
+            "idLen": pack_column([utf16_len(x) for x in ev_ids]) if any(ev_ids) else None,
             "nq": extra_quotes,
-            "origin": origins,
+            # movements: their events (ascending) and origin places
+            "nOrigin": len(origins),
+            "originEv": pack_column([o[0] for o in origins]),
+            "originPlace": pack_column([o[1] for o in origins]),
             "modality": modalities,
         },
         "q": {
@@ -389,7 +421,7 @@ def _pack(
             # to search, sliced only when a quote is shown
             "text": "".join(q_text),
             "len": pack_column([len(t) if t.isascii() else utf16_len(t) for t in q_text]),
-            "doc": pack_column(q_doc),
+            "doc": pack_column(q_doc, runs=True),
             "sentence": pack_column(q_sent),
             "nspan": pack_column(q_nspan),
             "span": pack_column(q_span),
@@ -398,17 +430,25 @@ def _pack(
     return PackedEvents(blob=blob, event_count=len(events), bounds=bounds)
 
 
-_WIDTHS = (("B", "u8", 0xFF), ("H", "u16", 0xFFFF), ("I", "u32", 0xFFFFFFFF))
+_WIDTHS = (("B", "u8", 0xFF), ("H", "u16", 0xFFFF), ("I", "u24", 0xFFFFFF),
+           ("I", "u32", 0xFFFFFFFF))
 
 
-def pack_column(values: list[int]) -> dict[str, Any]:
+def pack_column(values: list[int], *, runs: bool = False) -> dict[str, Any]:
     """A column of integers >= -1 for the page: a constant, or base64 of little-endian
-    unsigned integers holding ``value + 1`` in the smallest width that fits.
+    unsigned integers holding ``value + 1`` in the smallest width that fits (8, 16, 24 or
+    32 bits); ``"o": 0`` marks values stored as they are (none was -1).
+
+    With ``runs``, a column that changes value at most every fourth row ships as runs:
+    ``{"r": values, "l": lengths, "nr": count}`` (the quotes' documents: a document's
+    quotes come together).
 
     >>> pack_column([-1, 0, 5])
     {'t': 'u8', 'b': 'AAEG'}
     >>> pack_column([3, 3])
     {'c': 3}
+    >>> pack_column([7] * 8 + [9] * 8, runs=True)
+    {'r': {'t': 'u8', 'b': 'Bwk=', 'o': 0}, 'l': {'c': 8}, 'nr': 2}
     """
     if not values:
         return {"c": 0}
@@ -417,12 +457,25 @@ def pack_column(values: list[int]) -> dict[str, Any]:
         return {"c": lo}
     if lo < -1:
         raise ValueError("column values must be >= -1")
+    if runs:
+        starts = [0] + [i for i in range(1, len(values)) if values[i] != values[i - 1]]
+        if 4 * len(starts) <= len(values):
+            ends = starts[1:] + [len(values)]
+            return {"r": pack_column([values[i] for i in starts]),
+                    "l": pack_column([e - b for b, e in zip(starts, ends, strict=True)]),
+                    "nr": len(starts)}
     for code, name, top in _WIDTHS:
         if hi + 1 <= top:
             arr = array.array(code, [v + 1 for v in values] if lo < 0 else values)
             if sys.byteorder != "little":
                 arr.byteswap()
-            out: dict[str, Any] = {"t": name, "b": base64.b64encode(arr.tobytes()).decode("ascii")}
+            raw = arr.tobytes()
+            if name == "u24":  # the low three bytes of each 32-bit value
+                packed = bytearray(3 * len(arr))
+                for k in range(3):
+                    packed[k::3] = raw[k::4]
+                raw = bytes(packed)
+            out: dict[str, Any] = {"t": name, "b": base64.b64encode(raw).decode("ascii")}
             if lo >= 0:
                 out["o"] = 0  # stored as is, not shifted by one
             return out

@@ -85,10 +85,17 @@
   }
   function radius(n) { return Math.min(30, 6 + 2.6 * Math.log(n)); }
 
-  /* A column of integers from data.py's pack_column: a constant or base64 little-endian. */
+  /* A column of integers from data.py's pack_column: a constant, runs of values, or base64
+   * little-endian of 8, 16, 24 or 32 bits */
   function column(c, n) {
-    var out, i;
+    var out, i, k;
     if (c.c !== undefined) { out = new Int32Array(n); if (c.c) out.fill(c.c); return out; }
+    if (c.r) {
+      var vals = column(c.r, c.nr), lens = column(c.l, c.nr), at = 0;
+      out = new Int32Array(n);
+      for (i = 0; i < c.nr; i++) { var v = vals[i], end = at + lens[i]; for (k = at; k < end; k++) out[k] = v; at = end; }
+      return out;
+    }
     var bytes;
     if (typeof Uint8Array.fromBase64 === 'function') bytes = Uint8Array.fromBase64(c.b);
     else {
@@ -96,10 +103,16 @@
       bytes = new Uint8Array(len);
       for (i = 0; i < len; i++) bytes[i] = bin.charCodeAt(i);
     }
+    var shift = c.o === 0 ? 0 : 1;
+    if (c.t === 'u24') {
+      out = new Int32Array(n);
+      for (i = 0, k = 0; i < n; i++, k += 3) out[i] = (bytes[k] | bytes[k + 1] << 8 | bytes[k + 2] << 16) - shift;
+      return out;
+    }
     var arr = c.t === 'u8' ? bytes : c.t === 'u16' ? new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1)
       : new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
     // values stored as is are read straight from the decoded bytes (no copy)
-    if (c.o === 0) return arr.length === n ? arr : arr.subarray(0, n);
+    if (!shift) return arr.length === n ? arr : arr.subarray(0, n);
     out = new Int32Array(n);
     for (i = 0; i < n; i++) out[i] = arr[i] - 1;
     return out;
@@ -254,61 +267,20 @@
   });
 
   /* ---------------- basemap: country outlines, drawn as Path2D in world pixels ---------- */
+  /* land and borders come as SVG path text in zoom-0 world pixels times B.scale (see
+   * geomap/render/basemap.py): one Path2D each, parsed natively */
   function makeBasemap(B) {
-    var q = B.quant;
-    var arcs = B.arcs.map(function (flat) {
-      var out = new Float64Array(flat.length), x = 0, y = 0;
-      for (var i = 0; i < flat.length; i += 2) {
-        x += flat[i]; y += flat[i + 1];
-        out[i] = projX(x / q); out[i + 1] = projY(y / q);
-      }
-      return out;
-    });
-    function addArc(path, id, first) {
-      var a = id >= 0 ? arcs[id] : arcs[~id], n = a.length / 2, i, k, lastX = 0;
-      for (i = 0; i < n; i++) {
-        k = id >= 0 ? i : n - 1 - i;
-        var x = a[2 * k], y = a[2 * k + 1];
-        // a jump across the antimeridian is a break in the line, not a line across the world
-        if ((i === 0 && first) || (i > 0 && Math.abs(x - lastX) > 128)) path.moveTo(x, y);
-        else if (i > 0) path.lineTo(x, y);
-        lastX = x;
-      }
-    }
-    var land = new Path2D();
-    B.countries.forEach(function (c) {
-      if (c.r) {
-        c.r.forEach(function (part) {
-          part.forEach(function (flat) {
-            var x = 0, y = 0;
-            for (var i = 0; i < flat.length; i += 2) {
-              x += flat[i]; y += flat[i + 1];
-              if (i === 0) land.moveTo(projX(x / q), projY(y / q)); else land.lineTo(projX(x / q), projY(y / q));
-            }
-            land.closePath();
-          });
-        });
-        return;
-      }
-      c.a.forEach(function (poly) {
-        poly.forEach(function (ring) {
-          ring.forEach(function (id, j) { addArc(land, id, j === 0); });
-          land.closePath();
-        });
-      });
-    });
-    var borders = new Path2D();
-    arcs.forEach(function (a, i) { addArc(borders, i, true); });
-    var labels = B.countries.map(function (c) {
-      return { name: c.n, x: projX(c.l[1]), y: projY(c.l[0]), w: c.w / 360 * 256 };
+    var land = new Path2D(B.land), borders = new Path2D(B.borders), unit = 1 / B.scale;
+    var labels = B.labels.map(function (c) {
+      return { name: c[0], x: projX(c[2]), y: projY(c[1]), w: c[3] / 360 * 256 };
     });
     var widths = {};
     return function draw(ctx, v) {
-      var s = v.scale;
-      ctx.setTransform(s * v.dpr, 0, 0, s * v.dpr, -v.ox * v.dpr, -v.oy * v.dpr);
+      var s = v.scale, k = s * unit;
+      ctx.setTransform(k * v.dpr, 0, 0, k * v.dpr, -v.ox * v.dpr, -v.oy * v.dpr);
       ctx.fillStyle = '#f3f0e8';
       ctx.fill(land, 'nonzero');
-      ctx.lineWidth = 0.8 / s;
+      ctx.lineWidth = 0.8 / k;
       ctx.strokeStyle = '#a9a294';
       ctx.stroke(borders);
       ctx.setTransform(v.dpr, 0, 0, v.dpr, 0, 0);
@@ -339,16 +311,21 @@
     var nPt = this.nPt = D.points.lat.length;
     this.px = new Float64Array(nPt); this.py = new Float64Array(nPt);
     for (i = 0; i < nPt; i++) { this.px[i] = projX(D.points.lon[i]); this.py[i] = projY(D.points.lat[i]); }
-    var nPl = D.places.length;
-    this.placePoint = new Int32Array(nPl);
-    for (i = 0; i < nPl; i++) this.placePoint[i] = D.places[i][0];
-    var nS = D.sites.length;
-    var sitePlace = new Int32Array(nS), siteCoarse = new Uint8Array(nS);
-    for (i = 0; i < nS; i++) {
-      sitePlace[i] = D.sites[i][0];
-      var prec = D.precisions[D.sites[i][1]];
-      siteCoarse[i] = prec === 'country' || prec === 'region' ? 1 : 0;
-    }
+    // tables shipped as columns (data.py): places, sites, documents
+    var P = D.places, nPl = P.n;
+    this.placePoint = column(P.point, nPl);
+    this.plName = column(P.name, nPl); this.plCountry = column(P.country, nPl); this.plAdmin1 = column(P.admin1, nPl);
+    this.plId = column(P.id, nPl); this.plCc = column(P.cc, nPl);
+    this.plAliases = new Map(P.aliases);
+    this._placeRows = new Array(nPl);
+    var S = D.sites, nS = S.n;
+    var sitePlace = this.sitePlace = column(S.place, nS), sitePrec = this.sitePrec = column(S.prec, nS);
+    this.siteRegion = column(S.region, nS);
+    var siteCoarse = this.siteCoarse = new Uint8Array(nS), sitePoint = this.sitePoint = new Int32Array(nS);
+    var coarsePrec = D.precisions.map(function (p) { return p === 'country' || p === 'region' ? 1 : 0; });
+    for (i = 0; i < nS; i++) { siteCoarse[i] = coarsePrec[sitePrec[i]]; sitePoint[i] = this.placePoint[sitePlace[i]]; }
+    var DC = D.docs;
+    this.docId = column(DC.id, DC.n); this.docSource = column(DC.source, DC.n); this.docUrl = column(DC.url, DC.n);
     this.kindType = new Int32Array(D.kinds.length);
     for (i = 0; i < D.kinds.length; i++) this.kindType[i] = D.kinds[i][0];
     var nD = D.dates.length, dayOf = new Float64Array(nD), endOf = new Float64Array(nD), coarseOf = new Uint8Array(nD);
@@ -359,21 +336,17 @@
       coarseOf[i] = p === 'month' || p === 'year' ? 1 : 0;
     }
     this.evKind = column(ev.kind, N); this.evSite = column(ev.site, N); this.evDate = column(ev.date, N);
-    this.evAset = column(ev.actors, N); this.evConf = column(ev.conf, N); this.evTrig = column(ev.trigger, N);
-    this.evPlace = new Int32Array(N); this.evPoint = new Int32Array(N);
-    this.evCoarse = new Uint8Array(N);
+    // (actors, confidence and trigger are read on first use: LAZY)
+    // Per-event arrays that the first drawing does not need (an event's place and point, its
+    // quotes' offsets, the events of each point) are made on first use: see LAZY below.
     var pMin = Infinity, pMax = -Infinity, aMin = Infinity, aMax = -Infinity, undated = 0, coarseLoc = 0;
     var evSite = this.evSite, evDate = this.evDate;
-    var evPlace = this.evPlace, evPoint = this.evPoint, evCoarse = this.evCoarse, placePoint = this.placePoint;
     // per date row: is it precise (day/week), coarse (month/year) or undated
     var dateKind = new Uint8Array(nD);
     for (i = 0; i < nD; i++) dateKind[i] = dayOf[i] !== dayOf[i] ? 0 : coarseOf[i] ? 2 : 1;
     var seenDate = new Uint8Array(nD);
     for (i = 0; i < N; i++) {
-      var site = evSite[i], pl = sitePlace[site];
-      evPlace[i] = pl;
-      evPoint[i] = placePoint[pl];
-      if (siteCoarse[site]) { evCoarse[i] = 1; coarseLoc++; }
+      coarseLoc += siteCoarse[evSite[i]];
       var d = evDate[i];
       if (d >= 0 && dateKind[d]) seenDate[d] = 1;
       else undated++;
@@ -394,28 +367,11 @@
     // the axis covers the day- and week-precise dates; month and year dates are spans on it
     this.setAxis(pMin <= pMax ? pMin : aMin, pMin <= pMax ? pMax : aMax);
     // quotes: one string, cut by the lengths column
-    var Q = D.q, nQ = Q.n;
-    var qLen = column(Q.len, nQ);
-    this.qOff = new Int32Array(nQ + 1);
-    for (i = 0; i < nQ; i++) this.qOff[i + 1] = this.qOff[i] + qLen[i];
-    this.qDoc = column(Q.doc, nQ); this.qSent = column(Q.sentence, nQ);
-    var nspan = column(Q.nspan, nQ);
-    this.qSpanOff = new Int32Array(nQ + 1);
-    for (i = 0; i < nQ; i++) this.qSpanOff[i + 1] = this.qSpanOff[i] + 2 * nspan[i];
-    this.qSpan = column(Q.span, this.qSpanOff[nQ]);
-    // first quote of each event: events have one quote unless listed in ev.nq
-    this.qStart = new Int32Array(N + 1);
-    var qStart = this.qStart, extra = ev.nq, x = 0;
-    for (i = 0; i < N; i++) {
-      var nq1 = 1;
-      if (x < extra.length && extra[x][0] === i) nq1 = extra[x++][1];
-      qStart[i + 1] = qStart[i] + nq1;
-    }
-    this.evModality = new Int32Array(N);
-    for (i = 0; i < ev.modality.length; i++) this.evModality[ev.modality[i][0]] = ev.modality[i][1];
     this.nonAsserted = ev.modality.length;
-    this.origin = {};
-    for (i = 0; i < ev.origin.length; i++) this.origin[ev.origin[i][0]] = ev.origin[i][1];
+    // movements: their events in ascending order, and their origin places
+    this.nOrigin = ev.nOrigin;
+    this.originEv = column(ev.originEv, ev.nOrigin); this.originPlace = column(ev.originPlace, ev.nOrigin);
+    this.idLen = ev.idLen ? column(ev.idLen, N) : null;
     // marker groups: event types, or in a compare map the kind of change
     this.changes = D.changes || null;
     if (this.changes) {
@@ -433,13 +389,6 @@
       this.groupOfKind = this.kindType;
     }
     this.statusOn = new Uint8Array(STATUS.labels.length).fill(1);
-    // events of each point (CSR)
-    var start = new Int32Array(nPt + 1);
-    for (i = 0; i < N; i++) start[this.evPoint[i] + 1]++;
-    for (i = 0; i < nPt; i++) start[i + 1] += start[i];
-    var fill = start.slice(0, nPt), list = new Int32Array(N);
-    for (i = 0; i < N; i++) list[fill[this.evPoint[i]]++] = i;
-    this.ptStart = start; this.ptEvents = list;
     // filter state
     this.kindOn = new Uint8Array(D.kinds.length).fill(1);
     this.showNonAsserted = true;
@@ -454,6 +403,112 @@
     this.statusCount = new Int32Array(STATUS.labels.length);
     this.visible = 0; this.visibleCoarse = 0;
   }
+  /* Arrays made on first use, each by its function (``this`` is the model); reading
+   * model.NAME makes it. */
+  var LAZY = {
+    evPlace: function () {
+      var out = new Int32Array(this.N), evSite = this.evSite, sitePlace = this.sitePlace;
+      for (var i = 0; i < this.N; i++) out[i] = sitePlace[evSite[i]];
+      return out;
+    },
+    evPoint: function () {
+      var out = new Int32Array(this.N), evSite = this.evSite, sitePoint = this.sitePoint;
+      for (var i = 0; i < this.N; i++) out[i] = sitePoint[evSite[i]];
+      return out;
+    },
+    evAset: function () { return column(this.D.ev.actors, this.N); },
+    evConf: function () { return column(this.D.ev.conf, this.N); },
+    evTrig: function () { return column(this.D.ev.trigger, this.N); },
+    evModality: function () {
+      var out = new Int32Array(this.N), list = this.D.ev.modality;
+      for (var i = 0; i < list.length; i++) out[list[i][0]] = list[i][1];
+      return out;
+    },
+    // quotes: one string, cut by the lengths column
+    qOff: function () {
+      var Q = this.D.q, n = Q.n, len = column(Q.len, n), out = new Int32Array(n + 1);
+      for (var i = 0; i < n; i++) out[i + 1] = out[i] + len[i];
+      return out;
+    },
+    qDoc: function () { return column(this.D.q.doc, this.D.q.n); },
+    qSent: function () { return column(this.D.q.sentence, this.D.q.n); },
+    qSpanOff: function () {
+      var Q = this.D.q, n = Q.n, out = new Int32Array(n + 1), i;
+      if (Q.nspan.c !== undefined) { for (i = 0; i <= n; i++) out[i] = 2 * Q.nspan.c * i; return out; }
+      var nspan = column(Q.nspan, n);
+      for (i = 0; i < n; i++) out[i + 1] = out[i] + 2 * nspan[i];
+      return out;
+    },
+    qSpan: function () { return column(this.D.q.span, this.s0(this.D.q.n)); },
+    // first quote of each event: events have one quote unless listed in ev.nq
+    qStart: function () {
+      var out = new Int32Array(this.N + 1), extra = this.D.ev.nq, x = 0, i;
+      if (!extra.length) { for (i = 0; i <= this.N; i++) out[i] = i; return out; }
+      for (i = 0; i < this.N; i++) {
+        var nq1 = 1;
+        if (x < extra.length && extra[x][0] === i) nq1 = extra[x++][1];
+        out[i + 1] = out[i] + nq1;
+      }
+      return out;
+    },
+    // the events of each point (CSR): ptEvents[ptStart[p] .. ptStart[p + 1]]
+    ptStart: function () {
+      var nPt = this.nPt, N = this.N, evPoint = this.evPoint, start = new Int32Array(nPt + 1), i;
+      for (i = 0; i < N; i++) start[evPoint[i] + 1]++;
+      for (i = 0; i < nPt; i++) start[i + 1] += start[i];
+      var fill = start.slice(0, nPt), list = new Int32Array(N);
+      for (i = 0; i < N; i++) list[fill[evPoint[i]]++] = i;
+      Object.defineProperty(this, 'ptEvents', { value: list });
+      return start;
+    },
+    ptEvents: function () { return this.ptStart && this.ptEvents; }
+  };
+  Object.keys(LAZY).forEach(function (name) {
+    Object.defineProperty(Model.prototype, name, {
+      get: function () {
+        var value = LAZY[name].call(this);
+        Object.defineProperty(this, name, { value: value });
+        return value;
+      }
+    });
+  });
+  /* an event's quotes are q0(e) .. q1(e) - 1, a quote's place spans s0(qi) .. s1(qi) - 1
+   * in qSpan; with one quote per event and as many spans per quote (the usual case) no
+   * offsets array is made */
+  Model.prototype.q0 = function (e) { return this.D.ev.nq.length ? this.qStart[e] : e; };
+  Model.prototype.q1 = function (e) { return this.D.ev.nq.length ? this.qStart[e + 1] : e + 1; };
+  Model.prototype.s0 = function (qi) { var c = this.D.q.nspan.c; return c !== undefined ? 2 * c * qi : this.qSpanOff[qi]; };
+  Model.prototype.s1 = function (qi) { return this.s0(qi + 1); };
+  /* an event's modality (index into D.modalities, 0: asserted); few events have another */
+  Model.prototype.modalityOf = function (e) {
+    if (!this._modality) this._modality = new Map(this.D.ev.modality);
+    return this._modality.get(e) || 0;
+  };
+  /* a place as [point, name, country name, admin1, place id, country code, aliases?] */
+  Model.prototype.place = function (pl) {
+    var row = this._placeRows[pl];
+    if (!row) {
+      var strs = this.D.strs, sv = function (i) { return i < 0 ? null : strs[i]; };
+      row = this._placeRows[pl] = [this.placePoint[pl], sv(this.plName[pl]), sv(this.plCountry[pl]),
+        sv(this.plAdmin1[pl]), sv(this.plId[pl]), sv(this.plCc[pl])];
+      if (this.plAliases.has(pl)) row.push(this.plAliases.get(pl));
+    }
+    return row;
+  };
+  Model.prototype.placeCount = function () { return this.placePoint.length; };
+  /* a site as [place, precision, region string or -1]; a document as [id, source, url] (strings, -1 for none) */
+  Model.prototype.site = function (s) { return [this.sitePlace[s], this.sitePrec[s], this.siteRegion[s]]; };
+  Model.prototype.doc = function (d) { return [this.docId[d], this.docSource[d], this.docUrl[d]]; };
+  /* the origin place of a movement event, -1 for others */
+  Model.prototype.originOf = function (e) {
+    var a = this.originEv, lo = 0, hi = this.nOrigin - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (a[mid] === e) return this.originPlace[mid];
+      if (a[mid] < e) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  };
   Model.prototype.groupOf = function (e) {
     return this.evGroup !== null ? this.evGroup[e] : this.kindType[this.evKind[e]];
   };
@@ -467,14 +522,74 @@
     this.dayFrom = lo; this.dayTo = hi;
     this.hist = hi > lo ? new Int32Array(Math.min(60, hi - lo + 1)) : null;
   };
-  Model.prototype.quoteText = function (qi) { return this.D.q.text.slice(this.qOff[qi], this.qOff[qi + 1]); };
+  /* where quote qi starts in D.q.text: from the full offsets when the search made them,
+   * else from a sum per block of QBLOCK quotes (no million-entry array for a popup) */
+  var QBLOCK = 1024;
+  Model.prototype.quoteLengths = function () {
+    if (!this._qLen) {
+      var n = this.D.q.n, len = this._qLen = column(this.D.q.len, n);
+      var nb = Math.ceil(n / QBLOCK), blocks = this._qBlock = new Float64Array(nb + 1), sum = 0;
+      for (var b = 0; b < nb; b++) {
+        blocks[b] = sum;
+        for (var i = b * QBLOCK, end = Math.min(n, i + QBLOCK); i < end; i++) sum += len[i];
+      }
+      blocks[nb] = sum;
+    }
+    return this._qLen;
+  };
+  Model.prototype.quoteStart = function (qi) {
+    if (Object.prototype.hasOwnProperty.call(this, 'qOff')) return this.qOff[qi];
+    var len = this.quoteLengths(), b = Math.floor(qi / QBLOCK), at = this._qBlock[b];
+    for (var k = b * QBLOCK; k < qi; k++) at += len[k];
+    return at;
+  };
+  Model.prototype.quoteText = function (qi) {
+    var start = this.quoteStart(qi);
+    return this.D.textPart(start, this.quoteLengths()[qi]);
+  };
+  /* the document of quote qi: a binary search in the runs when the column ships as runs
+   * (a popup needs no million-entry array) */
+  Model.prototype.docOf = function (qi) {
+    var c = this.D.q.doc;
+    if (!c.r || Object.prototype.hasOwnProperty.call(this, 'qDoc')) return this.qDoc[qi];
+    if (!this._docRuns) {
+      var vals = column(c.r, c.nr), lens = column(c.l, c.nr), starts = new Int32Array(c.nr + 1);
+      for (var i = 0; i < c.nr; i++) starts[i + 1] = starts[i] + lens[i];
+      this._docRuns = { vals: vals, starts: starts };
+    }
+    var R = this._docRuns, lo = 0, hi = c.nr - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (R.starts[mid] <= qi) lo = mid; else hi = mid - 1; }
+    return R.vals[lo];
+  };
+  /* event ids: one string cut by ev.idLen (offsets made on first use) */
+  Model.prototype.idOffsets = function () {
+    if (!this._idOff) {
+      var off = this._idOff = new Int32Array(this.N + 1);
+      for (var i = 0; i < this.N; i++) off[i + 1] = off[i] + this.idLen[i];
+    }
+    return this._idOff;
+  };
+  Model.prototype.eventId = function (e) {
+    if (!this.idLen) return '';
+    var off = this.idOffsets();
+    return this.D.textPart(this.D.ev.idAt + off[e], off[e + 1] - off[e]);
+  };
   Model.prototype.eventKey = function (e) {
-    var ids = this.D.ev.id;
-    return ids && ids[e] ? ids[e] : '@' + e;
+    var id = this.eventId(e);
+    return id ? id : '@' + e;
   };
   Model.prototype.eventByKey = function (key) {
-    var ids = this.D.ev.id;
-    if (ids) { var i = ids.indexOf(key); if (i >= 0) return i; }
+    if (this.idLen && key) {
+      var off = this.idOffsets(), ids = this.D.ev.ids, pos = ids.indexOf(key);
+      while (pos >= 0) {
+        // a match must be a whole id: find the event that starts there
+        var lo = 0, hi = this.N - 1;
+        while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (off[mid] <= pos) lo = mid; else hi = mid - 1; }
+        while (lo < this.N && off[lo] === off[lo + 1]) lo++;  // skip empty ids
+        if (off[lo] === pos && off[lo + 1] - pos === key.length) return lo;
+        pos = ids.indexOf(key, pos + 1);
+      }
+    }
     var m = /^@(\d+)$/.exec(key || '');
     return m && +m[1] < this.N ? +m[1] : -1;
   };
@@ -487,9 +602,11 @@
     if (!q) { this.evMatch = null; return; }
     if (!this._placeText) {
       var strs = D.strs;
-      this._placeText = D.places.map(function (p) {
-        return [p[1], p[2], p[3]].concat(p[6] || []).join('\u0001').toLowerCase();
-      });
+      this._placeText = [];
+      for (i = 0; i < this.placeCount(); i++) {
+        var p = this.place(i);
+        this._placeText.push([p[1], p[2], p[3]].concat(p[6] || []).join('\u0001').toLowerCase());
+      }
       this._asetText = D.actorSets.map(function (a) {
         var out = [];
         for (var j = 0; j < a.length; j += 3) out.push(strs[a[j]]);
@@ -533,7 +650,8 @@
     var from = this.dayFrom, to = this.dayTo, undated = this.showUndated;
     var em = this.evMatch, showNA = this.showNonAsserted;
     var evKind = this.evKind, evGroup = this.evGroup, groupOfKind = this.groupOfKind;
-    var evPoint = this.evPoint, evMod = this.evModality, kindOn = this.kindOn, evCoarse = this.evCoarse;
+    var evSite = this.evSite, sitePoint = this.sitePoint, siteCoarse = this.siteCoarse, kindOn = this.kindOn;
+    var evMod = showNA ? null : this.evModality;
     var status = this.changes ? this.status : null, statusOn = this.statusOn;
     var visible = 0, visCoarse = 0;
     // histogram of the events every filter but the dates lets through, for the time bar;
@@ -547,7 +665,7 @@
     var evDate = this.evDate;
     for (i = 0; i < N; i++) {
       var k = evKind[i], ok = em === null || em[i] === 1;
-      if (ok && !showNA && evMod[i] !== 0) ok = false;
+      if (ok && evMod !== null && evMod[i] !== 0) ok = false;
       if (ok && status !== null) { sc[status[i]]++; if (!statusOn[status[i]]) ok = false; }
       if (!ok) { vis[i] = 0; continue; }
       d = evDate[i];
@@ -557,9 +675,9 @@
       kc[k]++;
       if (kOn) {
         vis[i] = 1; visible++;
-        var p = evPoint[i];
+        var s = evSite[i], p = sitePoint[s];
         ptCount[p]++; ptGroups[p * G + (evGroup !== null ? evGroup[i] : groupOfKind[k])]++;
-        if (evCoarse[i]) { ptCoarse[p]++; visCoarse++; }
+        if (siteCoarse[s]) { ptCoarse[p]++; visCoarse++; }
       } else vis[i] = 0;
     }
     // histogram of the events every filter but the dates lets through, for the time bar;
@@ -579,10 +697,10 @@
     this.spans = spans;
     // movement arcs between points, aggregated
     var arcs = new Map(), list = [];
-    for (var ek in this.origin) {
-      var e = +ek;
+    for (var oi = 0; oi < this.nOrigin; oi++) {
+      var e = this.originEv[oi];
       if (!vis[e]) continue;
-      var o = this.placePoint[this.origin[ek]], dest = evPoint[e];
+      var o = this.placePoint[this.originPlace[oi]], dest = sitePoint[evSite[e]];
       if (o === dest) continue;
       var ak = o * this.nPt + dest, arc = arcs.get(ak);
       if (!arc) { arc = { o: o, d: dest, events: [], type: this.groupOf(e) }; arcs.set(ak, arc); list.push(arc); }
@@ -594,7 +712,7 @@
   /* ---------------- one event as the geomap extract schema (export.py) ---------------- */
   Model.prototype.record = function (e) {
     var D = this.D, strs = D.strs, i;
-    var kind = D.kinds[this.evKind[e]], site = D.sites[this.evSite[e]], pl = D.places[site[0]];
+    var kind = D.kinds[this.evKind[e]], site = this.site(this.evSite[e]), pl = this.place(site[0]);
     var di = this.evDate[e], drow = di >= 0 ? D.dates[di] : null;
     var actors = [], a = this.evAset[e];
     if (a >= 0) {
@@ -602,9 +720,9 @@
       for (i = 0; i < row.length; i += 3) actors.push({ name: strs[row[i]], role: strs[row[i + 1]], kind: strs[row[i + 2]] });
     }
     var quotes = [];
-    for (var qi = this.qStart[e]; qi < this.qStart[e + 1]; qi++) {
-      var text = this.quoteText(qi), doc = D.docs[this.qDoc[qi]], spans = [];
-      for (i = this.qSpanOff[qi]; i < this.qSpanOff[qi + 1]; i += 2) {
+    for (var qi = this.q0(e); qi < this.q1(e); qi++) {
+      var text = this.quoteText(qi), doc = this.doc(this.qDoc[qi]), spans = [];
+      for (i = this.s0(qi); i < this.s1(qi); i += 2) {
         var s16 = this.qSpan[i], e16 = s16 + this.qSpan[i + 1];
         spans.push([codePoints(text, s16), codePoints(text, e16)]);
       }
@@ -612,12 +730,12 @@
                     source: doc[1] >= 0 ? strs[doc[1]] : null, url: doc[2] >= 0 ? strs[doc[2]] : null,
                     place_spans: spans });
     }
-    var oi = this.origin[e];
+    var oi = this.originOf(e);
     return {
       lat: D.points.lat[pl[0]], lon: D.points.lon[pl[0]],
-      origin: oi === undefined ? null : D.places[oi],
+      origin: oi < 0 ? null : this.place(oi),
       props: {
-        event_id: D.ev.id ? D.ev.id[e] : '',
+        event_id: this.eventId(e),
         event_type: D.types[kind[0]],
         sub_event_type: kind[1],
         place_name: pl[1],
@@ -629,18 +747,18 @@
         date: drow && drow[0] !== null ? isoDay(drow[0]) : null,
         date_precision: drow && drow[1] >= 0 ? D.datePrecisions[drow[1]] : null,
         actors: actors,
-        origin: oi === undefined ? null : this.placeJson(oi),
+        origin: oi < 0 ? null : this.placeJson(oi),
         quotes: quotes,
         doc_id: quotes.length ? quotes[0].doc_id : null,
         sources: uniq(quotes.map(function (q) { return q.source; }).filter(function (s) { return s; })),
         confidence: new Raw(D.confs[this.evConf[e]]),
-        modality: D.modalities[this.evModality[e]],
+        modality: D.modalities[this.modalityOf(e)],
         trigger: strs[this.evTrig[e]]
       }
     };
   };
   Model.prototype.placeJson = function (pl) {
-    var D = this.D, p = D.places[pl];
+    var D = this.D, p = this.place(pl);
     return { name: p[1], place_id: p[4], lat: new Raw(pyFloat(D.points.lat[p[0]])),
              lon: new Raw(pyFloat(D.points.lon[p[0]])), country_code: p[5], admin1_name: p[3] };
   };
@@ -649,8 +767,12 @@
     for (var i = 0; i < u16; i++) { var c = text.charCodeAt(i); if (c >= 0xD800 && c <= 0xDBFF) { n--; i++; } }
     return n;
   }
+  /* many events' text at once (downloads): read the whole text block first, so that each
+   * quote is a slice of it rather than a copy out of the comment */
+  Model.prototype.loadText = function () { return this.D.q.text.length; };
   Model.prototype.geojson = function (events) {
     var self = this;
+    if (events.length > 25) this.loadText();
     var features = events.map(function (e) {
       var r = self.record(e);
       return { type: 'Feature',
@@ -661,6 +783,7 @@
   };
   Model.prototype.csv = function (events) {
     var self = this, D = this.D, lines = [CSV_COLUMNS.join(',')];
+    if (events.length > 25) this.loadText();
     events.forEach(function (e) {
       var r = self.record(e), p = r.props, o = r.origin;
       var row = {
@@ -830,7 +953,7 @@
     // the place of a symbol's first visible event, and how many other places it holds
     var m = this.model, D = this.D, pts = this.membersOf(s), first = -1;
     for (var j = m.ptStart[pts[0]]; j < m.ptStart[pts[0] + 1]; j++) if (m.vis[m.ptEvents[j]]) { first = m.ptEvents[j]; break; }
-    return { name: first >= 0 ? D.places[m.evPlace[first]][1] : '', others: pts.length - 1 };
+    return { name: first >= 0 ? m.place(m.evPlace[first])[1] : '', others: pts.length - 1 };
   };
   GeomapView.prototype.drawPlaceLabels = function (ctx, v) {
     // the offline basemap has no towns: name the places that carry events, biggest first,
@@ -950,8 +1073,9 @@
     });
     return best;
   };
-  GeomapView.prototype.symbolLabel = function (s) {
-    var info = this.symbolName(s), n = this.symN[s];
+  GeomapView.prototype.symbolLabel = function (s, info) {
+    info = info || this.symbolName(s);
+    var n = this.symN[s];
     return info.name + (info.others ? ' and ' + info.others + ' more place' + (info.others === 1 ? '' : 's') : '') +
       ' \u00b7 ' + n + (n === 1 ? ' event' : ' events');
   };
@@ -996,7 +1120,12 @@
         };
       }
     }
-    this.openPopup(ll, this.pointsContent(pts, pts.length > 1 ? this.symbolLabel(s) : null, zoomTo));
+    var found = this.eventsOfPoints(pts), heading = null;
+    if (pts.length > 1) {
+      var first = found.first >= 0 ? m.place(m.sitePlace[m.evSite[found.first]])[1] : '';
+      heading = this.symbolLabel(s, { name: first, others: pts.length - 1 });
+    }
+    this.openPopup(ll, this.pointsContent(found.byPlace, heading, zoomTo));
   };
   /* Where a popup may go: the map minus the strips its controls occupy. Controls sit in
    * the corners; on a wide map the popup keeps clear of the left and right columns they
@@ -1033,21 +1162,30 @@
 
   /* ---------------- popups ---------------- */
   GeomapView.prototype.placeLine = function (pl) {
-    var p = this.D.places[pl], parts = [];
+    var p = this.model.place(pl), parts = [];
     if (p[3]) parts.push(p[3]);
     if (p[2]) parts.push(p[2]);
     return parts.join(', ');
   };
   /* the documents a popup cites: numbered once, listed at its foot */
   GeomapView.prototype.citations = function (events) {
-    var m = this.model, docs = new Map();
-    events.forEach(function (e) {
-      for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) if (!docs.has(m.qDoc[qi])) docs.set(m.qDoc[qi], docs.size + 1);
-    });
-    return { docs: docs, single: docs.size === 1, list: el('div', 'geomap-sources'), shown: new Set() };
+    // documents are numbered as their first quote is shown (in the events' order, so the
+    // numbers are the same as numbering them all up front); one document: no numbers
+    var m = this.model, one = -1, single = true;
+    for (var k = 0; k < events.length && single; k++) {
+      for (var qi = m.q0(events[k]), q1 = m.q1(events[k]); qi < q1; qi++) {
+        var dq = m.docOf(qi);
+        if (one < 0) one = dq; else if (dq !== one) { single = false; break; }
+      }
+    }
+    return { docs: new Map(), single: single, list: el('div', 'geomap-sources'), shown: new Set() };
+  };
+  GeomapView.prototype.citeNumber = function (cite, di) {
+    if (!cite.docs.has(di)) cite.docs.set(di, cite.docs.size + 1);
+    return cite.docs.get(di);
   };
   GeomapView.prototype.citeNode = function (cite, di) {
-    var D = this.D, strs = D.strs, doc = D.docs[di], n = cite.docs.get(di);
+    var D = this.D, strs = D.strs, doc = this.model.doc(di), n = this.citeNumber(cite, di);
     var srcName = doc[1] >= 0 && strs[doc[1]] ? strs[doc[1]] : strs[doc[0]];
     var url = doc[2] >= 0 && strs[doc[2]] ? strs[doc[2]] : null, href = safeHref(url);
     var line = el('div', 'geomap-src');
@@ -1064,22 +1202,30 @@
     if (strs[doc[0]] !== srcName) { line.appendChild(document.createTextNode(' \u00b7 ')); line.appendChild(bdi(strs[doc[0]])); }
     return line;
   };
+  /* the visible events at these points, by place (points in the given order, events in
+   * theirs), and the first event of the first point: one pass over the events, so a popup
+   * needs no index of the events of every point */
   GeomapView.prototype.eventsOfPoints = function (pts) {
-    var m = this.model, byPlace = new Map();
-    pts.forEach(function (p) {
-      for (var j = m.ptStart[p]; j < m.ptStart[p + 1]; j++) {
-        var e = m.ptEvents[j];
-        if (!m.vis[e]) continue;
-        var pl = m.evPlace[e];
+    var m = this.model, slot = new Int32Array(m.nPt).fill(-1), lists = [], i;
+    for (i = 0; i < pts.length; i++) { slot[pts[i]] = i; lists.push([]); }
+    var vis = m.vis, evSite = m.evSite, sitePoint = m.sitePoint, sitePlace = m.sitePlace;
+    for (i = 0; i < m.N; i++) {
+      if (!vis[i]) continue;
+      var k = slot[sitePoint[evSite[i]]];
+      if (k >= 0) lists[k].push(i);
+    }
+    var byPlace = new Map();
+    lists.forEach(function (evs) {
+      evs.forEach(function (e) {
+        var pl = sitePlace[evSite[e]];
         if (!byPlace.has(pl)) byPlace.set(pl, []);
         byPlace.get(pl).push(e);
-      }
+      });
     });
-    return byPlace;
+    return { byPlace: byPlace, first: lists.length && lists[0].length ? lists[0][0] : -1 };
   };
-  GeomapView.prototype.pointsContent = function (pts, heading, zoomTo) {
+  GeomapView.prototype.pointsContent = function (byPlace, heading, zoomTo) {
     var self = this, root = el('div', 'geomap-popup');
-    var byPlace = this.eventsOfPoints(pts);
     var total = 0, items = [], all = [];
     byPlace.forEach(function (evs, pl) {
       total += evs.length;
@@ -1101,7 +1247,7 @@
     var m = this.model, D = this.D, root = el('div', 'geomap-popup'), evs = [];
     var origins = new Set(), dests = new Set();
     route.arcs.forEach(function (a) {
-      a.events.forEach(function (e) { evs.push(e); origins.add(D.places[m.origin[e]][1]); dests.add(D.places[m.evPlace[e]][1]); });
+      a.events.forEach(function (e) { evs.push(e); origins.add(m.place(m.originOf(e))[1]); dests.add(m.place(m.evPlace[e])[1]); });
     });
     var name = function (set) { var a = Array.from(set); return a.length === 1 ? { u: a[0] } : a.length + ' places'; };
     root.appendChild(rich('div', 'geomap-place', [name(origins), ' \u2192 ', name(dests)]));
@@ -1131,7 +1277,7 @@
       while (shown < items.length && n < PAGE) {
         var it = items[shown++];
         if (it.e !== undefined) { box.appendChild(self.eventNode(it.e, cite)); n++; left--; continue; }
-        box.appendChild(rich('div', 'geomap-place', [{ u: self.D.places[it.place][1] }]));
+        box.appendChild(rich('div', 'geomap-place', [{ u: self.model.place(it.place)[1] }]));
         var sub = self.placeLine(it.place);
         box.appendChild(rich('div', 'geomap-place-sub', [sub ? { u: sub } : null, sub ? ' \u00b7 ' : null,
           it.n + (it.n === 1 ? ' event' : ' events')]));
@@ -1149,7 +1295,7 @@
     var m = this.model, text = m.quoteText(qi), bq = el('blockquote');
     bq.setAttribute('dir', 'auto');
     var marks = [];
-    for (var i = m.qSpanOff[qi]; i < m.qSpanOff[qi + 1]; i += 2) marks.push([m.qSpan[i], m.qSpan[i] + m.qSpan[i + 1]]);
+    for (var i = m.s0(qi), s1 = m.s1(qi); i < s1; i += 2) marks.push([m.qSpan[i], m.qSpan[i] + m.qSpan[i + 1]]);
     marks.sort(function (a, b) { return a[0] - b[0]; });
     var pos = 0;
     marks.forEach(function (mk) {
@@ -1170,7 +1316,7 @@
     var head = el('div', 'geomap-ev-head');
     head.appendChild(swatch(m.groupColors[g], m.groupShapes[g], 12, false));
     head.appendChild(rich('span', null, [{ u: D.types[t] }, kind[1] ? ' \u00b7 ' : null, kind[1] ? { u: kind[1] } : null]));
-    if (m.evModality[e]) head.appendChild(el('span', 'geomap-badge', D.modalities[m.evModality[e]]));
+    if (m.modalityOf(e)) head.appendChild(el('span', 'geomap-badge', D.modalities[m.modalityOf(e)]));
     if (m.changes) head.appendChild(el('span', 'geomap-badge geomap-status-' + STATUS.labels[m.status[e]], STATUS.labels[m.status[e]]));
     node.appendChild(head);
     var di = m.evDate[e], dateLine = 'undated';
@@ -1178,11 +1324,11 @@
       var dp = D.dates[di][1];
       dateLine = dateText(D.dates[di][0], dp >= 0 ? D.datePrecisions[dp] : null);
     }
-    var site = D.sites[m.evSite[e]];
-    node.appendChild(rich('div', 'geomap-meta', [dateLine + ' \u00b7 ', { u: D.places[site[0]][1] },
+    var site = m.site(m.evSite[e]);
+    node.appendChild(rich('div', 'geomap-meta', [dateLine + ' \u00b7 ', { u: m.place(site[0])[1] },
       ' \u2014 ' + D.precisions[site[1]] + (site[2] >= 0 && strs[site[2]] ? ', ' : ''),
       site[2] >= 0 && strs[site[2]] ? { u: strs[site[2]] } : null]));
-    if (m.origin[e] !== undefined) node.appendChild(rich('div', 'geomap-meta', ['From ', { u: D.places[m.origin[e]][1] }]));
+    if (m.originOf(e) >= 0) node.appendChild(rich('div', 'geomap-meta', ['From ', { u: m.place(m.originOf(e))[1] }]));
     var aset = m.evAset[e];
     if (aset >= 0) {
       var a = D.actorSets[aset], parts = ['Actors: '];
@@ -1198,9 +1344,9 @@
         node.appendChild(rich('div', 'geomap-meta geomap-diff', [d[0] + ': ', { u: d[1] }, ' \u2192 ', { u: d[2] }]));
       });
     }
-    for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) {
-      var bq = this.quoteNode(qi), dk = m.qDoc[qi];
-      if (!cite.single) bq.appendChild(el('sup', 'geomap-cite', '[' + cite.docs.get(dk) + ']'));
+    for (var qi = m.q0(e); qi < m.q1(e); qi++) {
+      var bq = this.quoteNode(qi), dk = m.docOf(qi);
+      if (!cite.single) bq.appendChild(el('sup', 'geomap-cite', '[' + this.citeNumber(cite, dk) + ']'));
       node.appendChild(bq);
       if (!cite.shown.has(dk)) { cite.shown.add(dk); cite.list.appendChild(this.citeNode(cite, dk)); }
     }
@@ -1710,7 +1856,7 @@
     if (k === 'type') return D.types[D.kinds[m.evKind[e]][0]];
     if (k === 'sub') return D.kinds[m.evKind[e]][1];
     if (k === 'place') {
-      var pl = m.evPlace[e], p = D.places[pl];
+      var pl = m.evPlace[e], p = m.place(pl);
       return p[1] + (p[2] ? ', ' + p[2] : '');
     }
     if (k === 'actors') {
@@ -1720,8 +1866,8 @@
     }
     if (k === 'source') {
       var srcs = [];
-      for (var qi = m.qStart[e]; qi < m.qStart[e + 1]; qi++) {
-        var doc = D.docs[m.qDoc[qi]];
+      for (var qi = m.q0(e); qi < m.q1(e); qi++) {
+        var doc = m.doc(m.qDoc[qi]);
         srcs.push(doc[1] >= 0 && strs[doc[1]] ? strs[doc[1]] : strs[doc[0]]);
       }
       return uniq(srcs).join(', ');
@@ -1856,8 +2002,8 @@
       lastRedrawMs: function () { return self.layer.lastMs; },
       lastRefreshMs: function () { return self.lastRefreshMs; },
       pointOfPlace: function (name) {
-        for (var pl = 0; pl < m.D.places.length; pl++) {
-          if (m.D.places[pl][1] !== name) continue;
+        for (var pl = 0; pl < m.placeCount(); pl++) {
+          if (m.place(pl)[1] !== name) continue;
           var s = self.pointSym[m.placePoint[pl]];
           if (s < 0) return null;
           var v = self.layer.view;
@@ -1898,21 +2044,69 @@
     };
   };
 
-  function init(map, dataId, baseId, textId) {
-    var D = JSON.parse(document.getElementById(dataId).textContent);
-    // the quotes' text and the columns, shipped as one JSON string (page.py _move_to_text)
-    if (textId) {
-      var all = JSON.parse(document.getElementById(textId).textContent);
-      D.q.text = all.slice(0, D.q.textLen);
-      [D.ev, D.q, D.changes || {}].forEach(function (group) {
+  /* a data block: JSON text in an HTML comment (page.py JsonData) */
+  function block(id) { return document.getElementById(id).firstChild.data; }
+  /* the text block with the characters page.py comment_text took out put back */
+  function unfix(text, fixes) {
+    if (!fixes || !fixes.length) return text;
+    var parts = [], at = 0;
+    for (var i = 0; i < fixes.length; i++) {
+      parts.push(text.slice(at, fixes[i][0]), String.fromCharCode(fixes[i][1]));
+      at = fixes[i][0] + 1;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+  }
+  function init(map, dataId, baseId, textId, colsId) {
+    var D = JSON.parse(block(dataId));
+    // the base64 columns, one string (page.py _move_to_text)
+    if (colsId) {
+      var cols = block(colsId);
+      var fill = function (group) {
         Object.keys(group).forEach(function (k) {
           var c = group[k];
-          if (c && typeof c === 'object' && c.at !== undefined) c.b = all.substr(c.at, c.n);
+          if (c && typeof c === 'object' && c.at !== undefined) c.b = cols.substr(c.at, c.n);
+          else if (c && typeof c === 'object' && !Array.isArray(c)) fill(c);
         });
-      });
+      };
+      [D.ev, D.q, D.places, D.sites, D.docs, D.changes || {}].forEach(fill);
     }
-    var baseEl = baseId ? document.getElementById(baseId) : null;
-    var B = baseEl ? JSON.parse(baseEl.textContent) : null;
+    // the quotes' text and the events' ids, one string read when first needed (a popup, the
+    // search, a download), not before the map is drawn
+    if (textId) {
+      var all = null;
+      var lazyText = function (obj, key, at, n) {
+        Object.defineProperty(obj, key, {
+          configurable: true,
+          get: function () {
+            if (all === null) all = unfix(block(textId), D.textFix);
+            var value = all.substr(at, n);
+            Object.defineProperty(obj, key, { value: value });
+            return value;
+          }
+        });
+      };
+      lazyText(D.q, 'text', 0, D.q.textLen);
+      // a piece of the text block: from the whole text once something read it, else straight
+      // from the comment (a popup then copies its few quotes, not 100 MB into the JS heap)
+      var fixes = D.textFix || [];
+      D.textPart = function (start, n) {
+        if (all !== null) return all.substr(start, n);
+        var piece = document.getElementById(textId).firstChild.substringData(start, n);
+        var lo = 0, hi = fixes.length;
+        while (lo < hi) { var mid = (lo + hi) >> 1; if (fixes[mid][0] < start) lo = mid + 1; else hi = mid; }
+        if (lo >= fixes.length || fixes[lo][0] >= start + n) return piece;
+        var parts = [], at = start;
+        for (; lo < fixes.length && fixes[lo][0] < start + n; lo++) {
+          parts.push(piece.slice(at - start, fixes[lo][0] - start), String.fromCharCode(fixes[lo][1]));
+          at = fixes[lo][0] + 1;
+        }
+        parts.push(piece.slice(at - start));
+        return parts.join('');
+      };
+      if (D.ev.idAt !== undefined) lazyText(D.ev, 'ids', D.ev.idAt, D.ev.idChars);
+    }
+    var B = baseId && document.getElementById(baseId) ? JSON.parse(block(baseId)) : null;
     var o = D.view || {};
     map.setView([20, 10], 2, { animate: false });
     var view = new GeomapView(map, D, B, o);

@@ -2,6 +2,7 @@
 
 Run:  python tests/benchmarks/bench_map.py [--sizes 1000,10000,100000,1000000] [--naive-max 10000]
       python tests/benchmarks/bench_map.py --file-only --sizes 100000 [--baseline ../main] [--repeats 5]
+      python tests/benchmarks/bench_map.py --sizes 1000000 --baseline ../main [--repeats 5]
 
 For each size it builds synthetic events (each with its own ~80-character quote), renders
 them with geomap and with naive folium (Leaflet inlined the same way, and a two-line stand-in
@@ -15,6 +16,11 @@ headless Chromium with every non-file request blocked, and prints:
 - the time of a filter change (a type toggled) and of a time-slider change, from the input
   until the next frame is drawn,
 and the ratios naive/geomap measured in this same run. Nothing here asserts a time.
+
+With --baseline (and without --file-only) it builds each size's page with this checkout and
+with the baseline checkout (another geomap tree, in a subprocess), then opens the two pages
+--repeats times each, alternating, and prints the medians of each measurement for both, so
+that both see the same machine load.
 """
 
 from __future__ import annotations
@@ -33,11 +39,14 @@ from pathlib import Path
 import folium
 from branca.element import Element
 
-from gazetteer.model import Place
-from geomap.render import render_map
-from geomap.render.page import _asset
-from geomap.render.png import CHROMIUM_ARGS, chromium_path
-from geomap.types import Actor, Event, EventCollection, Quote
+# measure the geomap of the checkout this file is in, whatever an installed copy points to
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from gazetteer.model import Place  # noqa: E402
+from geomap.render import render_map  # noqa: E402
+from geomap.render.page import _asset  # noqa: E402
+from geomap.render.png import CHROMIUM_ARGS, chromium_path  # noqa: E402
+from geomap.types import Actor, Event, EventCollection, Quote  # noqa: E402
 
 TYPES = {
     "Battles": ["Armed clash", "Government regains territory"],
@@ -255,6 +264,72 @@ def file_only(sizes: list[int], out: Path, baseline: str | None, repeats: int) -
     return 0
 
 
+_BUILD_PAGE = """
+import sys
+from pathlib import Path
+# geomap and gazetteer of the tree (the cwd), imported before bench_map puts its own first
+import gazetteer.model
+from geomap.render import render_map
+assert Path(render_map.__code__.co_filename).resolve().is_relative_to(Path.cwd().resolve())
+sys.path.insert(1, sys.argv[3])  # this benchmark's synthetic()
+from bench_map import synthetic
+Path(sys.argv[2]).write_text(render_map(synthetic(int(sys.argv[1])), title="x"), encoding="utf-8")
+"""
+
+
+def browser_ab(sizes: list[int], out: Path, baseline: str, repeats: int) -> int:
+    """Open the page of this checkout and of ``baseline`` in alternation, ``repeats`` times
+    each, and print the medians (same measurements as the full run)."""
+    import subprocess
+
+    from playwright.sync_api import sync_playwright
+
+    here = Path(__file__).resolve().parents[2]
+    trees = [("this", here), ("baseline", Path(baseline).resolve())]
+    keys = [("g_tti", "interactive"), ("g_ready", "ready"), ("g_popup_ms", "popup"),
+            ("g_redraw", "redraw"), ("g_filter", "filter change"), ("g_slider", "time slider")]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for n in sizes:
+            pages = {}
+            for name, tree in trees:
+                pages[name] = out / f"ab_{name}_{n}.html"
+                subprocess.run([sys.executable, "-c", _BUILD_PAGE, str(n), str(pages[name]),
+                                str(Path(__file__).resolve().parent)], cwd=tree, check=True)
+            warm = browser.new_context()
+            wpage = warm.new_page()
+            wpage.goto(pages["this"].resolve().as_uri(), timeout=120000)
+            wpage.wait_for_function("() => window.geomapReady === true", timeout=120000)
+            warm.close()
+            got: dict[str, list[dict]] = {name: [] for name, _ in trees}
+            for _ in range(repeats):
+                for name, _tree in trees:
+                    ctx = browser.new_context(viewport={"width": 1200, "height": 800})
+                    ctx.route("**/*", _offline)
+                    ctx.add_init_script(FRAME_AFTER_LOAD)
+                    page = ctx.new_page()
+                    g = measure(page, pages[name], GEOMAP_POPUP, "() => window.geomapReady === true", 120)
+                    flt = page.evaluate(FILTER)
+                    got[name].append({"g_tti": g["t"], "g_ready": g["readyAt"], "g_popup_ms": g["popup"],
+                                      "g_redraw": g["redraw_sync"], "drawn": g["drawn"],
+                                      "popup_rows": g["popupEvents"],
+                                      "g_filter": statistics.median(flt["type"]),
+                                      "g_slider": statistics.median(flt["time"])})
+                    ctx.close()
+            size = {name: pages[name].stat().st_size for name, _ in trees}
+            print(f"n={n}: {repeats} loads each, alternating, medians:")
+            for name, tree in trees:
+                runs = got[name]
+                meds = ", ".join(f"{label} {fmt_ms(statistics.median(r[k] for r in runs))}"
+                                 for k, label in keys)
+                print(f"  {name:8s} ({tree}): {size[name] / 1e6:.1f} MB, {meds}; drawn "
+                      f"{runs[0]['drawn']}, popup rows {runs[0]['popup_rows']}; interactive runs "
+                      + " ".join(fmt_ms(r["g_tti"]) for r in runs))
+            sys.stdout.flush()
+        browser.close()
+    return 0
+
+
 def _offline(route) -> None:  # type: ignore[no-untyped-def]
     if route.request.url.startswith(("file:", "data:")):
         route.continue_()
@@ -286,8 +361,9 @@ def main() -> int:
     ap.add_argument("--file-only", action="store_true",
                     help="time only 'geomap map events.geojson' (no browser), at --sizes")
     ap.add_argument("--baseline", metavar="CHECKOUT",
-                    help="with --file-only: also time another checkout's geomap, alternating")
-    ap.add_argument("--repeats", type=int, default=5, help="with --file-only: runs per checkout")
+                    help="also measure another checkout's geomap, alternating: its "
+                         "'geomap map' build with --file-only, else its page in the browser")
+    ap.add_argument("--repeats", type=int, default=5, help="with --baseline: runs per checkout")
     args = ap.parse_args()
     if args.file_only:
         out = Path(args.out)
@@ -297,6 +373,10 @@ def main() -> int:
     if exe is None:
         print("no Chromium found (apt-get install chromium)")
         return 2
+    if args.baseline:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        return browser_ab([int(s) for s in args.sizes.split(",")], out, args.baseline, args.repeats)
     from playwright.sync_api import TimeoutError as PwTimeout
     from playwright.sync_api import sync_playwright
 
