@@ -74,6 +74,20 @@ def test_features_describe_slot_place_and_rule(full_nlp, taxonomy) -> None:  # t
     assert "lexicon_only" in g and "no_syn_place" in g and "pos=s6+" in g
 
 
+def test_features_read_the_sentence_and_the_headline(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = full_nlp("Storm topples trees across the county. A tree killed a driver near Salina. "
+                   "The storm killed a driver again.")
+    killed = [t for t in doc if t.lower_ == "killed"]
+    f = features(Candidate(killed[0], None, killed[0].i, killed[0].i + 1), place_slots=[],
+                 sentence_index=1)
+    assert "sw=tree" in f and "sw=driver" in f and "sw=kill" not in f  # the word itself is not
+    assert "hw=storm" in f and "hw=topple" in f
+    assert len(f) == len(set(f))  # each feature once, as the fit counts them
+    g = features(Candidate(killed[1], None, killed[1].i, killed[1].i + 1), place_slots=[],
+                 sentence_index=2)
+    assert "sw=tree" not in g and "sw=storm" in g and "hw=storm" in g
+
+
 def _option(name: str, feats: tuple[str, ...], start: int) -> Option:
     place = PLACES[name]
     rp = ResolvedPlace(Mention("t", start, start + len(name), name, "GPE", 0), place, 1.0)

@@ -1,0 +1,60 @@
+"""The event sets' own plumbing: adjudication covers exactly the disputed articles, and the
+written training articles are built with offsets that point at their words."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+EVENTSET = Path(__file__).resolve().parent / "eventset"
+sys.path.insert(0, str(EVENTSET))
+
+from disagreements import disputed, passes  # noqa: E402
+
+
+def _ev(etype: str, place: str, quote: str) -> dict[str, str]:
+    return {"type": etype, "sub_type": "x", "place": place, "place_quote": quote}
+
+
+def test_disputed_means_no_one_to_one_pairing_on_type_and_place() -> None:
+    a = _ev("Protests", "Dayton", "in Dayton on")
+    assert not disputed([], [])
+    assert not disputed([a], [_ev("Protests", "dayton", "near Dayton")])
+    assert disputed([a], [])
+    assert disputed([a], [_ev("Riots", "Dayton", "in Dayton on")])
+    assert disputed([a], [a, _ev("Protests", "Xenia", "in Xenia")])
+
+
+def test_adjudicated_articles_are_exactly_the_disputed_ones() -> None:
+    first, second = passes()
+    assert set(first) == set(second)  # every article was read twice
+    wanted = {k for k in first if disputed(first[k], second[k])}
+    done = set()
+    for path in sorted((EVENTSET / "adjudicated").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                done.add((rec["corpus"], rec["id"]))
+    assert wanted and done == wanted
+
+
+def test_written_training_file_is_current_and_its_offsets_point_at_the_words() -> None:
+    built = {}
+    for line in (EVENTSET / "written.jsonl").read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        built[item["id"]] = item
+    raw = {}
+    for path in sorted((EVENTSET / "written").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rec = json.loads(line)
+                raw[rec["id"]] = rec
+    assert raw and set(raw) == set(built)
+    for key, rec in raw.items():
+        item = built[key]
+        assert item["text"] == rec["text"] and len(item["events"]) == len(rec["events"])
+        for ev, src in zip(item["events"], rec["events"], strict=True):
+            assert item["text"][ev["trigger_start"]:ev["trigger_end"]] == src["trigger"]
+            assert item["text"][ev["place_start"]:ev["place_end"]] == src["place"]
+            assert (ev["lat"] is None) == (ev["coord_source"] is None)
