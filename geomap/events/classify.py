@@ -29,7 +29,7 @@ from geomap.events.triggers import Trigger
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 NONE = "none"
 _MODALS = frozenset({"will", "would", "could", "may", "might", "should", "can", "must", "shall"})
@@ -78,10 +78,12 @@ BAGS = True
 _BAG_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV"})
 
 
-def _headline(doc: Doc) -> Span:
+def headline_words(doc: Doc) -> list[str]:
+    """The headline's (first sentence's) content-word features, the same for every candidate
+    of the document: computed once per document by the caller of :func:`features`."""
     for sent in doc.sents:
-        return sent
-    return doc[:0]
+        return [f"hw={t.lemma_.lower()}" for t in sent if t.pos_ in _BAG_POS and not t.is_stop]
+    return []
 
 
 def _ent(tok: Token) -> str:
@@ -89,9 +91,11 @@ def _ent(tok: Token) -> str:
 
 
 def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int,
-             lemma_count: int = 1, first_of_lemma: bool = True) -> list[str]:
+             lemma_count: int = 1, first_of_lemma: bool = True,
+             headline: Sequence[str] | None = None) -> list[str]:
     """Sparse features of one candidate. ``place_slots`` are the kinds of place mentions tied to
-    it by the parse ('town', 'country', 'facility', ...), empty when none is."""
+    it by the parse ('town', 'country', 'facility', ...), empty when none is; ``headline`` is
+    :func:`headline_words` of its document (computed here when not given)."""
     tok = cand.token
     lemma = tok.lemma_.lower()
     head = tok.head
@@ -145,9 +149,7 @@ def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int
         for t in sent:
             if t.i != tok.i and t.pos_ in _BAG_POS and not t.is_stop:
                 f.append(f"sw={t.lemma_.lower()}")
-        for t in _headline(tok.doc):
-            if t.pos_ in _BAG_POS and not t.is_stop:
-                f.append(f"hw={t.lemma_.lower()}")
+        f.extend(headline_words(tok.doc) if headline is None else headline)
     ents = {e.label_ for e in sent.ents}
     f.extend(f"se={e}" for e in sorted(ents))
     if any(t.like_num and len(t.text) == 4 and t.text.isdigit() and 1900 <= int(t.text) <= 2100

@@ -18,6 +18,7 @@ from geomap.events.classify import (
     candidates,
     default_model,
     features,
+    headline_words,
     rule_for,
     to_trigger,
 )
@@ -348,12 +349,14 @@ def _described(doc: Doc, rule_triggers: Sequence[Trigger], words: frozenset[str]
     usable = [c for c in candidates(doc, rule_triggers, words, taxonomy_words(taxonomy))
               if _usable(c.token, tok_sent, by_index, index)]
     lemma_counts = Counter(c.token.lemma_.lower() for c in usable)
+    headline = headline_words(doc) if usable else []
     seen: set[str] = set()
     for cand in usable:
         lemma = cand.token.lemma_.lower()
         feats = features(cand, place_slots=_place_slots(cand.token, index),
                          sentence_index=tok_sent[cand.token.i],
-                         lemma_count=lemma_counts[lemma], first_of_lemma=lemma not in seen)
+                         lemma_count=lemma_counts[lemma], first_of_lemma=lemma not in seen,
+                         headline=headline)
         seen.add(lemma)
         out.append((cand, feats))
     return out
