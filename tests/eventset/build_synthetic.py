@@ -23,14 +23,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from build_realnews import _offsets
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "written.jsonl"
-
-
-def _offsets(text: str, word: str, quote: str) -> tuple[int, int]:
-    q = text.index(quote)
-    w = quote.index(word)
-    return q + w, q + w + len(word)
 
 
 def build(paths: list[Path]) -> list[dict[str, Any]]:

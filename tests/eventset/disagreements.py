@@ -18,22 +18,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 from agreement import HERE, _load, _pairs
-from show_articles import EVAL
-
-
-def _texts() -> dict[tuple[str, str], str]:
-    out = {}
-    for corpus in ("lgl", "trnews"):
-        for line in (EVAL / f"{corpus}.jsonl").read_text(encoding="utf-8").split("\n"):
-            if line.strip():
-                doc = json.loads(line)
-                out[(corpus, doc["id"])] = doc["text"]
-    return out
+from check_annotations import load_texts
 
 
 def passes() -> tuple[dict[tuple[str, str], list[dict[str, Any]]],
@@ -66,7 +55,7 @@ def main() -> None:
     parser.add_argument("--chunks", type=int, default=3)
     args = parser.parse_args()
     first, second = passes()
-    texts = _texts()
+    texts = load_texts()
     keys = sorted(k for k in first if k in second and disputed(first[k], second[k]))
     print(f"articles in both passes: {sum(k in second for k in first)}; disputed: {len(keys)}")
     args.out.mkdir(parents=True, exist_ok=True)
