@@ -309,6 +309,36 @@ def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float
     return {inv[i]: round(float(x), 4) for i, x in enumerate(w) if abs(x) >= 1e-4}
 
 
+def fit_documents(parsed: list[Parsed], l2: float = 1e-3, epochs: int = 300, lr: float = 0.5,
+                  digits: int = 4) -> dict[str, Any]:
+    """Logistic regression: does the article report any event? Each class weighs half."""
+    from geomap.events.classify import document_features
+
+    X = [document_features(p.doc) for p in parsed]
+    y = np.array([1.0 if p.item["events"] else 0.0 for p in parsed])
+    vocab: dict[str, int] = {}
+    for row in X:
+        for f in row:
+            vocab.setdefault(f, len(vocab))
+    r = np.array([i for i, row in enumerate(X) for _ in row], dtype=np.int64)
+    c = np.array([vocab[f] for row in X for f in row], dtype=np.int64)
+    pos = y.mean()
+    sw = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos)) / len(y)
+    w = np.zeros(len(vocab))
+    for _ in range(epochs):
+        s = np.zeros(len(y))
+        np.add.at(s, r, w[c])
+        p = 1.0 / (1.0 + np.exp(-s))
+        g = np.zeros_like(w)
+        np.add.at(g, c, ((p - y) * sw)[r])
+        w -= lr * (g + l2 * w)
+    inv = {i: f for f, i in vocab.items()}
+    weights = {inv[i]: round(float(x), digits) for i, x in enumerate(w)
+               if inv[i] != "bias" and abs(x) >= 10 ** -digits * 5}
+    return {"bias": round(float(w[vocab["bias"]]), digits), "weights": dict(sorted(weights.items())),
+            "gate": 0.0}
+
+
 def fit_model(parsed: list[Parsed], taxonomy: Any, *, l2: float, threshold: float,
               extra: list[str] | None = None, none_weight: float = 0.3,
               pipe: Any = None) -> dict[str, Any]:
@@ -337,6 +367,7 @@ def fit_model(parsed: list[Parsed], taxonomy: Any, *, l2: float, threshold: floa
             "threshold": threshold, "extra_lemmas": extra,
             "types": types.to_dict(), "subtypes": subtypes.to_dict(),
             "places": {"weights": dict(sorted(fit_ranker(groups).items()))} if groups else None,
+            "documents": fit_documents(parsed),
             "training": {"candidates": len(X), "events": sum(v != NONE for v in y),
                          "labels": dict(sorted(Counter(y).items()))}}
 
@@ -354,7 +385,7 @@ def predict_events(parsed: list[Parsed], model: EventModel, pipe: Any) -> dict[s
 
 def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                    grid_threshold: list[float], grid_rule: list[float], grid_override: list[float],
-                   extra: list[Parsed] | None = None,
+                   grid_gate: list[float], extra: list[Parsed] | None = None,
                    ) -> tuple[tuple[float, ...], dict[tuple[float, ...], Any]]:
     """Scores on tune articles only; ``extra`` (written training articles) is in every
     training fold and in no test fold."""
@@ -372,11 +403,13 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
             for th in grid_threshold:
                 for rt in grid_rule:
                     for ov in grid_override:
-                        data.update(threshold=th, rule_threshold=rt, override=ov)
-                        model = EventModel.from_dict(data)
-                        preds = predict_events(test, model, pipe)
-                        results.setdefault((l2, th, rt, ov), []).extend(
-                            counts(p.item["events"], preds[p.item["id"]]) for p in test)
+                        for gate in grid_gate:
+                            data.update(threshold=th, rule_threshold=rt, override=ov)
+                            data["documents"]["gate"] = gate
+                            model = EventModel.from_dict(data)
+                            preds = predict_events(test, model, pipe)
+                            results.setdefault((l2, th, rt, ov, gate), []).extend(
+                                counts(p.item["events"], preds[p.item["id"]]) for p in test)
     # Two kinds of text with equal weight: real news (our annotated articles) and the
     # hand-written wire-style items; the setting with the best mean F1 of the two wins.
     kinds = [_kind(parsed[i].item) for i in sorted(range(len(parsed)), key=lambda i: (
@@ -394,7 +427,7 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
             line.append(f"{kind} P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
         mean = sum(f1s) / len(f1s)
         print(f"  l2={key[0]:<7g} threshold={key[1]:.2f} rule_threshold={key[2]:.2f} "
-              f"override={key[3]:g}  {'; '.join(line)}; mean F1={mean:.3f}")
+              f"override={key[3]:g} gate={key[4]:g}  {'; '.join(line)}; mean F1={mean:.3f}")
         if mean > best_f1:
             best, best_f1 = key, mean
     return best, results
@@ -416,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
     # palace ransacked), so it is the default; pass several values to search.
     parser.add_argument("--rule-threshold", type=float, nargs="*", default=[0.85])
     parser.add_argument("--override", type=float, nargs="*", default=[10.0])
+    parser.add_argument("--gate", type=float, nargs="*", default=[0.2],
+                        help="the document model's probability below which an article yields "
+                             "no event (0 = no gate)")
     parser.add_argument("--none-weight", type=float, default=NONE_WEIGHT)
     parser.add_argument("--no-written", action="store_true",
                         help="fit on the tune split alone, without the written training articles")
@@ -445,10 +481,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"written training articles: {len(written)}, "
               f"{sum(len(p.item['events']) for p in written)} events")
     best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
-                                   args.override, extra=written)
-    l2, threshold, rule_threshold, override = best
+                                   args.override, args.gate, extra=written)
+    l2, threshold, rule_threshold, override, gate = best
     print(f"chosen by {FOLDS}-fold cross-validation by article: l2={l2:g}, "
-          f"threshold={threshold}, rule_threshold={rule_threshold}, override={override:g}")
+          f"threshold={threshold}, rule_threshold={rule_threshold}, override={override:g}, "
+          f"gate={gate:g}")
     for m, (v, lo, hi, n) in summarize(results[best]).items():
         print(f"  cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
     if args.cv_only:
@@ -456,8 +493,9 @@ def main(argv: list[str] | None = None) -> int:
     data = fit_model(parsed + written, pipe.taxonomy, l2=l2, threshold=threshold, pipe=pipe,
                      none_weight=NONE_WEIGHT)
     data.update(rule_threshold=rule_threshold, override=override)
+    data["documents"]["gate"] = gate
     data["fitted"] = {"l2": l2, "threshold": threshold, "rule_threshold": rule_threshold,
-                      "override": override, "folds": FOLDS}
+                      "override": override, "gate": gate, "folds": FOLDS}
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",
                    encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(data['types']['weights'])} features)")

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from importlib import resources
 
 import pytest
 from test_events import PLACES, run
 
+from geomap.errors import ModelError
 from geomap.events import detect_events
-from geomap.events.classify import NONE, Candidate, EventModel, default_model, features
+from geomap.events.classify import (
+    NONE,
+    Candidate,
+    DocumentModel,
+    EventModel,
+    default_model,
+    document_features,
+    features,
+)
 from geomap.events.placing import Option, PlaceRanker
 from geomap.taxonomy import load_taxonomy
 from geomap.text import sentences_of
@@ -20,13 +30,14 @@ pytestmark = pytest.mark.model
 
 
 def tiny_model(weights: dict[str, list[float]], *, threshold: float = 0.5,
-               rule_threshold: float = 0.5) -> EventModel:
+               rule_threshold: float = 0.5, documents: dict[str, object] | None = None
+               ) -> EventModel:
     labels = ["Protests", NONE]
     return EventModel.from_dict({
         "types": {"labels": labels, "bias": [0.0, 0.0], "weights": weights},
         "subtypes": {"labels": ["Protests|Peaceful protest"], "bias": [0.0], "weights": {}},
         "threshold": threshold, "rule_threshold": rule_threshold, "override": 4.0,
-        "extra_lemmas": ["picnic"]})
+        "extra_lemmas": ["picnic"], "documents": documents})
 
 
 def test_shipped_model_loads_and_fits_the_default_taxonomy(taxonomy) -> None:  # type: ignore[no-untyped-def]
@@ -61,6 +72,47 @@ def test_lexicon_word_becomes_an_event_only_when_the_model_says_so(full_nlp, tax
     assert detect_events(doc, document, sentences, places, taxonomy=taxonomy, model=no) == []
     # without a model the taxonomy's rules decide, and they know no picnics
     assert detect_events(doc, document, sentences, places, taxonomy=taxonomy, model=None) == []
+
+
+def test_document_model_gates_whole_articles(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    text = "Hundreds held a picnic in Nairobi on Friday. The police will arrest them in Nairobi."
+    doc = full_nlp(text)
+    assert {"dw=picnic", "dh=picnic", "dw=hundred", "bias"} <= set(document_features(doc))
+    sentences = sentences_of(doc, doc_id="t")
+    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
+              for i, m in enumerate((text.index("Nairobi"), text.rindex("Nairobi")))]
+    document = Document("t", text, published=dt.date(2024, 6, 28))
+    weights = {"l=picnic": [5.0, -5.0]}
+
+    def found(documents: dict[str, object] | None) -> list[tuple[str, str]]:
+        model = tiny_model(weights, documents=documents)
+        return [(e.event_type, e.modality) for e in detect_events(
+            doc, document, sentences, places, taxonomy=taxonomy, model=model)]
+
+    picnic = ("Protests", "asserted")
+    arrest = ("Strategic developments", "future")
+    assert found(None) == [picnic, arrest]
+    # an article the document model calls event-free yields no asserted event; the rule's
+    # planned arrest stays, off the map, as without the gate
+    assert found({"bias": 0.0, "weights": {"dw=picnic": -3.0}, "gate": 0.5}) == [arrest]
+    assert found({"bias": 0.0, "weights": {"dw=picnic": 3.0}, "gate": 0.5}) == [picnic, arrest]
+    assert found({"bias": -9.0, "weights": {}, "gate": 0.0}) == [picnic, arrest]  # no gate
+    gate = DocumentModel({"dw=picnic": 2.0}, -1.0, 0.5)
+    assert gate.probability(["dw=picnic", "bias"]) == pytest.approx(1 / (1 + math.exp(-1.0)))
+    with pytest.raises(ModelError, match="documents"):
+        tiny_model(weights, documents={"bias": 0.0, "weights": {"dw=x": "big"}, "gate": 0.5})
+
+
+def test_shipped_document_model_lets_the_reference_article_through(full_nlp, seed_path) -> None:  # type: ignore[no-untyped-def]
+    model = default_model()
+    assert model is not None and model.documents is not None and model.documents.gate > 0
+    seed = full_nlp(seed_path.read_text(encoding="utf-8"))
+    assert model.reports_events(seed)
+    # a story about a school board's budget is not one the model expects events in
+    board = full_nlp("School board approves budget. The school board approved next year's "
+                     "budget on Tuesday after a long discussion of teacher salaries.")
+    assert model.documents.probability(document_features(board)) < \
+        model.documents.probability(document_features(seed))
 
 
 def test_features_describe_slot_place_and_rule(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]

@@ -86,6 +86,43 @@ def headline_words(doc: Doc) -> list[str]:
     return []
 
 
+_DOC_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "PROPN"})
+DOC_CHARS = 5000  # the article's start says what kind of story it is
+
+
+def document_features(doc: Doc) -> list[str]:
+    """Features of a whole article for the document model: the content words of its first
+    :data:`DOC_CHARS` characters and of its headline (first sentence), each once."""
+    f = {"bias"}
+    for t in doc:
+        if t.idx >= DOC_CHARS:
+            break
+        if t.pos_ in _DOC_POS and t.is_alpha and not t.is_stop:
+            f.add(f"dw={t.lemma_.lower()}")
+    for sent in doc.sents:
+        f.update(f"dh={t.lemma_.lower()}" for t in sent if t.pos_ in _DOC_POS and not t.is_stop)
+        break
+    return sorted(f)
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    """Does the article report any event at all? A logistic regression over
+    :func:`document_features`; an article whose probability is below ``gate`` yields no event
+    the model would decide (most local news reports none: a crash, a trial, a budget)."""
+
+    weights: dict[str, float]
+    bias: float
+    gate: float
+
+    def probability(self, feats: Iterable[str]) -> float:
+        score = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+    def reports_events(self, doc: Doc) -> bool:
+        return self.gate <= 0.0 or self.probability(document_features(doc)) >= self.gate
+
+
 def _ent(tok: Token) -> str:
     return tok.ent_type_ or ("PRON" if tok.pos_ == "PRON" else tok.pos_)
 
@@ -210,6 +247,7 @@ class EventModel:
     places: PlaceRanker | None = None
     rule_threshold: float = 0.9  # a taxonomy rule's match is dropped only when P(none) reaches this
     override: float = 4.0  # the model retypes a rule match when its type is this many times likelier
+    documents: DocumentModel | None = None  # gates whole articles (None: every article may)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> EventModel:
@@ -243,7 +281,11 @@ class EventModel:
             isinstance(places.get("weights"), dict) else None
         types, subtypes = linear(data.get("types"), "types"), linear(data.get("subtypes"), "subtypes")
         return cls(types, subtypes, candidate_words(extra), threshold, ranker, rule_threshold,
-                   override)
+                   override, _document_model(data.get("documents")))
+
+    def reports_events(self, doc: Doc) -> bool:
+        """False when the document model judges the article to report no event."""
+        return self.documents is None or self.documents.reports_events(doc)
 
     def compatible(self, taxonomy: Taxonomy) -> bool:
         names = set(taxonomy.type_names)
@@ -282,6 +324,17 @@ class EventModel:
             return None
         _, label = max(options)
         return etype, label.split("|", 1)[1], probs[best]
+
+
+def _document_model(d: object) -> DocumentModel | None:
+    if d is None:
+        return None
+    if not (isinstance(d, dict) and isinstance(d.get("weights"), dict)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                    for v in (d.get("bias"), d.get("gate"), *d["weights"].values()))):
+        raise ModelError("event model: 'documents' needs numeric weights, bias and gate")
+    return DocumentModel({str(k): float(v) for k, v in d["weights"].items()}, float(d["bias"]),
+                         float(d["gate"]))
 
 
 _MODEL: dict[str, EventModel | None] = {}
