@@ -310,12 +310,14 @@ def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float
 
 
 def fit_documents(parsed: list[Parsed], l2: float = 1e-3, epochs: int = 300, lr: float = 0.5,
-                  digits: int = 4) -> dict[str, Any]:
+                  digits: int = 4, min_count: int = 2) -> dict[str, Any]:
     """Logistic regression: does the article report any event? Each class weighs half."""
     from geomap.events.classify import document_features
 
     X = [document_features(p.doc) for p in parsed]
     y = np.array([1.0 if p.item["events"] else 0.0 for p in parsed])
+    seen = Counter(f for row in X for f in row)
+    X = [[f for f in row if seen[f] >= min_count] for row in X]  # words of one article: noise
     vocab: dict[str, int] = {}
     for row in X:
         for f in row:

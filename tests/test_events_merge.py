@@ -52,3 +52,19 @@ def test_merge_is_deterministic_whatever_the_input_order() -> None:
         shuffled = events[:]
         random.Random(seed).shuffle(shuffled)
         assert merge_events(shuffled) == expected
+
+
+def test_one_sentence_reports_one_occasion_per_type_and_place() -> None:
+    from geomap.events.detect import _Draft, _merge_in_document
+    from geomap.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    strike, said, later = event("a", day=7), event("a", day=8), event("a", day=9)
+    # two words of one sentence (the strike, the officials' report of it) with their own dates
+    merged = _merge_in_document([_Draft(strike, 0, 1, False), _Draft(said, 0, 9, False)],
+                                taxonomy)
+    assert len(merged) == 1 and merged[0].event.date == dt.date(2024, 12, 7)
+    # in different sentences, different dates stay different occasions
+    apart = _merge_in_document([_Draft(strike, 0, 1, False), _Draft(later, 2, 30, False)],
+                               taxonomy)
+    assert [d.event.date for d in apart] == [dt.date(2024, 12, 7), dt.date(2024, 12, 9)]

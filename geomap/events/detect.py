@@ -518,7 +518,9 @@ def _quote(sentence: Sentence, document: Document, places: Sequence[ResolvedPlac
 
 
 def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
-    """An article that reports one event twice (same type, place, date) gives one event."""
+    """An article that reports one event twice (same type, place, date) gives one event; within
+    one sentence the same type at the same place is one occasion whatever the dates its words
+    carry ("air strikes hit X overnight ..., officials said on Wednesday")."""
     out: list[_Draft] = []
     for d in drafts:
         e = d.event
@@ -528,7 +530,8 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
             if (f.event_type != e.event_type or f.place.place_id != e.place.place_id
                     or f.modality != e.modality or f.origin != e.origin
                     or (not etype.merge_subtypes and f.sub_event_type != e.sub_event_type)
-                    or not (f.date == e.date or o.date_fallback or d.date_fallback)):
+                    or not (f.date == e.date or o.date_fallback or d.date_fallback
+                            or o.sentence_index == d.sentence_index)):
                 continue
             sub = max((f.sub_event_type, e.sub_event_type),
                       key=lambda s: taxonomy.subtype_rank(e.event_type, s))
