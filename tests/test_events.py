@@ -211,3 +211,12 @@ def test_hostile_text_is_kept_verbatim_in_quotes(full_nlp, taxonomy) -> None:  #
     text = "Protesters rallied in Nairobi chanting <script>alert(1)</script> ${x}."
     [event] = run(full_nlp, taxonomy, text)
     assert event.quotes[0].text == text  # escaping is the renderer's job, at the HTML boundary
+
+
+def test_crowds_fleeing_a_town_are_a_departure_from_it(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    # "thousands" rules out "left thousands dead", not "thousands fled"
+    events = asserted(run(full_nlp, taxonomy, "Thousands of residents fled Aleppo on Monday."))
+    assert [(e.event_type, e.sub_event_type, e.place.name) for e in events] == [
+        ("Movement", "Departure", "Aleppo")]
+    left = asserted(run(full_nlp, taxonomy, "The storm left thousands homeless in Aleppo."))
+    assert not [e for e in left if e.event_type == "Movement"]
