@@ -29,6 +29,7 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ FOLDS = 5
 NONE_WEIGHT = 0.3
 BALANCE = True
 GROUP_WEIGHT = {"written": 1.0}  # a kind of text's share relative to real news (1.0)
+RANKER_L2 = 1e-2  # the place ranker's, chosen by --places-cv
 
 
 @dataclass
@@ -212,6 +214,7 @@ class GoldTriggers:
 
     def __init__(self, item: dict[str, Any], words: frozenset[str]) -> None:
         self.item, self.words = item, words
+        self.decided: dict[int, str] = {}  # token index -> the type decided for it
 
     def compatible(self, taxonomy: Any) -> bool:
         return True
@@ -226,39 +229,82 @@ class GoldTriggers:
     def decide(self, cand: Any, feats: Any, taxonomy: Any) -> tuple[str, str, float] | None:
         ev = self.gold_for(cand.token)
         if ev is not None:
+            self.decided[cand.token.i] = ev["type"]
             return ev["type"], ev["sub_type"], 0.9
         if cand.rule is not None and not any("trigger_start" in e for e in self.item["events"]):
             for e in self.item["events"]:
                 if e["type"] == cand.rule.event_type:
+                    self.decided[cand.token.i] = e["type"]
                     return e["type"], cand.rule.sub_event_type, 0.9
         return None
+
+
+@dataclass
+class PlaceCase:
+    """One gold event seen by the place ranker: its options and which of them are right."""
+
+    article: str
+    kind: str  # real news | wire-style | written
+    event: int  # the gold event's index in its article
+    opts: list[Any]
+    right: list[bool]
+    trigger_sentence: int
+    tied: bool  # the parse tied the trigger to a town or facility: the ranker is not asked
+
+
+class _Recorder:
+    """Stands in for the ranker: notes which triggers detect_events would ask it about."""
+
+    def __init__(self, cases: list[list[Any]]) -> None:
+        self.cases = cases
+
+    def best(self, opts: Any, *, trigger_sentence: int | None = None) -> None:
+        if self.cases:
+            self.cases[-1][3] = False
+
+
+def place_cases(p: Parsed, pipe: Any, words: frozenset[str]) -> list[PlaceCase]:
+    """Each (gold trigger, gold event with a point) for which detect_events builds place
+    options. Hand-written items carry no trigger offsets: a rule match of a type that only one
+    of the item's events has is that event."""
+    from eval_events import place_ok
+
+    from geomap.events.detect import detect_events
+
+    gold = GoldTriggers(p.item, words)
+    seen: list[list[Any]] = []
+    gold.places = _Recorder(seen)  # type: ignore[assignment]
+    detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
+                  gazetteer=pipe.gazetteer, model=gold,  # type: ignore[arg-type]
+                  observe=lambda tok, opts: seen.append([tok, opts, _sentence_of(tok, p), True]))
+    events = p.item["events"]
+    out = []
+    for tok, opts, sidx, tied in seen:
+        ev = gold.gold_for(tok)
+        if ev is None:
+            decided = gold.decided.get(tok.i)
+            same = [e for e in events if "trigger_start" not in e and e["type"] == decided]
+            ev = same[0] if len(same) == 1 else None
+        if ev is None or not opts or ev.get("lat") is None:
+            continue
+        right = [place_ok(ev, _Pred(o.rp.place)) for o in opts]
+        out.append(PlaceCase(p.item["id"], _kind(p.item), events.index(ev), opts, right, sidx,
+                             tied))
+    return out
+
+
+def _sentence_of(tok: Any, p: Parsed) -> int:
+    for s in p.sentences:
+        if s.start <= tok.idx < s.end:
+            return int(s.index)
+    return -1
 
 
 def place_examples(parsed: list[Parsed], pipe: Any, words: frozenset[str]
                    ) -> list[tuple[list[tuple[str, ...]], list[bool]]]:
     """(option features, option is right) per gold event whose place is among the options."""
-    from eval_events import place_ok
-
-    from geomap.events.detect import detect_events
-
-    out = []
-    for p in parsed:
-        gold = GoldTriggers(p.item, words)
-        seen: list[tuple[Any, list[Any]]] = []
-        detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
-                      gazetteer=pipe.gazetteer, model=gold,  # type: ignore[arg-type]
-                      observe=lambda tok, opts, seen=seen: seen.append((tok, opts)))
-        for tok, opts in seen:
-            ev = gold.gold_for(tok)
-            if ev is None:
-                same = [e for e in p.item["events"] if "trigger_start" not in e]
-                ev = same[0] if len(same) == 1 else None
-            if ev is None or not opts or ev.get("lat") is None:
-                continue
-            right = [place_ok(ev, _Pred(o.rp.place)) for o in opts]
-            if any(right):
-                out.append(([o.features for o in opts], right))
-    return out
+    return [([o.features for o in c.opts], c.right) for p in parsed
+            for c in place_cases(p, pipe, words) if any(c.right)]
 
 
 @dataclass
@@ -266,7 +312,67 @@ class _Pred:
     place: Any
 
 
-def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float = 1e-2,
+def places_cv(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
+              extra: list[Parsed] | None = None,
+              variants: dict[str, Callable[[str], bool]] | None = None) -> None:
+    """Cross-validate the place ranker alone, with the gold triggers: fitted on four folds of
+    the tune articles (the same folds as :func:`cross_validate`) plus the written articles,
+    scored on the fifth. Prints, per kind of text, over gold events whose trigger gets place
+    options: the share whose right place is no option at all, the accuracy of the rules'
+    choice, of the ranker's and of the pipeline's (the rules' choice where the parse ties the
+    trigger to a town or facility, else the ranker's)."""
+    from geomap.events.placing import Option, PlaceRanker
+
+    words = candidate_words(gold_lemmas(parsed + list(extra or [])))
+    rng = random.Random(13)
+    order = list(range(len(parsed)))
+    rng.shuffle(order)
+    fold_of = {i: n % FOLDS for n, i in enumerate(order)}
+    cases = [place_cases(p, pipe, words) for p in parsed]
+    extra_cases = [c for p in extra or [] for c in place_cases(p, pipe, words)]
+    for name, keep in (variants or {"all features": lambda f: True}).items():
+        def feats(c: PlaceCase, keep: Callable[[str], bool] = keep) -> list[tuple[str, ...]]:
+            return [tuple(f for f in o.features if keep(f)) for o in c.opts]
+
+        for l2 in grid_l2:
+            picks: dict[str, list[tuple[PlaceCase, int | None]]] = {}
+            for k in range(FOLDS):
+                train = [c for i, cs in enumerate(cases) if fold_of[i] != k for c in cs]
+                train += extra_cases
+                groups = [(feats(c), c.right) for c in train if any(c.right)]
+                ranker = PlaceRanker(fit_ranker(groups, l2=l2))
+                done: set[tuple[str, int]] = set()
+                for i, cs in enumerate(cases):
+                    if fold_of[i] != k:
+                        continue
+                    for c in cs:
+                        if (c.article, c.event) in done:
+                            continue  # one trigger per gold event: the first
+                        done.add((c.article, c.event))
+                        opts = [Option(o.rp, o.token, o.sentence_index, f, o.syntactic,
+                                       o.rule_pick) for o, f in zip(c.opts, feats(c), strict=True)]
+                        best = ranker.best(opts, trigger_sentence=c.trigger_sentence)
+                        picks.setdefault(c.kind, []).append(
+                            (c, None if best is None else opts.index(best)))
+            print(f"  places-cv {name}, l2={l2:g}:")
+            for kind in ("real news", "wire-style"):
+                got = picks.get(kind, [])
+                n = len(got)
+                if not n:
+                    continue
+                ceiling = sum(not any(c.right) for c, _ in got)
+                rule = sum(any(r and o.rule_pick for r, o in zip(c.right, c.opts, strict=True))
+                           for c, _ in got)
+                ranked = sum(j is not None and c.right[j] for c, j in got)
+                piped = sum(any(r and o.rule_pick for r, o in zip(c.right, c.opts, strict=True))
+                            if c.tied else j is not None and c.right[j] for c, j in got)
+                print(f"    {kind:10s} n={n:3d}  no right option {ceiling / n:.3f}  "
+                      f"rules {rule / n:.3f}  ranker {ranked / n:.3f}  "
+                      f"pipeline {piped / n:.3f}  (ranker where possible "
+                      f"{ranked / max(n - ceiling, 1):.3f})")
+
+
+def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float = RANKER_L2,
                epochs: int = 300, lr: float = 0.05) -> dict[str, float]:
     """Conditional logit: the right options' share of each group's softmax is maximised."""
     vocab: dict[str, int] = {}
@@ -409,6 +515,9 @@ def _kind(item: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--places-cv", action="store_true",
+                        help="only cross-validate the place ranker, with the gold triggers")
+    parser.add_argument("--ranker-l2", type=float, nargs="*", default=[RANKER_L2])
     parser.add_argument("--l2", type=float, nargs="*", default=[3e-3])
     parser.add_argument("--threshold", type=float, nargs="*", default=[0.5])
     # 0.8 and 0.85 tie in cross-validation (mean F1 of the two kinds of text 0.622 / 0.617,
@@ -444,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
     if written:
         print(f"written training articles: {len(written)}, "
               f"{sum(len(p.item['events']) for p in written)} events")
+    if args.places_cv:
+        places_cv(parsed, pipe, args.ranker_l2, extra=written)
+        return 0
     best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
                                    args.override, extra=written)
     l2, threshold, rule_threshold, override = best
