@@ -4,6 +4,7 @@ Usage::
 
     python tests/fit_events.py            # cross-validate by article, then fit on all of tune
     python tests/fit_events.py --cv-only  # only print the cross-validated numbers
+    python tests/fit_events.py --places-cv [--seeds 5] [-v]  # the place ranker alone
 
 Reads only the tune split (tests/eventset/realnews_tune.jsonl, annotated by us following
 tests/eventset/GUIDELINE.md, and the hand-written tests/eventset/events.jsonl) and the written
@@ -29,7 +30,7 @@ import json
 import random
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,10 @@ FOLDS = 5
 NONE_WEIGHT = 0.3
 BALANCE = True
 GROUP_WEIGHT = {"written": 1.0}  # a kind of text's share relative to real news (1.0)
-RANKER_L2 = 1e-2  # the place ranker's, chosen by --places-cv
+# The place ranker's L2 strength and the written articles' weight in its fit (real news and
+# wire-style 1.0), chosen by --places-cv (see README "Where an event happened").
+RANKER_L2 = 3e-2
+RANKER_WEIGHT = {"written": 0.5}
 
 
 @dataclass
@@ -300,11 +304,14 @@ def _sentence_of(tok: Any, p: Parsed) -> int:
     return -1
 
 
-def place_examples(parsed: list[Parsed], pipe: Any, words: frozenset[str]
-                   ) -> list[tuple[list[tuple[str, ...]], list[bool]]]:
-    """(option features, option is right) per gold event whose place is among the options."""
-    return [([o.features for o in c.opts], c.right) for p in parsed
-            for c in place_cases(p, pipe, words) if any(c.right)]
+def fit_places(parsed: list[Parsed], pipe: Any, words: frozenset[str]) -> dict[str, float]:
+    """The place ranker's weights, fitted on every gold event whose place is among the
+    options (each kind of text weighted by RANKER_WEIGHT)."""
+    cases = [c for p in parsed for c in place_cases(p, pipe, words) if any(c.right)]
+    if not cases:
+        return {}
+    return fit_ranker([([o.features for o in c.opts], c.right) for c in cases],
+                      weights=[RANKER_WEIGHT.get(c.kind, 1.0) for c in cases])
 
 
 @dataclass
@@ -312,69 +319,140 @@ class _Pred:
     place: Any
 
 
+@dataclass
+class PlacePick:
+    """The ranker's verdict on one held-back event."""
+
+    case: PlaceCase
+    pick: int | None  # the index of the ranker's option
+    scores: tuple[float, ...]
+
+    @property
+    def ranker_right(self) -> bool:
+        return self.pick is not None and self.case.right[self.pick]
+
+    @property
+    def pipeline_right(self) -> bool:
+        return _rules_right(self.case) if self.case.tied else self.ranker_right
+
+    @property
+    def p_right(self) -> float:
+        """The ranker's probability of the right options."""
+        e = np.exp(np.array(self.scores) - max(self.scores))
+        return float((e * np.array(self.case.right)).sum() / e.sum())
+
+
 def places_cv(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
               extra: list[Parsed] | None = None,
-              variants: dict[str, Callable[[str], bool]] | None = None) -> None:
+              variants: dict[str, Callable[[str], bool]] | None = None, verbose: bool = False,
+              seeds: Sequence[int] = (13,)) -> dict[tuple[str, float], list[PlacePick]]:
     """Cross-validate the place ranker alone, with the gold triggers: fitted on four folds of
-    the tune articles (the same folds as :func:`cross_validate`) plus the written articles,
-    scored on the fifth. Prints, per kind of text, over gold events whose trigger gets place
-    options: the share whose right place is no option at all, the accuracy of the rules'
-    choice, of the ranker's and of the pipeline's (the rules' choice where the parse ties the
-    trigger to a town or facility, else the ranker's)."""
-    from geomap.events.placing import Option, PlaceRanker
-
+    the tune articles (the same folds as :func:`cross_validate`; more ``seeds`` repeat it with
+    other folds and pool the verdicts) plus the written articles, scored on the fifth. Prints,
+    per kind of text, over gold events whose trigger gets place options: the share whose right
+    place is no option at all, the accuracy of the rules' choice, of the ranker's and of the
+    pipeline's (the rules' choice where the parse ties the trigger to a town or facility, else
+    the ranker's), and the mean log-probability the ranker gives the right options where one
+    is right. ``variants`` keep subsets of the features (by name); returns each variant's and
+    l2's verdicts."""
     words = candidate_words(gold_lemmas(parsed + list(extra or [])))
-    rng = random.Random(13)
-    order = list(range(len(parsed)))
-    rng.shuffle(order)
-    fold_of = {i: n % FOLDS for n, i in enumerate(order)}
+    folds = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        order = list(range(len(parsed)))
+        rng.shuffle(order)
+        folds.append({i: n % FOLDS for n, i in enumerate(order)})
     cases = [place_cases(p, pipe, words) for p in parsed]
     extra_cases = [c for p in extra or [] for c in place_cases(p, pipe, words)]
+    out = {}
     for name, keep in (variants or {"all features": lambda f: True}).items():
-        def feats(c: PlaceCase, keep: Callable[[str], bool] = keep) -> list[tuple[str, ...]]:
-            return [tuple(f for f in o.features if keep(f)) for o in c.opts]
-
         for l2 in grid_l2:
-            picks: dict[str, list[tuple[PlaceCase, int | None]]] = {}
-            for k in range(FOLDS):
-                train = [c for i, cs in enumerate(cases) if fold_of[i] != k for c in cs]
-                train += extra_cases
-                groups = [(feats(c), c.right) for c in train if any(c.right)]
-                ranker = PlaceRanker(fit_ranker(groups, l2=l2))
-                done: set[tuple[str, int]] = set()
-                for i, cs in enumerate(cases):
-                    if fold_of[i] != k:
-                        continue
-                    for c in cs:
-                        if (c.article, c.event) in done:
-                            continue  # one trigger per gold event: the first
-                        done.add((c.article, c.event))
-                        opts = [Option(o.rp, o.token, o.sentence_index, f, o.syntactic,
-                                       o.rule_pick) for o, f in zip(c.opts, feats(c), strict=True)]
-                        best = ranker.best(opts, trigger_sentence=c.trigger_sentence)
-                        picks.setdefault(c.kind, []).append(
-                            (c, None if best is None else opts.index(best)))
+            got = [v for fold_of in folds
+                   for v in _place_picks(cases, fold_of, extra_cases, keep, l2)]
+            out[name, l2] = got
             print(f"  places-cv {name}, l2={l2:g}:")
             for kind in ("real news", "wire-style"):
-                got = picks.get(kind, [])
-                n = len(got)
+                sub = [v for v in got if v.case.kind == kind]
+                n = len(sub)
                 if not n:
                     continue
-                ceiling = sum(not any(c.right) for c, _ in got)
-                rule = sum(any(r and o.rule_pick for r, o in zip(c.right, c.opts, strict=True))
-                           for c, _ in got)
-                ranked = sum(j is not None and c.right[j] for c, j in got)
-                piped = sum(any(r and o.rule_pick for r, o in zip(c.right, c.opts, strict=True))
-                            if c.tied else j is not None and c.right[j] for c, j in got)
-                print(f"    {kind:10s} n={n:3d}  no right option {ceiling / n:.3f}  "
+                ceiling = sum(not any(v.case.right) for v in sub)
+                rule = sum(_rules_right(v.case) for v in sub)
+                ranked = sum(v.ranker_right for v in sub)
+                piped = sum(v.pipeline_right for v in sub)
+                possible = [v.p_right for v in sub if any(v.case.right)]
+                loglik = float(np.mean(np.log(np.maximum(possible, 1e-9)))) if possible else 0.0
+                print(f"    {kind:10s} n={n // len(folds):3d}  no right option {ceiling / n:.3f}  "
                       f"rules {rule / n:.3f}  ranker {ranked / n:.3f}  "
                       f"pipeline {piped / n:.3f}  (ranker where possible "
-                      f"{ranked / max(n - ceiling, 1):.3f})")
+                      f"{ranked / max(n - ceiling, 1):.3f}, mean log p(right) {loglik:.3f})")
+            if verbose:
+                _place_errors([v for v in got if v.case.kind == "real news"], parsed)
+    return out
+
+
+def _rules_right(c: PlaceCase) -> bool:
+    return any(r and o.rule_pick for r, o in zip(c.right, c.opts, strict=True))
+
+
+def _place_picks(cases: list[list[PlaceCase]], fold_of: dict[int, int],
+                 extra_cases: list[PlaceCase], keep: Callable[[str], bool], l2: float
+                 ) -> list[PlacePick]:
+    from geomap.events.placing import Option, PlaceRanker
+
+    def feats(c: PlaceCase) -> list[tuple[str, ...]]:
+        return [tuple(f for f in o.features if keep(f)) for o in c.opts]
+
+    out: list[PlacePick] = []
+    for k in range(FOLDS):
+        train = [c for i, cs in enumerate(cases) if fold_of[i] != k for c in cs] + extra_cases
+        train = [c for c in train if any(c.right)]
+        ranker = PlaceRanker(fit_ranker([(feats(c), c.right) for c in train], l2=l2,
+                                        weights=[RANKER_WEIGHT.get(c.kind, 1.0) for c in train]))
+        done: set[tuple[str, int]] = set()
+        for i, cs in enumerate(cases):
+            if fold_of[i] != k:
+                continue
+            for c in cs:
+                if (c.article, c.event) in done:
+                    continue  # one trigger per gold event: the first
+                done.add((c.article, c.event))
+                opts = [Option(o.rp, o.token, o.sentence_index, f, o.syntactic, o.rule_pick)
+                        for o, f in zip(c.opts, feats(c), strict=True)]
+                best = ranker.best(opts, trigger_sentence=c.trigger_sentence)
+                out.append(PlacePick(c, None if best is None else opts.index(best),
+                                     tuple(ranker.score(o) for o in opts)))
+    return out
+
+
+def _place_errors(picks: list[PlacePick], parsed: list[Parsed]) -> None:
+    """Print the events whose pipeline place is wrong: the trigger's sentence, the right, the
+    rules' and the ranker's options (with the ranker's score and features)."""
+    by_id = {p.item["id"]: p for p in parsed}
+    for v in picks:
+        if v.pipeline_right:
+            continue
+        c, j = v.case, v.pick
+        p = by_id[c.article]
+        ev = p.item["events"][c.event]
+        sent = next((s.text for s in p.sentences if s.index == c.trigger_sentence), "")
+        why = "no right option" if not any(c.right) else "tied by the parse" if c.tied else \
+            "ranker"
+        print(f"    ! {c.article} {ev['type']} @ {ev['place']} ({why}): "
+              f"{' '.join(sent.split())[:200]}")
+        for k, (o, ok) in enumerate(zip(c.opts, c.right, strict=True)):
+            if k == j or ok or o.rule_pick:
+                mark = ("pick " if k == j else "     ") + ("right" if ok else "     ")
+                pl = o.rp.place
+                print(f"        {mark} {o.rp.mention.surface!r} -> {pl.name} ({pl.country_code} "
+                      f"{pl.feature_code}) {v.scores[k]:+.2f} {' '.join(o.features)}")
 
 
 def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float = RANKER_L2,
-               epochs: int = 300, lr: float = 0.05) -> dict[str, float]:
-    """Conditional logit: the right options' share of each group's softmax is maximised."""
+               epochs: int = 300, lr: float = 0.05, weights: list[float] | None = None
+               ) -> dict[str, float]:
+    """Conditional logit: the right options' share of each group's softmax is maximised
+    (each group weighted by ``weights``, default 1)."""
     vocab: dict[str, int] = {}
     for opts, _ in groups:
         for feats in opts:
@@ -395,6 +473,8 @@ def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float
     w = np.zeros(len(vocab))
     m, v = np.zeros_like(w), np.zeros_like(w)
     n_groups = len(groups)
+    gw = np.ones(n_groups) if weights is None else np.array(weights, dtype=float)
+    gw = gw / gw.sum()
     for t in range(1, epochs + 1):
         s = np.zeros(n)
         np.add.at(s, r, w[c])
@@ -404,10 +484,10 @@ def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float
         z_all = np.bincount(grp, weights=e, minlength=n_groups)
         z_ok = np.bincount(grp, weights=e * ok_, minlength=n_groups)
         # d(-log z_ok + log z_all)/ds = e/z_all - ok*e/z_ok
-        ds = e / z_all[grp] - ok_ * e / np.maximum(z_ok[grp], 1e-300)
+        ds = (e / z_all[grp] - ok_ * e / np.maximum(z_ok[grp], 1e-300)) * gw[grp]
         g_w = np.zeros_like(w)
         np.add.at(g_w, c, ds[r])
-        g_w = g_w / n_groups + l2 * w
+        g_w = g_w + l2 * w
         m = 0.9 * m + 0.1 * g_w
         v = 0.999 * v + 0.001 * g_w * g_w
         w -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
@@ -437,12 +517,12 @@ def fit_model(parsed: list[Parsed], taxonomy: Any, *, l2: float, threshold: floa
                 ys.append(sub)
     types = Softmax(l2, none_weight=none_weight).fit(X, y, groups=kinds if BALANCE else None)
     subtypes = Softmax(l2).fit(Xs, ys, min_count=1)
-    groups = place_examples(parsed, pipe, words) if pipe is not None else []
+    ranker = fit_places(parsed, pipe, words) if pipe is not None else {}
     return {"format": "geomap-event-model/1",
             "about": "Fitted by tests/fit_events.py on the tune split; do not edit by hand.",
             "threshold": threshold, "extra_lemmas": extra,
             "types": types.to_dict(), "subtypes": subtypes.to_dict(),
-            "places": {"weights": dict(sorted(fit_ranker(groups).items()))} if groups else None,
+            "places": {"weights": dict(sorted(ranker.items()))} if ranker else None,
             "training": {"candidates": len(X), "events": sum(v != NONE for v in y),
                          "labels": dict(sorted(Counter(y).items()))}}
 
@@ -518,6 +598,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--places-cv", action="store_true",
                         help="only cross-validate the place ranker, with the gold triggers")
     parser.add_argument("--ranker-l2", type=float, nargs="*", default=[RANKER_L2])
+    parser.add_argument("--ranker-written-weight", type=float, default=RANKER_WEIGHT["written"],
+                        help="the written articles' weight in the place ranker's fit")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="with --places-cv: repeat it with this many fold assignments "
+                             "(the first is cross_validate's) and pool the verdicts")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="with --places-cv: list the real-news events placed wrong")
     parser.add_argument("--l2", type=float, nargs="*", default=[3e-3])
     parser.add_argument("--threshold", type=float, nargs="*", default=[0.5])
     # 0.8 and 0.85 tie in cross-validation (mean F1 of the two kinds of text 0.622 / 0.617,
@@ -538,6 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     globals()["NONE_WEIGHT"] = args.none_weight
     globals()["BALANCE"] = not args.no_balance
     GROUP_WEIGHT["written"] = args.written_weight
+    RANKER_WEIGHT["written"] = args.ranker_written_weight
     if args.no_bags:
         import geomap.events.classify as classify
 
@@ -554,7 +642,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"written training articles: {len(written)}, "
               f"{sum(len(p.item['events']) for p in written)} events")
     if args.places_cv:
-        places_cv(parsed, pipe, args.ranker_l2, extra=written)
+        places_cv(parsed, pipe, args.ranker_l2, extra=written, verbose=args.verbose,
+                  seeds=range(13, 13 + args.seeds))
         return 0
     best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
                                    args.override, extra=written)
