@@ -51,7 +51,7 @@ NONE_WEIGHT = 0.3
 BALANCE = True
 GROUP_WEIGHT = {"written": 1.0}  # a kind of text's share relative to real news (1.0)
 # The place ranker's L2 strength and the written articles' weight in its fit (real news and
-# wire-style 1.0), chosen by --places-cv (see README "Where an event happened").
+# wire-style 1.0), chosen by --places-cv (see the README, Events, "Where").
 RANKER_L2 = 3e-2
 RANKER_WEIGHT = {"written": 0.5}
 
