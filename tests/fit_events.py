@@ -4,6 +4,7 @@ Usage::
 
     python tests/fit_events.py            # cross-validate by article, then fit on all of tune
     python tests/fit_events.py --cv-only  # only print the cross-validated numbers
+    python tests/fit_events.py --places-cv [--seeds 5] [-v]  # the place ranker alone
 
 Reads only the tune split (tests/eventset/realnews_tune.jsonl, annotated by us following
 tests/eventset/GUIDELINE.md, and the hand-written tests/eventset/events.jsonl) and the written
@@ -29,6 +30,7 @@ import json
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,10 @@ FOLDS = 5
 NONE_WEIGHT = 0.3
 BALANCE = True
 GROUP_WEIGHT = {"written": 1.0}  # a kind of text's share relative to real news (1.0)
+# The place ranker's L2 strength and the written articles' weight in its fit (real news and
+# wire-style 1.0), chosen by --places-cv (see the README, Events, "Where").
+RANKER_L2 = 3e-2
+RANKER_WEIGHT = {"written": 0.5}
 
 
 @dataclass
@@ -212,6 +218,7 @@ class GoldTriggers:
 
     def __init__(self, item: dict[str, Any], words: frozenset[str]) -> None:
         self.item, self.words = item, words
+        self.decided: dict[int, str] = {}  # token index -> the type decided for it
 
     def compatible(self, taxonomy: Any) -> bool:
         return True
@@ -226,39 +233,85 @@ class GoldTriggers:
     def decide(self, cand: Any, feats: Any, taxonomy: Any) -> tuple[str, str, float] | None:
         ev = self.gold_for(cand.token)
         if ev is not None:
+            self.decided[cand.token.i] = ev["type"]
             return ev["type"], ev["sub_type"], 0.9
         if cand.rule is not None and not any("trigger_start" in e for e in self.item["events"]):
             for e in self.item["events"]:
                 if e["type"] == cand.rule.event_type:
+                    self.decided[cand.token.i] = e["type"]
                     return e["type"], cand.rule.sub_event_type, 0.9
         return None
 
 
-def place_examples(parsed: list[Parsed], pipe: Any, words: frozenset[str]
-                   ) -> list[tuple[list[tuple[str, ...]], list[bool]]]:
-    """(option features, option is right) per gold event whose place is among the options."""
+@dataclass
+class PlaceCase:
+    """One gold event seen by the place ranker: its options and which of them are right."""
+
+    article: str
+    kind: str  # real news | wire-style | written
+    event: int  # the gold event's index in its article
+    opts: list[Any]
+    right: list[bool]
+    trigger_sentence: int
+    tied: bool  # the parse tied the trigger to a town or facility: the ranker is not asked
+
+
+class _Recorder:
+    """Stands in for the ranker: notes which triggers detect_events would ask it about."""
+
+    def __init__(self, cases: list[list[Any]]) -> None:
+        self.cases = cases
+
+    def best(self, opts: Any, *, trigger_sentence: int | None = None) -> None:
+        if self.cases:
+            self.cases[-1][3] = False
+
+
+def place_cases(p: Parsed, pipe: Any, words: frozenset[str]) -> list[PlaceCase]:
+    """Each (gold trigger, gold event with a point) for which detect_events builds place
+    options. Hand-written items carry no trigger offsets: a rule match of a type that only one
+    of the item's events has is that event."""
     from eval_events import place_ok
 
     from geomap.events.detect import detect_events
 
+    gold = GoldTriggers(p.item, words)
+    seen: list[list[Any]] = []
+    gold.places = _Recorder(seen)  # type: ignore[assignment]
+    detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
+                  gazetteer=pipe.gazetteer, model=gold,  # type: ignore[arg-type]
+                  observe=lambda tok, opts: seen.append([tok, opts, _sentence_of(tok, p), True]))
+    events = p.item["events"]
     out = []
-    for p in parsed:
-        gold = GoldTriggers(p.item, words)
-        seen: list[tuple[Any, list[Any]]] = []
-        detect_events(p.doc, p.document, p.sentences, p.places, taxonomy=pipe.taxonomy,
-                      gazetteer=pipe.gazetteer, model=gold,  # type: ignore[arg-type]
-                      observe=lambda tok, opts, seen=seen: seen.append((tok, opts)))
-        for tok, opts in seen:
-            ev = gold.gold_for(tok)
-            if ev is None:
-                same = [e for e in p.item["events"] if "trigger_start" not in e]
-                ev = same[0] if len(same) == 1 else None
-            if ev is None or not opts or ev.get("lat") is None:
-                continue
-            right = [place_ok(ev, _Pred(o.rp.place)) for o in opts]
-            if any(right):
-                out.append(([o.features for o in opts], right))
+    for tok, opts, sidx, tied in seen:
+        ev = gold.gold_for(tok)
+        if ev is None:
+            decided = gold.decided.get(tok.i)
+            same = [e for e in events if "trigger_start" not in e and e["type"] == decided]
+            ev = same[0] if len(same) == 1 else None
+        if ev is None or not opts or ev.get("lat") is None:
+            continue
+        right = [place_ok(ev, _Pred(o.rp.place)) for o in opts]
+        out.append(PlaceCase(p.item["id"], _kind(p.item), events.index(ev), opts, right, sidx,
+                             tied))
     return out
+
+
+def _sentence_of(tok: Any, p: Parsed) -> int:
+    for s in p.sentences:
+        if s.start <= tok.idx < s.end:
+            return int(s.index)
+    return -1
+
+
+def fit_places(parsed: list[Parsed], pipe: Any, words: frozenset[str]) -> dict[str, float]:
+    """The place ranker's weights, fitted on every gold event whose place is among the
+    options (each kind of text weighted by RANKER_WEIGHT)."""
+    cases = [c for p in parsed for c in place_cases(p, pipe, words) if any(c.right)]
+    if not cases:
+        return {}
+    return fit_ranker([([o.features for o in c.opts], c.right) for c in cases],
+                      weights=[RANKER_WEIGHT.get(c.kind, 1.0) for c in cases])
 
 
 @dataclass
@@ -266,9 +319,140 @@ class _Pred:
     place: Any
 
 
-def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float = 1e-2,
-               epochs: int = 300, lr: float = 0.05) -> dict[str, float]:
-    """Conditional logit: the right options' share of each group's softmax is maximised."""
+@dataclass
+class PlacePick:
+    """The ranker's verdict on one held-back event."""
+
+    case: PlaceCase
+    pick: int | None  # the index of the ranker's option
+    scores: tuple[float, ...]
+
+    @property
+    def ranker_right(self) -> bool:
+        return self.pick is not None and self.case.right[self.pick]
+
+    @property
+    def pipeline_right(self) -> bool:
+        return _rules_right(self.case) if self.case.tied else self.ranker_right
+
+    @property
+    def p_right(self) -> float:
+        """The ranker's probability of the right options."""
+        e = np.exp(np.array(self.scores) - max(self.scores))
+        return float((e * np.array(self.case.right)).sum() / e.sum())
+
+
+def places_cv(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
+              extra: list[Parsed] | None = None,
+              variants: dict[str, Callable[[str], bool]] | None = None, verbose: bool = False,
+              seeds: Sequence[int] = (13,)) -> dict[tuple[str, float], list[PlacePick]]:
+    """Cross-validate the place ranker alone, with the gold triggers: fitted on four folds of
+    the tune articles (the same folds as :func:`cross_validate`; more ``seeds`` repeat it with
+    other folds and pool the verdicts) plus the written articles, scored on the fifth. Prints,
+    per kind of text, over gold events whose trigger gets place options: the share whose right
+    place is no option at all, the accuracy of the rules' choice, of the ranker's and of the
+    pipeline's (the rules' choice where the parse ties the trigger to a town or facility, else
+    the ranker's), and the mean log-probability the ranker gives the right options where one
+    is right. ``variants`` keep subsets of the features (by name); returns each variant's and
+    l2's verdicts."""
+    words = candidate_words(gold_lemmas(parsed + list(extra or [])))
+    folds = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        order = list(range(len(parsed)))
+        rng.shuffle(order)
+        folds.append({i: n % FOLDS for n, i in enumerate(order)})
+    cases = [place_cases(p, pipe, words) for p in parsed]
+    extra_cases = [c for p in extra or [] for c in place_cases(p, pipe, words)]
+    out = {}
+    for name, keep in (variants or {"all features": lambda f: True}).items():
+        for l2 in grid_l2:
+            got = [v for fold_of in folds
+                   for v in _place_picks(cases, fold_of, extra_cases, keep, l2)]
+            out[name, l2] = got
+            print(f"  places-cv {name}, l2={l2:g}:")
+            for kind in ("real news", "wire-style"):
+                sub = [v for v in got if v.case.kind == kind]
+                n = len(sub)
+                if not n:
+                    continue
+                ceiling = sum(not any(v.case.right) for v in sub)
+                rule = sum(_rules_right(v.case) for v in sub)
+                ranked = sum(v.ranker_right for v in sub)
+                piped = sum(v.pipeline_right for v in sub)
+                possible = [v.p_right for v in sub if any(v.case.right)]
+                loglik = float(np.mean(np.log(np.maximum(possible, 1e-9)))) if possible else 0.0
+                print(f"    {kind:10s} n={n // len(folds):3d}  no right option {ceiling / n:.3f}  "
+                      f"rules {rule / n:.3f}  ranker {ranked / n:.3f}  "
+                      f"pipeline {piped / n:.3f}  (ranker where possible "
+                      f"{ranked / max(n - ceiling, 1):.3f}, mean log p(right) {loglik:.3f})")
+            if verbose:
+                _place_errors([v for v in got if v.case.kind == "real news"], parsed)
+    return out
+
+
+def _rules_right(c: PlaceCase) -> bool:
+    return any(r and o.rule_pick for r, o in zip(c.right, c.opts, strict=True))
+
+
+def _place_picks(cases: list[list[PlaceCase]], fold_of: dict[int, int],
+                 extra_cases: list[PlaceCase], keep: Callable[[str], bool], l2: float
+                 ) -> list[PlacePick]:
+    from geomap.events.placing import Option, PlaceRanker
+
+    def feats(c: PlaceCase) -> list[tuple[str, ...]]:
+        return [tuple(f for f in o.features if keep(f)) for o in c.opts]
+
+    out: list[PlacePick] = []
+    for k in range(FOLDS):
+        train = [c for i, cs in enumerate(cases) if fold_of[i] != k for c in cs] + extra_cases
+        train = [c for c in train if any(c.right)]
+        ranker = PlaceRanker(fit_ranker([(feats(c), c.right) for c in train], l2=l2,
+                                        weights=[RANKER_WEIGHT.get(c.kind, 1.0) for c in train]))
+        done: set[tuple[str, int]] = set()
+        for i, cs in enumerate(cases):
+            if fold_of[i] != k:
+                continue
+            for c in cs:
+                if (c.article, c.event) in done:
+                    continue  # one trigger per gold event: the first
+                done.add((c.article, c.event))
+                opts = [Option(o.rp, o.token, o.sentence_index, f, o.syntactic, o.rule_pick)
+                        for o, f in zip(c.opts, feats(c), strict=True)]
+                best = ranker.best(opts, trigger_sentence=c.trigger_sentence)
+                out.append(PlacePick(c, None if best is None else opts.index(best),
+                                     tuple(ranker.score(o) for o in opts)))
+    return out
+
+
+def _place_errors(picks: list[PlacePick], parsed: list[Parsed]) -> None:
+    """Print the events whose pipeline place is wrong: the trigger's sentence, the right, the
+    rules' and the ranker's options (with the ranker's score and features)."""
+    by_id = {p.item["id"]: p for p in parsed}
+    for v in picks:
+        if v.pipeline_right:
+            continue
+        c, j = v.case, v.pick
+        p = by_id[c.article]
+        ev = p.item["events"][c.event]
+        sent = next((s.text for s in p.sentences if s.index == c.trigger_sentence), "")
+        why = "no right option" if not any(c.right) else "tied by the parse" if c.tied else \
+            "ranker"
+        print(f"    ! {c.article} {ev['type']} @ {ev['place']} ({why}): "
+              f"{' '.join(sent.split())[:200]}")
+        for k, (o, ok) in enumerate(zip(c.opts, c.right, strict=True)):
+            if k == j or ok or o.rule_pick:
+                mark = ("pick " if k == j else "     ") + ("right" if ok else "     ")
+                pl = o.rp.place
+                print(f"        {mark} {o.rp.mention.surface!r} -> {pl.name} ({pl.country_code} "
+                      f"{pl.feature_code}) {v.scores[k]:+.2f} {' '.join(o.features)}")
+
+
+def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float = RANKER_L2,
+               epochs: int = 300, lr: float = 0.05, weights: list[float] | None = None
+               ) -> dict[str, float]:
+    """Conditional logit: the right options' share of each group's softmax is maximised
+    (each group weighted by ``weights``, default 1)."""
     vocab: dict[str, int] = {}
     for opts, _ in groups:
         for feats in opts:
@@ -289,6 +473,8 @@ def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float
     w = np.zeros(len(vocab))
     m, v = np.zeros_like(w), np.zeros_like(w)
     n_groups = len(groups)
+    gw = np.ones(n_groups) if weights is None else np.array(weights, dtype=float)
+    gw = gw / gw.sum()
     for t in range(1, epochs + 1):
         s = np.zeros(n)
         np.add.at(s, r, w[c])
@@ -298,10 +484,10 @@ def fit_ranker(groups: list[tuple[list[tuple[str, ...]], list[bool]]], l2: float
         z_all = np.bincount(grp, weights=e, minlength=n_groups)
         z_ok = np.bincount(grp, weights=e * ok_, minlength=n_groups)
         # d(-log z_ok + log z_all)/ds = e/z_all - ok*e/z_ok
-        ds = e / z_all[grp] - ok_ * e / np.maximum(z_ok[grp], 1e-300)
+        ds = (e / z_all[grp] - ok_ * e / np.maximum(z_ok[grp], 1e-300)) * gw[grp]
         g_w = np.zeros_like(w)
         np.add.at(g_w, c, ds[r])
-        g_w = g_w / n_groups + l2 * w
+        g_w = g_w + l2 * w
         m = 0.9 * m + 0.1 * g_w
         v = 0.999 * v + 0.001 * g_w * g_w
         w -= lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
@@ -363,12 +549,12 @@ def fit_model(parsed: list[Parsed], taxonomy: Any, *, l2: float, threshold: floa
                 ys.append(sub)
     types = Softmax(l2, none_weight=none_weight).fit(X, y, groups=kinds if BALANCE else None)
     subtypes = Softmax(l2).fit(Xs, ys, min_count=1)
-    groups = place_examples(parsed, pipe, words) if pipe is not None else []
+    ranker = fit_places(parsed, pipe, words) if pipe is not None else {}
     return {"format": "geomap-event-model/1",
             "about": "Fitted by tests/fit_events.py on the tune split; do not edit by hand.",
             "threshold": threshold, "extra_lemmas": extra,
             "types": types.to_dict(), "subtypes": subtypes.to_dict(),
-            "places": {"weights": dict(sorted(fit_ranker(groups).items()))} if groups else None,
+            "places": {"weights": dict(sorted(ranker.items()))} if ranker else None,
             "documents": fit_documents(parsed),
             "training": {"candidates": len(X), "events": sum(v != NONE for v in y),
                          "labels": dict(sorted(Counter(y).items()))}}
@@ -444,6 +630,16 @@ def _kind(item: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--places-cv", action="store_true",
+                        help="only cross-validate the place ranker, with the gold triggers")
+    parser.add_argument("--ranker-l2", type=float, nargs="*", default=[RANKER_L2])
+    parser.add_argument("--ranker-written-weight", type=float, default=RANKER_WEIGHT["written"],
+                        help="the written articles' weight in the place ranker's fit")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="with --places-cv: repeat it with this many fold assignments "
+                             "(the first is cross_validate's) and pool the verdicts")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="with --places-cv: list the real-news events placed wrong")
     parser.add_argument("--l2", type=float, nargs="*", default=[3e-3])
     parser.add_argument("--threshold", type=float, nargs="*", default=[0.5])
     # 0.8 and 0.85 tie in cross-validation (mean F1 of the two kinds of text 0.622 / 0.617,
@@ -467,6 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     globals()["NONE_WEIGHT"] = args.none_weight
     globals()["BALANCE"] = not args.no_balance
     GROUP_WEIGHT["written"] = args.written_weight
+    RANKER_WEIGHT["written"] = args.ranker_written_weight
     if args.no_bags:
         import geomap.events.classify as classify
 
@@ -482,6 +679,10 @@ def main(argv: list[str] | None = None) -> int:
     if written:
         print(f"written training articles: {len(written)}, "
               f"{sum(len(p.item['events']) for p in written)} events")
+    if args.places_cv:
+        places_cv(parsed, pipe, args.ranker_l2, extra=written, verbose=args.verbose,
+                  seeds=range(13, 13 + args.seeds))
+        return 0
     best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
                                    args.override, args.gate, extra=written)
     l2, threshold, rule_threshold, override, gate = best

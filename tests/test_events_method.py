@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from importlib import resources
 
 import pytest
@@ -259,3 +260,50 @@ def test_facility_kind_needs_a_facility_noun(full_nlp) -> None:  # type: ignore[
     aleppo = next(t for t in doc if t.text == "Aleppo")
     assert facility_kind(latakia) is not None and "MILB" in facility_kind(latakia)  # type: ignore[operator]
     assert facility_kind(aleppo) is None
+
+
+def _options_for(full_nlp, taxonomy, text: str, word: str) -> list[Option]:  # type: ignore[no-untyped-def]
+    doc = full_nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    places = []
+    for name, place in PLACES.items():
+        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
+            sidx = next(s.index for s in sentences if s.start <= m.start() < s.end)
+            places.append(ResolvedPlace(Mention("t", m.start(), m.end(), name, "GPE", sidx),
+                                        place, 1.0))
+    places.sort(key=lambda r: r.mention.start)
+    seen: dict[str, list[Option]] = {}
+    detect_events(doc, Document("t", text), sentences, places, taxonomy=taxonomy, model=None,
+                  observe=lambda tok, opts: seen.setdefault(tok.text, opts))
+    return seen[word]
+
+
+def test_place_options_say_what_is_named_inside_what_and_how_near(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    opts = _options_for(full_nlp, taxonomy, "Gunmen attacked a convoy on Monday, officials in "
+                        "Syria said. Aleppo had been quiet for weeks. Doha condemned it.",
+                        "attacked")
+    by_name = {o.rp.place.name: set(o.features) for o in opts}
+    assert set(by_name) == {"Syria", "Aleppo", "Doha"}
+    # the country contains a town the article names; the town lies in a named country
+    assert "contains_named/country" in by_name["Syria"]
+    assert "inside_named/town" in by_name["Aleppo"]
+    assert not any(f.startswith(("contains_named", "inside_named")) for f in by_name["Doha"])
+    # nearness to the trigger ranks the places: its own sentence, then the next one, then later
+    assert "near_rank=0" in by_name["Syria"] and "near_rank=1" in by_name["Aleppo"]
+    assert "near_rank=2" in by_name["Doha"]
+    # some features also come crossed with the event's type
+    [kind] = {f.split("=", 1)[1].rsplit("/", 1)[0] for f in by_name["Syria"] if f.startswith("tk=")}
+    assert f"tx={kind}/first_named" in by_name["Syria"]
+    assert not any(f.startswith("tx=") and f.endswith("/first_named") for f in by_name["Doha"])
+
+
+def test_place_ranker_fit_follows_the_weight_of_each_kind_of_text() -> None:
+    from fit_events import fit_ranker
+
+    # feature a is right in the first kind of text, feature b in the second
+    first = ([("a",), ("b",)], [True, False])
+    second = ([("a",), ("b",)], [False, True])
+    even = fit_ranker([first, second, first, second], l2=1e-3)
+    assert abs(even.get("a", 0.0) - even.get("b", 0.0)) < 0.1
+    heavy = fit_ranker([first, second, first, second], l2=1e-3, weights=[1.0, 3.0, 1.0, 3.0])
+    assert heavy["b"] - heavy["a"] > 0.5

@@ -75,6 +75,10 @@ def _describes_person(tok: Token) -> bool:
     return tok.dep_ == "appos" and head.ent_type_ == "PERSON"
 
 
+# Features also crossed with the event type: where the types differ in how they are placed.
+TYPED = ("dateline", "demonym", "subject", "first_named", "most_named")
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One place an event may have happened at, with the mention nearest the trigger."""
@@ -112,15 +116,24 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
             nearest[pid] = (gap, rp, sidx)
     top = max(counts.values(), default=0)
     rule_id = rule_pick.place.place_id if rule_pick is not None and rule_pick.place else None
+    chosen = sorted(nearest.items(), key=lambda kv: kv[1][1].mention.start)
+    # the article's places named as places (demonyms aside), and their rank by nearness
+    named = [rp.place for _, (_, rp, _) in chosen
+             if rp.place is not None and not is_demonym(index.token_of(rp))]
+    near_rank = {pid: n for n, (_, pid) in enumerate(sorted((g, pid) for pid, (g, _, _) in chosen))}
     out = []
-    for pid, (_, rp, sidx) in sorted(nearest.items(), key=lambda kv: kv[1][1].mention.start):
+    for pid, (_, rp, sidx) in chosen:
         place = rp.place
         assert place is not None
         tok = index.token_of(rp)
         kind = place_kind(place)
         dist = _distance(sidx, sentence_index, order)
         f = [f"kind={kind}", f"dist={dist}", f"kd={kind}/{dist}", f"tk={event_type}/{kind}",
-             f"count={min(counts[pid], 4)}"]
+             f"count={min(counts[pid], 4)}", f"near_rank={min(near_rank[pid], 3)}"]
+        if kind in ("country", "admin1") and any(admin_contains(place, o) for o in named):
+            f.append(f"contains_named/{kind}")  # "Connecticut" where "Fairfield" is named
+        if kind not in ("country", "broad") and any(admin_contains(o, place) for o in named):
+            f.append(f"inside_named/{kind}")
         if counts[pid] == top:
             f.append("most_named")
         if pid == first_id:
@@ -139,6 +152,7 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
                 f.append("subject")
             if tok.dep_ == "pobj":
                 f.append(f"prep={tok.head.lower_}")
+        f.extend(f"tx={event_type}/{name}" for name in TYPED if name in f)
         syn = syn_by_place.get(pid)
         if syn is not None:
             rank, cand = syn
