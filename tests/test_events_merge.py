@@ -64,7 +64,10 @@ def test_one_sentence_reports_one_occasion_per_type_and_place() -> None:
     merged = _merge_in_document([_Draft(strike, 0, 1, False), _Draft(said, 0, 9, False)],
                                 taxonomy)
     assert len(merged) == 1 and merged[0].event.date == dt.date(2024, 12, 7)
-    # in different sentences, different dates stay different occasions
+    # in different sentences, dates two days apart are different occasions; a day apart, one
+    # (an arrest dated by the abduction's "Thursday", then "on Friday")
     apart = _merge_in_document([_Draft(strike, 0, 1, False), _Draft(later, 2, 30, False)],
                                taxonomy)
     assert [d.event.date for d in apart] == [dt.date(2024, 12, 7), dt.date(2024, 12, 9)]
+    assert len(_merge_in_document([_Draft(strike, 0, 1, False), _Draft(said, 2, 30, False)],
+                                  taxonomy)) == 1

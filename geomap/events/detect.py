@@ -22,7 +22,7 @@ from geomap.events.classify import (
     rule_for,
     to_trigger,
 )
-from geomap.events.merge import actor_key, combine, merge_actors, merge_quotes
+from geomap.events.merge import actor_key, combine, dates_close, merge_actors, merge_quotes
 from geomap.events.places import (
     LIGHT_VERBS,
     Attachment,
@@ -517,6 +517,9 @@ def _quote(sentence: Sentence, document: Document, places: Sequence[ResolvedPlac
                  source=document.source, url=document.url, place_spans=tuple(spans))
 
 
+SAME_OCCASION_DAYS = 1  # one article's reports of a type at a place a day apart: one occasion
+
+
 def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
     """An article that reports one event twice (same type, place, date) gives one event; within
     one sentence the same type at the same place is one occasion whatever the dates its words
@@ -530,7 +533,8 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
             if (f.event_type != e.event_type or f.place.place_id != e.place.place_id
                     or f.modality != e.modality or f.origin != e.origin
                     or (not etype.merge_subtypes and f.sub_event_type != e.sub_event_type)
-                    or not (f.date == e.date or o.date_fallback or d.date_fallback
+                    or not (dates_close(f.date, e.date, SAME_OCCASION_DAYS)
+                            or o.date_fallback or d.date_fallback
                             or o.sentence_index == d.sentence_index)):
                 continue
             sub = max((f.sub_event_type, e.sub_event_type),

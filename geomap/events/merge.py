@@ -76,7 +76,7 @@ def combine(events: list[Event], *, sub_event_type: str | None = None) -> Event:
     )
 
 
-def _dates_close(a: dt.date | None, b: dt.date | None, window: int) -> bool:
+def dates_close(a: dt.date | None, b: dt.date | None, window: int) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs((a - b).days) <= window
@@ -105,7 +105,7 @@ def merge_events(events: Iterable[Event], *, window_days: int = 1) -> list[Event
             docs = {d for m in cluster for d in m.doc_ids}
             if docs & set(e.doc_ids):
                 continue
-            if any(_dates_close(m.date, e.date, window_days) and actors_overlap(m.actors, e.actors)
+            if any(dates_close(m.date, e.date, window_days) and actors_overlap(m.actors, e.actors)
                    and _origins_agree(m, e) for m in cluster):
                 cluster.append(e)
                 break
