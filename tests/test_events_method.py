@@ -307,3 +307,20 @@ def test_place_ranker_fit_follows_the_weight_of_each_kind_of_text() -> None:
     assert abs(even.get("a", 0.0) - even.get("b", 0.0)) < 0.1
     heavy = fit_ranker([first, second, first, second], l2=1e-3, weights=[1.0, 3.0, 1.0, 3.0])
     assert heavy["b"] - heavy["a"] > 0.5
+
+
+@pytest.mark.parametrize(("when", "recalled"), [
+    ("in 2021", True), ("last year", True), ("in October", True), ("on Friday", False),
+    ("last week", False), ("on November 30", False)])
+def test_an_event_dated_well_before_publication_is_recalled(full_nlp, taxonomy, when: str,  # type: ignore[no-untyped-def]
+                                                            recalled: bool) -> None:
+    # published 2024-12-08: October ended 38 days before, November 30 is 8 days before
+    events = run(full_nlp, taxonomy, f"Police arrested two men in Nairobi {when}.",
+                 published=dt.date(2024, 12, 8))
+    [arrest] = [e for e in events if e.event_type == "Strategic developments"]
+    assert (arrest.modality == "background") == recalled
+    assert (arrest.date is None) == recalled
+    # without a publication date nothing can be recalled
+    [undated] = [e for e in run(full_nlp, taxonomy, f"Police arrested two men in Nairobi {when}.",
+                                published=None) if e.event_type == "Strategic developments"]
+    assert undated.modality == "asserted"

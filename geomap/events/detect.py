@@ -213,6 +213,9 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         if mode == "asserted" and day is not None and document.published is not None \
                 and day > document.published and not date_fallback:
             mode = "future"
+        if mode == "asserted" and day is not None and document.published is not None \
+                and not date_fallback and _recalled(day, precision, document.published):
+            mode, day, precision = "background", None, None
         light = trig.token.head if (trig.token.dep_ in ("dobj", "attr")
                                     and trig.token.head.lemma_.lower() in LIGHT_VERBS) else None
         who = find_actors(trig.token, doc, ents=ents, light_verb=light)
@@ -493,6 +496,24 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
 
 
 _TEMPORAL_MARKS = frozenset({"since", "after", "before", "until", "till", "following", "once"})
+
+
+RECALLED_DAYS = 30  # an event whose own date ended this long before publication is recalled
+
+
+def _recalled(day: dt.date, precision: DatePrecision | None, published: dt.date) -> bool:
+    """The text dates the event to a period that ended a month or more before publication
+    ("in 2021", "last year", "in January" of an article of March): the article recalls it, it
+    does not report it."""
+    if precision == "year":
+        end = dt.date(day.year, 12, 31)
+    elif precision == "month":
+        end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    elif precision == "week":
+        end = day + dt.timedelta(days=6)
+    else:
+        end = day
+    return (published - end).days >= RECALLED_DAYS
 
 
 def _in_temporal_clause(token: Token) -> bool:
