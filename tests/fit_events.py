@@ -223,6 +223,9 @@ class GoldTriggers:
     def compatible(self, taxonomy: Any) -> bool:
         return True
 
+    def reports_events(self, doc: Any) -> bool:
+        return True
+
     def gold_for(self, tok: Any) -> dict[str, Any] | None:
         for ev in self.item["events"]:
             if "trigger_start" in ev and \
@@ -310,7 +313,7 @@ def fit_places(parsed: list[Parsed], pipe: Any, words: frozenset[str]) -> dict[s
     cases = [c for p in parsed for c in place_cases(p, pipe, words) if any(c.right)]
     if not cases:
         return {}
-    return fit_ranker([([o.features for o in c.opts], c.right) for c in cases],
+    return fit_ranker([([o.features for o in c.opts], c.right) for c in cases], l2=RANKER_L2,
                       weights=[RANKER_WEIGHT.get(c.kind, 1.0) for c in cases])
 
 
@@ -510,7 +513,7 @@ def fit_documents(parsed: list[Parsed], l2: float = 1e-3, epochs: int = 300, lr:
             vocab.setdefault(f, len(vocab))
     r = np.array([i for i, row in enumerate(X) for _ in row], dtype=np.int64)
     c = np.array([vocab[f] for row in X for f in row], dtype=np.int64)
-    pos = y.mean()
+    pos = min(max(y.mean(), 1e-6), 1 - 1e-6)  # a fold with one kind of article only
     sw = np.where(y == 1, 0.5 / pos, 0.5 / (1 - pos)) / len(y)
     w = np.zeros(len(vocab))
     for _ in range(epochs):
@@ -694,6 +697,12 @@ def main(argv: list[str] | None = None) -> int:
     globals()["BALANCE"] = not args.no_balance
     GROUP_WEIGHT["written"] = args.written_weight
     RANKER_WEIGHT["written"] = args.ranker_written_weight
+    if not args.places_cv:
+        if len(args.ranker_l2) != 1:
+            parser.error("--ranker-l2 takes several values only with --places-cv")
+        globals()["RANKER_L2"] = args.ranker_l2[0]
+    if args.written_cv and args.places_cv:
+        parser.error("--written-cv and --places-cv are separate runs")
     if args.no_bags:
         import geomap.events.classify as classify
 

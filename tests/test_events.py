@@ -218,5 +218,8 @@ def test_crowds_fleeing_a_town_are_a_departure_from_it(full_nlp, taxonomy) -> No
     events = asserted(run(full_nlp, taxonomy, "Thousands of residents fled Aleppo on Monday."))
     assert [(e.event_type, e.sub_event_type, e.place.name) for e in events] == [
         ("Movement", "Departure", "Aleppo")]
+    wounded = asserted(run(full_nlp, taxonomy,
+                           "Thousands of wounded civilians fled Aleppo on Monday."))
+    assert [(e.event_type, e.place.name) for e in wounded] == [("Movement", "Aleppo")]
     left = asserted(run(full_nlp, taxonomy, "The storm left thousands homeless in Aleppo."))
     assert not [e for e in left if e.event_type == "Movement"]

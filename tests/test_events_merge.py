@@ -54,20 +54,29 @@ def test_merge_is_deterministic_whatever_the_input_order() -> None:
         assert merge_events(shuffled) == expected
 
 
-def test_one_sentence_reports_one_occasion_per_type_and_place() -> None:
+def test_one_article_reports_one_occasion_per_type_place_and_day() -> None:
+    import dataclasses
+
     from geomap.events.detect import _Draft, _merge_in_document
     from geomap.taxonomy import load_taxonomy
 
     taxonomy = load_taxonomy()
-    strike, said, later = event("a", day=7), event("a", day=8), event("a", day=9)
-    # two words of one sentence (the strike, the officials' report of it) with their own dates
-    merged = _merge_in_document([_Draft(strike, 0, 1, False), _Draft(said, 0, 9, False)],
-                                taxonomy)
-    assert len(merged) == 1 and merged[0].event.date == dt.date(2024, 12, 7)
-    # in different sentences, dates two days apart are different occasions; a day apart, one
-    # (an arrest dated by the abduction's "Thursday", then "on Friday")
-    apart = _merge_in_document([_Draft(strike, 0, 1, False), _Draft(later, 2, 30, False)],
+    # ids sorting against text order: the date must follow the text, not the ids
+    first = dataclasses.replace(event("a", day=7), event_id="zzz")
+    next_day, two_days = event("a", day=8), event("a", day=9)
+    [merged] = _merge_in_document([_Draft(first, 0, 1, False), _Draft(next_day, 2, 30, False)],
+                                  taxonomy)
+    assert merged.event.date == dt.date(2024, 12, 7) and merged.event.event_id == "zzz"
+    assert len(merged.event.quotes) == 1  # the same quote text of one test article
+    # two days apart: two occasions; a chain day 7, 8, 9 compares with the first report's date
+    apart = _merge_in_document([_Draft(first, 0, 1, False), _Draft(two_days, 2, 30, False)],
                                taxonomy)
     assert [d.event.date for d in apart] == [dt.date(2024, 12, 7), dt.date(2024, 12, 9)]
-    assert len(_merge_in_document([_Draft(strike, 0, 1, False), _Draft(said, 2, 30, False)],
-                                  taxonomy)) == 1
+    chain = _merge_in_document([_Draft(first, 0, 1, False), _Draft(next_day, 1, 10, False),
+                                _Draft(two_days, 2, 30, False)], taxonomy)
+    assert [d.event.date for d in chain] == [dt.date(2024, 12, 7), dt.date(2024, 12, 9)]
+    # a date read from the text beats the publication-date fallback of the first report
+    [dated] = _merge_in_document([_Draft(event("a", day=8), 0, 1, True),
+                                  _Draft(dataclasses.replace(two_days, event_id="b"), 2, 30,
+                                         False)], taxonomy)
+    assert dated.event.date == dt.date(2024, 12, 9)

@@ -100,8 +100,12 @@ def test_document_model_gates_whole_articles(full_nlp, taxonomy) -> None:  # typ
     assert found({"bias": -9.0, "weights": {}, "gate": 0.0}) == [picnic, arrest]  # no gate
     gate = DocumentModel({"dw=picnic": 2.0}, -1.0, 0.5)
     assert gate.probability(["dw=picnic", "bias"]) == pytest.approx(1 / (1 + math.exp(-1.0)))
-    with pytest.raises(ModelError, match="documents"):
-        tiny_model(weights, documents={"bias": 0.0, "weights": {"dw=x": "big"}, "gate": 0.5})
+    for bad in ({"bias": 0.0, "weights": {"dw=x": "big"}, "gate": 0.5},
+                {"bias": float("nan"), "weights": {}, "gate": 0.5},
+                {"bias": 0.0, "weights": {"dw=x": float("inf")}, "gate": 0.5},
+                {"bias": 0.0, "weights": {}, "gate": 1.5}, {"bias": 0.0, "weights": {}}):
+        with pytest.raises(ModelError, match="documents"):
+            tiny_model(weights, documents=bad)
 
 
 def test_shipped_document_model_lets_the_reference_article_through(full_nlp, seed_path) -> None:  # type: ignore[no-untyped-def]
@@ -324,3 +328,23 @@ def test_an_event_dated_well_before_publication_is_recalled(full_nlp, taxonomy, 
     [undated] = [e for e in run(full_nlp, taxonomy, f"Police arrested two men in Nairobi {when}.",
                                 published=None) if e.event_type == "Strategic developments"]
     assert undated.modality == "asserted"
+
+
+def test_recalled_periods_end_where_the_calendar_says() -> None:
+    from geomap.events.detect import _recalled
+
+    # December ends on the 31st, a leap February on the 29th; 30 days later it is recalled
+    assert not _recalled(dt.date(2024, 12, 1), "month", dt.date(2025, 1, 29))
+    assert _recalled(dt.date(2024, 12, 1), "month", dt.date(2025, 1, 30))
+    assert not _recalled(dt.date(2024, 2, 1), "month", dt.date(2024, 3, 29))
+    assert _recalled(dt.date(2024, 2, 1), "month", dt.date(2024, 3, 30))
+    # the calendar's last week and month: no overflow
+    assert not _recalled(dt.date(9999, 12, 30), "week", dt.date(9999, 12, 31))
+    assert not _recalled(dt.date(9999, 12, 1), "month", dt.date(9999, 12, 31))
+
+
+def test_a_date_inside_a_clause_of_the_sentence_does_not_recall_the_event(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    events = run(full_nlp, taxonomy, "A man who moved to Nairobi in 2019 was arrested in Nairobi "
+                 "on Friday.", published=dt.date(2024, 12, 8))
+    [arrest] = [e for e in events if e.event_type == "Strategic developments"]
+    assert arrest.modality == "asserted"

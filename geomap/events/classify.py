@@ -330,9 +330,11 @@ def _document_model(d: object) -> DocumentModel | None:
     if d is None:
         return None
     if not (isinstance(d, dict) and isinstance(d.get("weights"), dict)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                    for v in (d.get("bias"), d.get("gate"), *d["weights"].values()))):
-        raise ModelError("event model: 'documents' needs numeric weights, bias and gate")
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                    for v in (d.get("bias"), d.get("gate"), *d["weights"].values()))
+            and 0.0 <= d["gate"] <= 1.0):
+        raise ModelError("event model: 'documents' needs finite weights and bias and a gate "
+                         "between 0 and 1")
     return DocumentModel({str(k): float(v) for k, v in d["weights"].items()}, float(d["bias"]),
                          float(d["gate"]))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import hashlib
@@ -127,9 +128,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     fitted_on = fitted is not None and fitted.compatible(taxonomy)
     if fitted is not None and fitted_on:
         triggers = []
-        reports = getattr(fitted, "reports_events", None)
         described: list[tuple[Candidate, list[str]]]
-        if reports is not None and not reports(doc):
+        if not fitted.reports_events(doc):
             # the document model judges the article to report no event: only rule matches the
             # text reports as planned, denied or hypothetical are kept (off the map)
             described = [(Candidate(t.token, t.rule, t.span_start, t.span_end), [])
@@ -214,7 +214,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                 and day > document.published and not date_fallback:
             mode = "future"
         if mode == "asserted" and day is not None and document.published is not None \
-                and not date_fallback and _recalled(day, precision, document.published):
+                and not date_fallback and _own_date_phrase(trig.token) \
+                and _recalled(day, precision, document.published):
             mode, day, precision = "background", None, None
         light = trig.token.head if (trig.token.dep_ in ("dobj", "attr")
                                     and trig.token.head.lemma_.lower() in LIGHT_VERBS) else None
@@ -467,7 +468,7 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
     out: dict[int, tuple[dt.date | None, DatePrecision | None, bool]] = {}
     for sidx, trigs in by_sentence.items():
         start, end = spans[sidx]
-        own: dict[int, tuple[dt.date, DatePrecision]] = {}
+        own: dict[int, tuple[int, dt.date, DatePrecision]] = {}
         free: list[tuple[dt.date, DatePrecision]] = []
         shared: list[tuple[dt.date, DatePrecision]] = []
         for root, day, precision, _ in date_expressions(doc, start, end, published, ents=ents):
@@ -475,15 +476,19 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
             if gov is None:
                 free.append((day, precision))
             else:
-                own.setdefault(gov, (day, precision))
+                # the phrase nearest the trigger in the parse is its date: "arrested on Friday"
+                # beats the "in 2019" of "a man who moved there in 2019"
+                hops = _hops(root, gov)
+                if gov not in own or hops < own[gov][0]:
+                    own[gov] = (hops, day, precision)
                 if not _in_temporal_clause(doc[gov]):
                     shared.append((day, precision))
         for t in trigs:
             i = t.token.i
             if i in own:
-                out[i] = (*own[i], False)
+                out[i] = (*own[i][1:], False)
             elif t.token.dep_ == "conj" and t.token.head.i in own:
-                out[i] = (*own[t.token.head.i], False)
+                out[i] = (*own[t.token.head.i][1:], False)
             elif free:
                 out[i] = (*free[0], False)
             elif shared:
@@ -493,6 +498,14 @@ def _dates(doc: Doc, spans: dict[int, tuple[int, int]], trigger_ids: set[int],
             else:
                 out[i] = (None, None, True)
     return out
+
+
+def _hops(token: Token, ancestor: int) -> int:
+    """Steps up the parse from ``token`` to the token at index ``ancestor``."""
+    n = 0
+    while token.i != ancestor and token.head != token and n < 10:
+        token, n = token.head, n + 1
+    return n
 
 
 _TEMPORAL_MARKS = frozenset({"since", "after", "before", "until", "till", "following", "once"})
@@ -508,12 +521,24 @@ def _recalled(day: dt.date, precision: DatePrecision | None, published: dt.date)
     if precision == "year":
         end = dt.date(day.year, 12, 31)
     elif precision == "month":
-        end = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
     elif precision == "week":
-        end = day + dt.timedelta(days=6)
+        end = day + dt.timedelta(days=min(6, (dt.date.max - day).days))
     else:
         end = day
     return (published - end).days >= RECALLED_DAYS
+
+
+def _own_date_phrase(token: Token) -> bool:
+    """A date phrase hangs on the trigger itself ("arrested on Friday", "in 2021, police
+    raided", "last year"), not on a clause inside its sentence ("a man who moved there in
+    2019 was arrested")."""
+    for child in token.children:
+        if child.ent_type_ in ("DATE", "TIME"):
+            return True
+        if child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in child.children):
+            return True
+    return False
 
 
 def _in_temporal_clause(token: Token) -> bool:
@@ -542,9 +567,9 @@ SAME_OCCASION_DAYS = 1  # one article's reports of a type at a place a day apart
 
 
 def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
-    """An article that reports one event twice (same type, place, date) gives one event; within
-    one sentence the same type at the same place is one occasion whatever the dates its words
-    carry ("air strikes hit X overnight ..., officials said on Wednesday")."""
+    """An article that reports one event twice (same type and place, dates at most a day
+    apart) gives one event, dated as its first report in the text (a date read from the text
+    beats the publication-date fallback); later reports are compared with that date."""
     out: list[_Draft] = []
     for d in drafts:
         e = d.event
@@ -555,18 +580,16 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
                     or f.modality != e.modality or f.origin != e.origin
                     or (not etype.merge_subtypes and f.sub_event_type != e.sub_event_type)
                     or not (dates_close(f.date, e.date, SAME_OCCASION_DAYS)
-                            or o.date_fallback or d.date_fallback
-                            or o.sentence_index == d.sentence_index)):
+                            or o.date_fallback or d.date_fallback)):
                 continue
             sub = max((f.sub_event_type, e.sub_event_type),
                       key=lambda s: taxonomy.subtype_rank(e.event_type, s))
             merged = combine([f, e], sub_event_type=sub)
-            # A date read from the text beats the publication-date fallback.
+            # The first report's date, unless only the later one read its date from the text:
+            # chosen by text order, never by the ids combine() breaks ties with.
             keep = e if (o.date_fallback and not d.date_fallback) else f
-            if o.date_fallback != d.date_fallback:
-                merged = dataclasses.replace(merged, date=keep.date,
-                                             date_precision=keep.date_precision)
-            o.event = dataclasses.replace(merged, event_id=f.event_id, trigger=f.trigger)
+            o.event = dataclasses.replace(merged, event_id=f.event_id, trigger=f.trigger,
+                                          date=keep.date, date_precision=keep.date_precision)
             o.date_fallback = o.date_fallback and d.date_fallback
             break
         else:
