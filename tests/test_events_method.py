@@ -348,3 +348,24 @@ def test_a_date_inside_a_clause_of_the_sentence_does_not_recall_the_event(full_n
                  "on Friday.", published=dt.date(2024, 12, 8))
     [arrest] = [e for e in events if e.event_type == "Strategic developments"]
     assert arrest.modality == "asserted"
+
+
+def test_a_place_name_tagged_as_an_adjective_is_still_a_place(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    from gazetteer.model import Place
+    from geomap.events.places import is_demonym, used_as_demonym
+
+    omdurman = Place("geonames:365137", "Omdurman", 15.64, 32.48, "P", "PPL", "SD")
+    syria = Place("geonames:163843", "Syria", 35.0, 38.0, "A", "PCLI", "SY")
+    doc = full_nlp("Troops clashed in the Omdurman district as Syrian troops watched.")
+
+    def mention(word: str, place: Place) -> tuple[ResolvedPlace, object]:
+        tok = next(t for t in doc if t.text == word)
+        return ResolvedPlace(Mention("t", tok.idx, tok.idx + len(word), word, "NORP", 0),
+                             place, 1.0), tok
+
+    rp, tok = mention("Omdurman", omdurman)
+    if not is_demonym(tok):  # type: ignore[arg-type]
+        pytest.skip("this spaCy model tags 'Omdurman' as a noun here")
+    assert not used_as_demonym(rp, tok)  # type: ignore[arg-type]
+    rp, tok = mention("Syrian", syria)
+    assert used_as_demonym(rp, tok)  # type: ignore[arg-type]

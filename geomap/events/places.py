@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -67,6 +68,18 @@ def is_demonym(token: Token) -> bool:
     if token.pos_ == "ADJ":
         return True
     return token.ent_type_ == "NORP" and token.dep_ in ("amod", "compound", "nmod")
+
+
+def _folded(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold())
+                   if not unicodedata.combining(c))
+
+
+def used_as_demonym(rp: ResolvedPlace, token: Token) -> bool:
+    """A mention that names a party, not a site: a demonym ("Syrian troops", "an Israeli air
+    strike"), not a place's own name the tagger read as an adjective ("the Omdurman district")."""
+    return is_demonym(token) and not (
+        rp.place is not None and _folded(rp.mention.surface) == _folded(rp.place.name))
 
 
 def location_precision(place: Place, *, attached: bool) -> LocationPrecision:
@@ -254,7 +267,7 @@ def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
         if rp is None or id(rp) in found or rp.place is None:
             continue
         head = index.token_of(rp)
-        if is_demonym(head):
+        if used_as_demonym(rp, head):
             continue  # "Russian missiles", "an Israeli air strike": who, not where
         rel, slot = _relation_score(head, trigger)
         if rel <= 0.0:
@@ -399,7 +412,7 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
         return not (tok.dep_ == "nsubj" and tok.head.lemma_.lower() in SPEECH_VERBS)
 
     here = [rp for rp in index.by_sentence.get(sentence_index, []) if usable(rp)]
-    named = [rp for rp in here if not is_demonym(index.token_of(rp))]
+    named = [rp for rp in here if not used_as_demonym(rp, index.token_of(rp))]
     def subject_like(rp: ResolvedPlace) -> bool:
         tok = index.token_of(rp)
         return tok.dep_ == "nsubj" or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
@@ -413,14 +426,14 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
         if pos - back < 0:
             break
         prev = [rp for rp in index.by_sentence.get(sentence_order[pos - back], [])
-                if usable(rp) and not is_demonym(index.token_of(rp))]
+                if usable(rp) and not used_as_demonym(rp, index.token_of(rp))]
         pick = _most_specific(prev, index, near=None)
         if pick is not None:
             return Attachment(pick, _admin_name(pick), False, scope="context")
     everything = [rp for rp in index.all() if usable(rp)]
     # An adjective ("an Israeli air strike") names who acted, not where; it locates an event
     # only as the article's recurring country, never on its own.
-    everything = [rp for rp in everything if not is_demonym(index.token_of(rp))
+    everything = [rp for rp in everything if not used_as_demonym(rp, index.token_of(rp))
                   or (rp.place is not None and index.counts[rp.place.place_id] >= 2)]
     narrow = [rp for rp in everything if rp.place is not None and not is_broad_region(rp.place)]
     pool = narrow or everything
@@ -523,7 +536,7 @@ def narrower_place(att: Attachment, pools: Sequence[list[ResolvedPlace]], index:
         return att
     for n, pool in enumerate(pools):
         inside = [rp for rp in pool if rp.place is not None and id(rp) not in taken
-                  and admin_contains(place, rp.place) and not is_demonym(index.token_of(rp))]
+                  and admin_contains(place, rp.place) and not used_as_demonym(rp, index.token_of(rp))]
         pick = _most_specific(inside, index, near=trigger if n == 0 else None)
         if pick is not None:
             return replace(att, rp=pick, region=_admin_name(pick), attached=False,

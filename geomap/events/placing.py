@@ -23,7 +23,7 @@ from geomap.events.places import (
     admin_contains,
     is_broad_region,
     is_country,
-    is_demonym,
+    used_as_demonym,
 )
 from geomap.types import ResolvedPlace
 
@@ -119,7 +119,7 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
     chosen = sorted(nearest.items(), key=lambda kv: kv[1][1].mention.start)
     # the article's places named as places (demonyms aside), and their rank by nearness
     named = [rp.place for _, (_, rp, _) in chosen
-             if rp.place is not None and not is_demonym(index.token_of(rp))]
+             if rp.place is not None and not used_as_demonym(rp, index.token_of(rp))]
     near_rank = {pid: n for n, (_, pid) in enumerate(sorted((g, pid) for pid, (g, _, _) in chosen))}
     out = []
     for pid, (_, rp, sidx) in chosen:
@@ -142,7 +142,7 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
                 dateline.place.place_id == pid:
             f.append("dateline")
             f.append(f"dateline/{kind}")
-        if is_demonym(tok):
+        if used_as_demonym(rp, tok):
             f.append("demonym")
         if _describes_person(tok):
             f.append("describes_person")
