@@ -95,6 +95,8 @@ def load_items(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 
 def place_ok(gold: dict[str, Any], pred: Any) -> bool:
+    if gold.get("lat") is None or gold.get("lon") is None:
+        return False  # a place the gazetteer lacks: no prediction can be checked against it
     km = great_circle((gold["lat"], gold["lon"]), (pred.place.lat, pred.place.lon),
                       radius=EARTH_KM).km
     if km <= PLACE_KM:

@@ -58,3 +58,15 @@ def test_written_training_file_is_current_and_its_offsets_point_at_the_words() -
             assert item["text"][ev["trigger_start"]:ev["trigger_end"]] == src["trigger"]
             assert item["text"][ev["place_start"]:ev["place_end"]] == src["place"]
             assert (ev["lat"] is None) == (ev["coord_source"] is None)
+
+
+def test_a_gold_place_without_coordinates_matches_no_prediction() -> None:
+    from types import SimpleNamespace
+
+    from eval_events import place_ok
+
+    pred = SimpleNamespace(place=SimpleNamespace(lat=0.0, lon=0.0, country_code="GH",
+                                                 feature_code="PPL"))
+    assert place_ok({"lat": 0.1, "lon": 0.1}, pred)
+    # geopy reads None as 0: a missing point must not match a prediction at 0, 0
+    assert not place_ok({"lat": None, "lon": None, "country": "GH"}, pred)
