@@ -128,15 +128,14 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     fitted_on = fitted is not None and fitted.compatible(taxonomy)
     if fitted is not None and fitted_on:
         triggers = []
-        described: list[tuple[Candidate, list[str]]]
-        if not fitted.reports_events(doc):
-            # the document model judges the article to report no event: only rule matches the
-            # text reports as planned, denied or hypothetical are kept (off the map)
-            described = [(Candidate(t.token, t.rule, t.span_start, t.span_end), [])
-                         for t in rule_triggers if modality(t.token) != "asserted"]
-        else:
+        described: list[tuple[Candidate, list[str]]] = []
+        if fitted.reports_events(doc):
             described = _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
                                    taxonomy)
+        else:
+            # the document model judges the article to report no event: only rule matches the
+            # text reports as planned, denied or hypothetical are kept (off the map), as below
+            triggers = [t for t in rule_triggers if modality(t.token) != "asserted"]
         for cand, feats in described:
             if cand.rule is not None and modality(cand.token) != "asserted":
                 # The fitted decision says whether something happened; a rule match the text
