@@ -26,6 +26,7 @@ from typing import Any
 
 from geopy.distance import great_circle
 
+from geomap.events.merge import dates_close
 from geomap.io import write_text_atomic
 from geomap.render.data import pack_column
 from geomap.render.page import MapOptions, build_figure, map_options
@@ -69,9 +70,7 @@ def _differences(old: Event, new: Event) -> tuple[tuple[str, str, str], ...]:
 
 
 def _dates_close(a: Event, b: Event) -> bool:
-    if a.date is None or b.date is None:
-        return a.date is None and b.date is None
-    return abs((a.date - b.date).days) <= MAX_DAYS
+    return dates_close(a.date, b.date, MAX_DAYS)
 
 
 def match_runs(old: Sequence[Event], new: Sequence[Event]) -> list[Change]:
