@@ -67,11 +67,14 @@ from geomap.lexicon import (
     TITLES,
     demonym_stems,
 )
+from geomap.recognition import default_model as default_recogniser
+from geomap.recognition import rescue_candidates
 
 if TYPE_CHECKING:
     from spacy.training import Example
 
     from gazetteer import Gazetteer
+    from gazetteer.model import Match
 
 #: The span group the ruler writes and :func:`geomap.mentions.extract_mentions` reads.
 SPAN_KEY = "geomap_places"
@@ -109,7 +112,7 @@ class GazetteerRuler(Pipe):
     def __init__(self, nlp: Language, name: str = "geomap_gazetteer_ruler", *,
                  spans_key: str = SPAN_KEY, gazetteer_path: str | None = None,
                  min_population: int = 100_000, min_inner_population: int = 15_000,
-                 gazetteer: Gazetteer | None = None,
+                 second_look: bool = True, gazetteer: Gazetteer | None = None,
                  scorer: Callable[..., dict[str, Any]] | None = overlapping_labeled_spans_score,
                  ) -> None:
         self.name = name
@@ -119,7 +122,9 @@ class GazetteerRuler(Pipe):
         self.min_inner_population = min_inner_population
         self.scorer = scorer
         self._gazetteer = gazetteer
+        self.second_look = second_look
         self._cache: dict[tuple[str, str], str | None] = {}
+        self._reading_cache: dict[str, tuple[Match, ...]] = {}
 
     def __getstate__(self) -> dict[str, object]:
         # spaCy's multiprocessing pickles the pipeline; a worker reopens the store by path.
@@ -151,6 +156,7 @@ class GazetteerRuler(Pipe):
             self.gazetteer_path = str(gazetteer_path)
             self._gazetteer = None
             self._cache.clear()
+            self._reading_cache.clear()
         _ = self.gazetteer
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
@@ -162,7 +168,8 @@ class GazetteerRuler(Pipe):
     def _settings(self) -> dict[str, Any]:
         return {"spans_key": self.spans_key, "gazetteer_path": self.gazetteer_path,
                 "min_population": self.min_population,
-                "min_inner_population": self.min_inner_population}
+                "min_inner_population": self.min_inner_population,
+                "second_look": self.second_look}
 
     def _apply(self, settings: dict[str, Any]) -> None:
         self.spans_key = str(settings.get("spans_key", self.spans_key))
@@ -173,7 +180,9 @@ class GazetteerRuler(Pipe):
         self.min_population = int(settings.get("min_population", self.min_population))
         self.min_inner_population = int(settings.get("min_inner_population",
                                                      self.min_inner_population))
+        self.second_look = bool(settings.get("second_look", self.second_look))
         self._cache.clear()
+        self._reading_cache.clear()
 
     def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
         return spacy_util.to_bytes({"cfg": lambda: srsly.json_dumps(self._settings())}, exclude)
@@ -345,8 +354,34 @@ class GazetteerRuler(Pipe):
         # A building that speaks, decides or employs is the institution in it ("the Kremlin
         # said", "the White House's decision", "Pentagon officials"): metonymy, not a place.
         places = [p for p in places if p.label_ != "FAC" or not _institution_use(p)]
+        places = filter_spans(places)
+        if self.second_look and (model := default_recogniser()) is not None:
+            for start, end, fcl, feats in self._second_look(doc, flags, places, person_words):
+                if model.probability(feats) >= model.threshold:
+                    places.append(Span(doc, start, end, label=LABEL_BY_CLASS.get(fcl, "GPE")))
         doc.spans[self.spans_key] = sorted(filter_spans(places), key=lambda s: s.start)
         return doc
+
+    def second_look_candidates(self, doc: Doc) -> list[tuple[int, int, str, list[str]]]:
+        """The names of a processed document that :mod:`geomap.recognition` would look at
+        again, with their features (``tests/fit_recogniser.py`` fits on them)."""
+        places = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
+        return self._second_look(doc, _Flags.of(doc), places, self._person_words(doc))
+
+    def _second_look(self, doc: Doc, flags: _Flags, places: list[Span], person_words: set[str]
+                     ) -> list[tuple[int, int, str, list[str]]]:
+        return rescue_candidates(doc, places, known=self._readings, cap=flags.cap,
+                                 stop_start=flags.stop_start, headline=_headline_mask(flags),
+                                 person_words=person_words, surnames=_titled_names(doc))
+
+    def _readings(self, text: str) -> tuple[Match, ...]:
+        """The gazetteer's readings of ``text`` as written (exact, alternate, abbreviation);
+        none for common words ("Police", "University")."""
+        if text not in self._reading_cache:
+            self._reading_cache[text] = () if text.lower() in GENERIC_WORDS else tuple(
+                m for m in self.gazetteer.lookup(text, fuzzy=False, limit=8)
+                if m.match_type in MATCH_OK)
+        return self._reading_cache[text]
 
     def _known(self, text: str) -> bool:
         """Whether the gazetteer has the name as written (any kind of place)."""
@@ -381,12 +416,7 @@ class GazetteerRuler(Pipe):
     def _untagged_places(self, doc: Doc, flags: _Flags) -> list[Span]:
         """Significant places in text the model left untagged (not in title-case headlines)."""
         taken = [e or u for e, u in zip(flags.in_entity, flags.short_upper, strict=True)]
-        headline = [False] * len(doc)
-        bounds = [i for i, s in enumerate(flags.sent_start) if s] + [len(doc)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            words = [i for i in range(a, b) if flags.alpha[i]]
-            if len(words) >= 4 and sum(flags.cap[i] for i in words) >= 0.7 * len(words):
-                headline[a:b] = [True] * (b - a)
+        headline = _headline_mask(flags)
         body = [t or h for t, h in zip(taken, headline, strict=True)]
         found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
         # A smaller town where local news says "Winona man", "Lancaster woman".
@@ -601,6 +631,18 @@ class _Flags:
         return cls(cap, alpha, stop_start, sent_start, in_entity, short_upper)
 
 
+def _headline_mask(flags: _Flags) -> list[bool]:
+    """Tokens of title-case sentences (headlines), where every word looks like a name."""
+    n = len(flags.cap)
+    headline = [False] * n
+    bounds = [i for i, s in enumerate(flags.sent_start) if s] + [n]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        words = [i for i in range(a, b) if flags.alpha[i]]
+        if len(words) >= 4 and sum(flags.cap[i] for i in words) >= 0.7 * len(words):
+            headline[a:b] = [True] * (b - a)
+    return headline
+
+
 def _hyphened_to_person(span: Span) -> bool:
     """'Al' in 'Al-Assad': a name glued by a hyphen to a person's name is part of that name."""
     doc = span.doc
@@ -724,17 +766,18 @@ def _new_ruler() -> GazetteerRuler:
     assigns=["doc.spans", "doc.ents"],
     requires=["doc.ents", "token.ent_iob", "token.ent_type"],
     default_config={"spans_key": SPAN_KEY, "gazetteer_path": None, "min_population": 100_000,
-                    "min_inner_population": 15_000,
+                    "min_inner_population": 15_000, "second_look": True,
                     "scorer": {"@scorers": "spacy.overlapping_labeled_spans_scorer.v1"}},
     default_score_weights={f"spans_{SPAN_KEY}_f": 1.0, f"spans_{SPAN_KEY}_p": 0.0,
                            f"spans_{SPAN_KEY}_r": 0.0},
 )
 def make_gazetteer_ruler(nlp: Language, name: str, spans_key: str, gazetteer_path: str | None,
-                         min_population: int, min_inner_population: int,
+                         min_population: int, min_inner_population: int, second_look: bool,
                          scorer: Callable[..., dict[str, Any]] | None) -> GazetteerRuler:
     return GazetteerRuler(nlp, name, spans_key=spans_key, gazetteer_path=gazetteer_path,
                           min_population=min_population,
-                          min_inner_population=min_inner_population, scorer=scorer)
+                          min_inner_population=min_inner_population, second_look=second_look,
+                          scorer=scorer)
 
 
 @Language.component("geomap_release_tensor")

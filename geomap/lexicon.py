@@ -13,6 +13,18 @@ RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen
 LOCAL_NOUNS = RESIDENT_NOUNS | frozenset({"police", "firefighters", "schools", "elementary",
                                           "community", "council", "officials", "mayor",
                                           "parents", "students"})
+#: Nouns for kinds of place: "the town of X", "the outskirts of X", "the X district".
+PLACE_KIND_NOUNS = frozenset({
+    "town", "towns", "village", "villages", "city", "cities", "district", "districts",
+    "province", "provinces", "county", "counties", "region", "regions", "state", "states",
+    "suburb", "suburbs", "outskirts", "neighbourhood", "neighborhood", "area", "areas", "camp",
+    "governorate", "municipality", "township", "hamlet", "capital", "port", "island", "islands",
+    "prefecture", "oblast", "settlement", "commune", "locality", "valley", "borough", "parish",
+    "division", "subdistrict", "sub-district", "block", "tehsil", "regency", "department",
+    "canton", "territory", "enclave", "quarter", "kebele", "woreda", "zone", "community",
+    "communities", "localities", "mountains", "river", "lake", "coast", "border", "frontier",
+    "center", "centre", "heart", "edge", "east", "west", "north", "south", "streets", "residents",
+})
 #: Prepositions after which a capitalised name is most likely a place.
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})

@@ -61,7 +61,7 @@ L2_GRID = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
 TIE = 0.002
 #: Sources whose change alters the recognised mentions (and so invalidates the cache).
 RECOGNISER_SOURCES = ("components.py", "mentions.py", "nlp.py", "text.py", "lexicon.py", "types.py",
-                      "ruler.py", "workers.py")
+                      "ruler.py", "workers.py", "recognition.py", "data/recogniser_weights.json")
 
 
 @dataclass

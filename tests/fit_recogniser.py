@@ -1,0 +1,214 @@
+"""Fit the recogniser's second look (:mod:`geomap.recognition`) and write
+``geomap/data/recogniser_weights.json``.
+
+The pipeline runs with the second look off; every name it would look at again
+(:meth:`geomap.components.GazetteerRuler.second_look_candidates`) is an example, positive when
+it overlaps a gold toponym. A logistic regression (numpy, L2) is fitted on them.
+
+Usage (from the repository root)::
+
+    python tests/fit_recogniser.py ../shared/eval/lgl.jsonl ../shared/eval/trnews.jsonl
+    python tests/fit_recogniser.py LGL TRNEWS --dry-run      # scores only, nothing written
+
+It prints recognition precision / recall / F1 (lenient overlap, as ``geomap eval`` scores)
+without the second look and with it: 5-fold cross-validation by document over all corpora for
+each threshold and L2 strength (the best mean F1 of the corpora is chosen), then the
+cross-corpus rows (fitted on one corpus, scored on the other), then the weights fitted on all
+corpora, which are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from geomap.recognition import WEIGHTS_FILE, RecogniserModel  # noqa: E402
+
+L2_GRID = (0.3, 1.0, 3.0)
+THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
+FOLDS = 5
+MIN_COUNT = 2
+
+
+@dataclass
+class Doc:
+    corpus: str
+    id: str
+    gold: list[tuple[int, int]]
+    found: list[tuple[int, int]]                      # the pipeline's spans without a second look
+    cands: list[tuple[int, int, list[str], bool]]      # char start, end, features, gold overlap
+
+
+def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(s < a[1] and a[0] < e for s, e in spans)
+
+
+def load(paths: Sequence[Path]) -> list[Doc]:
+    from geomap.components import SPAN_KEY, GazetteerRuler
+    from geomap.pipeline import Pipeline
+
+    nlp = Pipeline().load().nlp
+    ruler = nlp.get_pipe("geomap_gazetteer_ruler")
+    assert isinstance(ruler, GazetteerRuler)
+    ruler.second_look = False
+    docs = []
+    for path in paths:
+        items = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")
+                 if line.strip()]
+        for it, doc in zip(items, nlp.pipe(it["text"] for it in items), strict=True):
+            gold = [(t["start"], t["end"]) for t in it["toponyms"]]
+            found = [(s.start_char, s.end_char) for s in doc.spans[SPAN_KEY]]
+            cands = []
+            for start, end, _fcl, feats in ruler.second_look_candidates(doc):
+                span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+                cands.append((span[0], span[1], feats, _overlaps(span, gold)))
+            docs.append(Doc(path.stem, str(it["id"]), gold, found, cands))
+        print(f"{path.stem}: {len(items)} documents, "
+              f"{sum(len(d.cands) for d in docs if d.corpus == path.stem)} names looked at again, "
+              f"{sum(c[3] for d in docs if d.corpus == path.stem for c in d.cands)} of them toponyms")
+    return docs
+
+
+def fit(docs: Sequence[Doc], *, l2: float, epochs: int = 400, lr: float = 0.5,
+        threshold: float = 0.5) -> RecogniserModel:
+    """L2-penalised logistic regression (the penalty on the summed log-likelihood)."""
+    rows = [(c[2], c[3]) for d in docs for c in d.cands]
+    seen: dict[str, int] = {}
+    for feats, _ in rows:
+        for f in feats:
+            seen[f] = seen.get(f, 0) + 1
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in seen.items() if n >= MIN_COUNT))}
+    r = np.array([i for i, (feats, _) in enumerate(rows) for f in feats if f in vocab], dtype=np.int64)
+    c = np.array([vocab[f] for feats, _ in rows for f in feats if f in vocab], dtype=np.int64)
+    y = np.array([1.0 if lab else 0.0 for _, lab in rows])
+    w = np.zeros(len(vocab))
+    n = max(1, len(rows))
+    for _ in range(epochs):
+        s = np.zeros(len(rows))
+        np.add.at(s, r, w[c])
+        p = 1.0 / (1.0 + np.exp(-np.clip(s, -50, 50)))
+        g = np.zeros_like(w)
+        np.add.at(g, c, p[r] - y[r])
+        w -= lr * (g + l2 * w) / n
+    inv = {i: f for f, i in vocab.items()}
+    weights = {inv[i]: round(float(x), 4) for i, x in enumerate(w)
+               if inv[i] != "bias" and abs(x) >= 5e-4}
+    return RecogniserModel(dict(sorted(weights.items())), round(float(w[vocab["bias"]]), 4)
+                           if "bias" in vocab else 0.0, threshold)
+
+
+def score(docs: Sequence[Doc], model: RecogniserModel | None) -> tuple[float, float, float, int]:
+    """Lenient recognition P, R, F1 and the number of names the second look added."""
+    tp_pred = pred = found_gold = gold = added = 0
+    for d in docs:
+        spans = list(d.found)
+        if model is not None:
+            new = [(s, e) for s, e, feats, _ in d.cands
+                   if model.probability(feats) >= model.threshold]
+            added += len(new)
+            spans += new
+        pred += len(spans)
+        tp_pred += sum(_overlaps(s, d.gold) for s in spans)
+        gold += len(d.gold)
+        found_gold += sum(_overlaps(g, spans) for g in d.gold)
+    p = tp_pred / pred if pred else 0.0
+    r = found_gold / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0), added
+
+
+def _line(name: str, docs: Sequence[Doc], model: RecogniserModel | None) -> str:
+    p, r, f1, added = score(docs, model)
+    return f"{name}: P={p:.3f} R={r:.3f} F1={f1:.3f} (+{added})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpora", nargs="+", type=Path)
+    ap.add_argument("--dry-run", action="store_true", help="print the scores, write nothing")
+    ap.add_argument("--l2", type=float, nargs="*", default=list(L2_GRID))
+    ap.add_argument("--threshold", type=float, nargs="*", default=list(THRESHOLDS))
+    args = ap.parse_args(argv)
+    docs = load(args.corpora)
+    corpora = sorted({d.corpus for d in docs})
+    print("without the second look:")
+    for name in corpora:
+        print("  " + _line(name, [d for d in docs if d.corpus == name], None))
+    rng = random.Random(7)
+    order = list(range(len(docs)))
+    rng.shuffle(order)
+    fold_of = {i: k % FOLDS for k, i in enumerate(order)}
+    best, best_f1 = (args.l2[0], args.threshold[0]), -1.0
+    print(f"{FOLDS}-fold cross-validation by document over {', '.join(corpora)}:")
+    for l2 in args.l2:
+        models = [fit([d for i, d in enumerate(docs) if fold_of[i] != k], l2=l2)
+                  for k in range(FOLDS)]
+        for th in args.threshold:
+            f1s, parts = [], []
+            for name in corpora:
+                sub = [(i, d) for i, d in enumerate(docs) if d.corpus == name]
+                tot = [0.0, 0.0, 0.0, 0.0]
+                per_fold = []
+                for k in range(FOLDS):
+                    m = models[k]
+                    fold_docs = [d for i, d in sub if fold_of[i] == k]
+                    per_fold.append((fold_docs, RecogniserModel(m.weights, m.bias, th)))
+                # pool the folds' predictions before scoring
+                p, r, f1, added = _pooled(per_fold)
+                tot = [p, r, f1, added]
+                f1s.append(f1)
+                parts.append(f"{name} P={tot[0]:.3f} R={tot[1]:.3f} F1={tot[2]:.3f} (+{tot[3]:.0f})")
+            mean = sum(f1s) / len(f1s)
+            print(f"  l2={l2:g} threshold={th:.2f}  {'; '.join(parts)}; mean F1={mean:.4f}")
+            if mean > best_f1:
+                best, best_f1 = (l2, th), mean
+    l2, th = best
+    print(f"chosen: l2={l2:g} threshold={th:.2f}")
+    if len(corpora) > 1:
+        print("fitted on one corpus, scored on the other:")
+        for name in corpora:
+            train = [d for d in docs if d.corpus != name]
+            model = fit(train, l2=l2, threshold=th)
+            print("  " + _line(f"{name} (unseen)", [d for d in docs if d.corpus == name], model))
+    model = fit(docs, l2=l2, threshold=th)
+    print("fitted on all (shipped):")
+    for name in corpora:
+        print("  " + _line(name, [d for d in docs if d.corpus == name], model))
+    if not args.dry_run:
+        out = ROOT / "geomap" / "data" / WEIGHTS_FILE
+        out.write_text(json.dumps({
+            "about": "The recogniser's second look, fitted by tests/fit_recogniser.py; "
+                     "do not edit by hand.",
+            "fitted_on": corpora, "l2": l2, "threshold": th, "bias": model.bias,
+            "weights": model.weights}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {out.relative_to(ROOT)} ({len(model.weights)} weights)")
+    return 0
+
+
+def _pooled(per_fold: list[tuple[list[Doc], RecogniserModel]]) -> tuple[float, float, float, int]:
+    tp_pred = pred = found_gold = gold = added = 0
+    for fold_docs, model in per_fold:
+        for d in fold_docs:
+            new = [(s, e) for s, e, feats, _ in d.cands if model.probability(feats) >= model.threshold]
+            spans = list(d.found) + new
+            added += len(new)
+            pred += len(spans)
+            tp_pred += sum(_overlaps(s, d.gold) for s in spans)
+            gold += len(d.gold)
+            found_gold += sum(_overlaps(g, spans) for g in d.gold)
+    p = tp_pred / pred if pred else 0.0
+    r = found_gold / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0), added
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

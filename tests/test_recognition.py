@@ -1,0 +1,100 @@
+"""The recogniser's fitted second look (geomap.recognition) and its fit (tests/fit_recogniser.py)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+from geomap.errors import ModelError
+from geomap.mentions import extract_mentions
+from geomap.recognition import RecogniserModel, default_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fit_recogniser  # noqa: E402
+
+
+def _mentions(pipeline, text: str, *, second_look: bool) -> list[str]:  # type: ignore[no-untyped-def]
+    ruler = pipeline.nlp.get_pipe("geomap_gazetteer_ruler")
+    before = ruler.second_look
+    ruler.second_look = second_look
+    try:
+        doc = pipeline.nlp(text)
+    finally:
+        ruler.second_look = before
+    return [m.surface for m in extract_mentions(doc, doc_id="d")]
+
+
+@pytest.mark.parametrize(("text", "town"), [
+    # the model calls the town a person; it is listed after a place
+    ("Similar rallies were reported in Isfahan and Tabriz, where shopkeepers chanted slogans.",
+     "Tabriz"),
+    # the model calls the small town an organisation; "a motel in" says what it is
+    ("Her husband was arrested the next morning at a motel in Checotah after a clerk "
+     "recognized his truck.", "Checotah"),
+])
+def test_second_look_finds_a_town_the_model_mislabelled(pipeline, text: str, town: str) -> None:
+    assert town not in _mentions(pipeline, text, second_look=False)
+    assert town in _mentions(pipeline, text, second_look=True)
+
+
+@pytest.mark.parametrize("text", [
+    "Mr. Tabriz said on Monday that the company would hire more workers.",
+    "Jackson said the team would play better next week.",
+])
+def test_second_look_leaves_people_named_like_towns(pipeline, text: str) -> None:
+    assert _mentions(pipeline, text, second_look=True) == []
+
+
+def test_shipped_weights_load_and_say_what_they_were_fitted_on() -> None:
+    model = default_model()
+    assert model is not None and 0.0 < model.threshold < 1.0
+    data = json.loads((Path(fit_recogniser.ROOT) / "geomap" / "data" /
+                       "recogniser_weights.json").read_text(encoding="utf-8"))
+    assert data["fitted_on"] == ["lgl", "trnews"]
+    # a name after "in" is likelier a place, a name used as a person's elsewhere less likely
+    assert model.weights["locative"] > 0 > model.weights["person_word"]
+
+
+@pytest.mark.parametrize("bad", [
+    {"weights": {}, "bias": 0.0},                                   # no threshold
+    {"weights": {"a": math.nan}, "bias": 0.0, "threshold": 0.5},
+    {"weights": {}, "bias": 0.0, "threshold": 1.5},
+    {"weights": [], "bias": 0.0, "threshold": 0.5},
+    [1, 2],
+])
+def test_malformed_weights_are_a_model_error(bad: object) -> None:
+    with pytest.raises(ModelError):
+        RecogniserModel.from_dict(bad)
+
+
+def test_probability_is_logistic_and_bounded() -> None:
+    model = RecogniserModel({"a": 2.0, "b": -1.0}, 0.5, 0.5)
+    assert model.probability(["a", "b", "unknown"]) == pytest.approx(1 / (1 + math.exp(-1.5)))
+    assert model.probability(["a"] * 1000) == pytest.approx(1.0)
+
+
+def test_ruler_setting_round_trips(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from geomap.components import GazetteerRuler
+
+    ruler = pipeline.nlp.get_pipe("geomap_gazetteer_ruler")
+    other = GazetteerRuler(pipeline.nlp, "r2", second_look=False)
+    other.from_bytes(ruler.to_bytes())
+    assert other.second_look is ruler.second_look is True
+
+
+def test_fit_learns_the_feature_that_separates_places() -> None:
+    def doc(i: int, place: bool) -> fit_recogniser.Doc:
+        feats = ["bias", "locative" if place else "person_word", f"noise={i % 3}"]
+        return fit_recogniser.Doc("c", str(i), [(0, 5)] if place else [], [],
+                                  [(0, 5, feats, place)])
+
+    docs = [doc(i, i % 2 == 0) for i in range(40)]
+    model = fit_recogniser.fit(docs, l2=1.0, threshold=0.5)
+    assert model.weights["locative"] > 0 > model.weights["person_word"]
+    p, r, f1, added = fit_recogniser.score(docs, model)
+    assert (p, r, f1, added) == (1.0, 1.0, 1.0, 20)
+    assert fit_recogniser.score(docs, None) == (0.0, 0.0, 0.0, 0)
