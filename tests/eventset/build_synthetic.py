@@ -11,8 +11,11 @@ in a crash"). They are **training data only**: ``fit_events.py`` fits on them to
 tune split, cross-validation scores only tune articles, and nothing evaluates on them.
 
 Writes ``tests/eventset/written.jsonl``: per article its id, publication date, text and events
-with character offsets of trigger and place and the gazetteer's top point for the place
-(``lat``/``lon`` null when the gazetteer does not know the place: the event still teaches the
+with character offsets of trigger and place and the gazetteer's point for the place: of the
+places the name may be, the one the pipeline resolves at the annotated mention in context when
+it lies in another country or state than the top one (``coord_source: "gazetteer, read in
+context"``), else the top one (``"gazetteer"``);
+``lat``/``lon`` null when the gazetteer does not know the place (the event still teaches the
 type model, not the place ranker).
 """
 
@@ -29,10 +32,22 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "written.jsonl"
 
 
+def _readings_in_context(pipe: Any, text: str) -> list[tuple[int, int, Any]]:
+    """(start, end, place) of every mention the pipeline resolves in ``text``."""
+    from geomap.mentions import extract_mentions
+
+    doc = pipe.nlp(text)
+    mentions = extract_mentions(doc, doc_id="w")
+    return [(rp.mention.start, rp.mention.end, rp.place)
+            for rp in pipe.resolver.resolve(mentions, text=text) if rp.place is not None]
+
+
 def build(paths: list[Path]) -> list[dict[str, Any]]:
     from gazetteer import open_gazetteer
+    from geomap.pipeline import Pipeline
 
     gaz = open_gazetteer()
+    pipe = Pipeline(gazetteer=gaz).load()
     out = []
     for path in paths:
         for line in path.read_text(encoding="utf-8").split("\n"):
@@ -40,6 +55,7 @@ def build(paths: list[Path]) -> list[dict[str, Any]]:
                 continue
             rec = json.loads(line)
             text = rec["text"]
+            resolved = _readings_in_context(pipe, text) if rec["events"] else []
             events = []
             for ev in rec["events"]:
                 ts, te = _offsets(text, ev["trigger"], ev["trigger_quote"])
@@ -49,10 +65,19 @@ def build(paths: list[Path]) -> list[dict[str, Any]]:
                     "lat": None, "lon": None, "coord_source": None,
                     "date": ev.get("date"), "trigger_start": ts, "trigger_end": te,
                     "place_start": ps, "place_end": pe}
-                hits = gaz.lookup(ev["place"], fuzzy=False, limit=1)
+                hits = gaz.lookup(ev["place"], fuzzy=False, limit=20)
+                # Of the places the name may be, the one the resolver reads at the annotated
+                # mention in context ("Taylor" near Dothan is Taylor, Alabama); else the top one.
+                # Only a namesake in another country or state: a same-named province or
+                # division of the same state ("Basra" the governorate) is not read for the city.
+                ids = {h.place.place_id for h in hits}
+                here = [p for s, e, p in resolved if s < pe and ps < e and p.place_id in ids
+                        and (p.country_code, p.admin1) != (hits[0].place.country_code,
+                                                           hits[0].place.admin1)]
                 if hits:
-                    place = hits[0].place
-                    item.update(lat=place.lat, lon=place.lon, coord_source="gazetteer")
+                    place = here[0] if here else hits[0].place
+                    item.update(lat=place.lat, lon=place.lon,
+                                coord_source="gazetteer, read in context" if here else "gazetteer")
                     if place.feature_code.startswith("PCL"):
                         item["country"] = place.country_code
                 else:  # still an example of an event word; no example for the place ranker
