@@ -109,21 +109,7 @@ def fit(docs: Sequence[Doc], *, l2: float, epochs: int = 400, lr: float = 0.5,
 
 def score(docs: Sequence[Doc], model: RecogniserModel | None) -> tuple[float, float, float, int]:
     """Lenient recognition P, R, F1 and the number of names the second look added."""
-    tp_pred = pred = found_gold = gold = added = 0
-    for d in docs:
-        spans = list(d.found)
-        if model is not None:
-            new = [(s, e) for s, e, feats, _ in d.cands
-                   if model.probability(feats) >= model.threshold]
-            added += len(new)
-            spans += new
-        pred += len(spans)
-        tp_pred += sum(_overlaps(s, d.gold) for s in spans)
-        gold += len(d.gold)
-        found_gold += sum(_overlaps(g, spans) for g in d.gold)
-    p = tp_pred / pred if pred else 0.0
-    r = found_gold / gold if gold else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0), added
+    return _pooled([(list(docs), model)])
 
 
 def _line(name: str, docs: Sequence[Doc], model: RecogniserModel | None) -> str:
@@ -156,17 +142,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f1s, parts = [], []
             for name in corpora:
                 sub = [(i, d) for i, d in enumerate(docs) if d.corpus == name]
-                tot = [0.0, 0.0, 0.0, 0.0]
-                per_fold = []
+                per_fold: list[tuple[list[Doc], RecogniserModel | None]] = []
                 for k in range(FOLDS):
                     m = models[k]
                     fold_docs = [d for i, d in sub if fold_of[i] == k]
                     per_fold.append((fold_docs, RecogniserModel(m.weights, m.bias, th)))
-                # pool the folds' predictions before scoring
                 p, r, f1, added = _pooled(per_fold)
-                tot = [p, r, f1, added]
                 f1s.append(f1)
-                parts.append(f"{name} P={tot[0]:.3f} R={tot[1]:.3f} F1={tot[2]:.3f} (+{tot[3]:.0f})")
+                parts.append(f"{name} P={p:.3f} R={r:.3f} F1={f1:.3f} (+{added})")
             mean = sum(f1s) / len(f1s)
             print(f"  l2={l2:g} threshold={th:.2f}  {'; '.join(parts)}; mean F1={mean:.4f}")
             if mean > best_f1:
@@ -194,11 +177,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _pooled(per_fold: list[tuple[list[Doc], RecogniserModel]]) -> tuple[float, float, float, int]:
+def _pooled(per_fold: Sequence[tuple[list[Doc], RecogniserModel | None]]
+            ) -> tuple[float, float, float, int]:
+    """:func:`score` over several (documents, model) pairs pooled: each fold's documents
+    with the model fitted without them."""
     tp_pred = pred = found_gold = gold = added = 0
     for fold_docs, model in per_fold:
         for d in fold_docs:
-            new = [(s, e) for s, e, feats, _ in d.cands if model.probability(feats) >= model.threshold]
+            new = [] if model is None else [(s, e) for s, e, feats, _ in d.cands
+                                             if model.probability(feats) >= model.threshold]
             spans = list(d.found) + new
             added += len(new)
             pred += len(spans)
