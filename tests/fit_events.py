@@ -374,7 +374,7 @@ def places_cv(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                    for v in _place_picks(cases, fold_of, extra_cases, keep, l2)]
             out[name, l2] = got
             print(f"  places-cv {name}, l2={l2:g}:")
-            for kind in ("real news", "wire-style"):
+            for kind in ("real news", "wire-style", "written"):
                 sub = [v for v in got if v.case.kind == kind]
                 n = len(sub)
                 if not n:
@@ -662,7 +662,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cv-only", action="store_true")
     parser.add_argument("--written-cv", action="store_true",
                         help="only score the written articles by cross-validation (a yardstick "
-                             "for wire-style text the decision never saw)")
+                             "for wire-style text the decision never saw); with --places-cv, the "
+                             "place ranker alone over them")
     parser.add_argument("--places-cv", action="store_true",
                         help="only cross-validate the place ranker, with the gold triggers")
     parser.add_argument("--ranker-l2", type=float, nargs="*", default=[RANKER_L2])
@@ -701,8 +702,6 @@ def main(argv: list[str] | None = None) -> int:
         if len(args.ranker_l2) != 1:
             parser.error("--ranker-l2 takes several values only with --places-cv")
         globals()["RANKER_L2"] = args.ranker_l2[0]
-    if args.written_cv and args.places_cv:
-        parser.error("--written-cv and --places-cv are separate runs")
     if args.no_bags:
         import geomap.events.classify as classify
 
@@ -718,6 +717,10 @@ def main(argv: list[str] | None = None) -> int:
     if written:
         print(f"written training articles: {len(written)}, "
               f"{sum(len(p.item['events']) for p in written)} events")
+    if args.places_cv and args.written_cv:
+        # the ranker cross-validated over the written articles, the tune split in every fold
+        places_cv(written, pipe, args.ranker_l2, extra=parsed, seeds=range(13, 13 + args.seeds))
+        return 0
     if args.written_cv:
         written_cv(parsed, written, pipe, l2=args.l2[0], threshold=args.threshold[0],
                    rule_threshold=args.rule_threshold[0], override=args.override[0],
