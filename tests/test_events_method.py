@@ -108,6 +108,21 @@ def test_document_model_gates_whole_articles(full_nlp, taxonomy) -> None:  # typ
             tiny_model(weights, documents=bad)
 
 
+def test_a_rule_match_on_a_trigger_word_the_model_never_learned_stands(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    doc = full_nlp("Protesters marched through Dayton.")
+    tok = doc[1]
+    rule = next(r for r in taxonomy.rules if r.event_type == "Protests")
+    cand = Candidate(tok, rule, 1, 2)
+    feats = ["l=march", "bias", "w-1=protesters"]
+    # the context says none strongly; the model has no weight for the word itself
+    unseen = tiny_model({"w-1=protesters": [0.0, 6.0]})
+    assert unseen.decide(cand, feats, taxonomy) == (rule.event_type, rule.sub_event_type,
+                                                    rule.weight)
+    # once it has learned the word, the same context overrules the rule
+    seen = tiny_model({"w-1=protesters": [0.0, 6.0], "l=march": [0.0, 0.0]})
+    assert seen.decide(cand, feats, taxonomy) is None
+
+
 def test_shipped_document_model_lets_the_reference_article_through(full_nlp, seed_path) -> None:  # type: ignore[no-untyped-def]
     model = default_model()
     assert model is not None and model.documents is not None and model.documents.gate > 0

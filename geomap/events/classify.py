@@ -303,8 +303,10 @@ class EventModel:
         labels = self.types.labels
         p_none = probs[labels.index(NONE)] if NONE in labels else 0.0
         rule = cand.rule
-        if rule is not None and rule.event_type not in labels:
-            # a type the model never saw (a taxonomy that adds types): the rule decides
+        if rule is not None and (rule.event_type not in labels
+                                 or f"l={cand.token.lemma_.lower()}" not in self.types.weights):
+            # a type the model never saw (a taxonomy that adds types), or a trigger word it
+            # never learned ("ransacked"): its context alone does not overrule the rule
             return rule.event_type, rule.sub_event_type, rule.weight
         if p_none >= (self.threshold if rule is None else self.rule_threshold):
             return None
