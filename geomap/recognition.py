@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from geomap.errors import ModelError
 from geomap.lexicon import LOCAL_NOUNS, LOCATIVE, PLACE_KIND_NOUNS, TITLES
+from geomap.linear import logistic
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -52,8 +53,7 @@ class RecogniserModel:
     threshold: float
 
     def probability(self, feats: Iterable[str]) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+        return logistic(self.bias, self.weights, feats)
 
     @classmethod
     def from_dict(cls, data: object) -> RecogniserModel:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from geomap.errors import ModelError
 from geomap.events.placing import PlaceRanker
 from geomap.events.triggers import Trigger
+from geomap.linear import logistic
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
@@ -116,8 +117,7 @@ class DocumentModel:
     gate: float
 
     def probability(self, feats: Iterable[str]) -> float:
-        score = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+        return logistic(self.bias, self.weights, feats)
 
     def reports_events(self, doc: Doc) -> bool:
         return self.gate <= 0.0 or self.probability(document_features(doc)) >= self.gate
