@@ -87,6 +87,8 @@ RELABELLABLE = ("ORG", "PERSON", "NORP", "PRODUCT", "WORK_OF_ART", "EVENT")
 #: Entities whose words may contain a place name ("Ohio" in "Ohio State University").
 CONTAINERS = ("ORG", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "NORP", "PERSON")
 MAX_NAME_TOKENS = 5
+#: Names whose gazetteer readings the second look keeps at most (then it starts over).
+READING_CACHE_SIZE = 20_000
 #: Feature codes (GeoNames style) whose names are specific enough to tag without the model's help.
 FACILITY_CLASSES = ("S",)
 LABEL_BY_CLASS = {"S": "FAC", "H": "LOC", "T": "LOC", "L": "LOC", "A": "GPE", "P": "GPE"}
@@ -130,6 +132,8 @@ class GazetteerRuler(Pipe):
         # spaCy's multiprocessing pickles the pipeline; a worker reopens the store by path.
         state = dict(self.__dict__)
         state["_gazetteer"] = None
+        state["_cache"] = {}  # a worker fills its own caches
+        state["_reading_cache"] = {}
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
@@ -364,7 +368,9 @@ class GazetteerRuler(Pipe):
 
     def second_look_candidates(self, doc: Doc) -> list[tuple[int, int, str, list[str]]]:
         """The names of a processed document that :mod:`geomap.recognition` would look at
-        again, with their features (``tests/fit_recogniser.py`` fits on them)."""
+        again, with their features (``tests/fit_recogniser.py`` fits on them). The document
+        must have been processed with ``second_look`` off: names the second look added would
+        be missing, and the features of the others would differ."""
         places = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
         return self._second_look(doc, _Flags.of(doc), places, self._person_words(doc))
 
@@ -378,6 +384,8 @@ class GazetteerRuler(Pipe):
         """The gazetteer's readings of ``text`` as written (exact, alternate, abbreviation);
         none for common words ("Police", "University")."""
         if text not in self._reading_cache:
+            if len(self._reading_cache) >= READING_CACHE_SIZE:
+                self._reading_cache.clear()  # a long run: start over rather than grow
             self._reading_cache[text] = () if text.lower() in GENERIC_WORDS else tuple(
                 m for m in self.gazetteer.lookup(text, fuzzy=False, limit=8)
                 if m.match_type in MATCH_OK)

@@ -13,7 +13,8 @@ RESIDENT_NOUNS = frozenset({"man", "woman", "men", "women", "boy", "girl", "teen
 LOCAL_NOUNS = RESIDENT_NOUNS | frozenset({"police", "firefighters", "schools", "elementary",
                                           "community", "council", "officials", "mayor",
                                           "parents", "students"})
-#: Nouns for kinds of place: "the town of X", "the outskirts of X", "the X district".
+#: Nouns a place name stands next to: kinds of place and parts of one ("the town of X", "the
+#: outskirts of X", "the X district", "the heart of X", "X residents").
 PLACE_KIND_NOUNS = frozenset({
     "town", "towns", "village", "villages", "city", "cities", "district", "districts",
     "province", "provinces", "county", "counties", "region", "regions", "state", "states",

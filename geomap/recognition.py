@@ -39,7 +39,6 @@ MAX_TOKENS = 3
 #: Entity labels never reconsidered (numbers, dates) or already places.
 _SKIP_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY",
                           "ORDINAL", "CARDINAL"})
-_MATCH_OK = ("exact", "alternate", "abbreviation")
 _LIST_WORDS = frozenset({",", "and", "or", "&"})
 
 
@@ -131,7 +130,7 @@ def candidate_features(doc: Doc, start: int, end: int, *, label: str,
     f.extend(f"lab={label}/{g}" for g in gazetteer[:2])
     if before in LOCATIVE:
         f.append("locative")
-        f.append(f"locative/{gazetteer[2]}")
+        f.extend(f"locative/{g}" for g in gazetteer if g.startswith("pop="))
     if before == "of" and before2 in PLACE_KIND_NOUNS:
         f.append("kind_of")  # "the town of X", "the outskirts of X"
     if after in PLACE_KIND_NOUNS:
@@ -173,7 +172,9 @@ def rescue_candidates(doc: Doc, places: Sequence[Span], *, known: Callable[[str]
                       person_words: set[str], surnames: set[str]
                       ) -> list[tuple[int, int, str, list[str]]]:
     """(start, end, label, features) of each name outside ``places`` that the gazetteer knows:
-    whole entities of another label and capitalised runs outside entities (longest first).
+    whole entities of another label (all words capitalised, at most ``MAX_TOKENS`` + 2 words,
+    a leading "the" dropped) and capitalised runs of at most ``MAX_TOKENS`` words outside
+    entities (longest first).
     ``known`` gives the gazetteer's exact, alternate or abbreviation readings of a name."""
     covered = [False] * len(doc)
     for p in places:

@@ -10,7 +10,9 @@ Usage (from the repository root)::
     python tests/fit_recogniser.py ../shared/eval/lgl.jsonl ../shared/eval/trnews.jsonl
     python tests/fit_recogniser.py LGL TRNEWS --dry-run      # scores only, nothing written
 
-It prints recognition precision / recall / F1 (lenient overlap, as ``geomap eval`` scores)
+It prints recognition precision / recall / F1 of the recogniser's spans (demonyms included)
+by overlap: a span is right when it overlaps a gold toponym, a gold toponym found when a span
+overlaps it (not one-to-one like ``geomap eval``, whose figures differ in the third digit),
 without the second look and with it: 5-fold cross-validation by document over all corpora for
 each threshold and L2 strength (the best mean F1 of the corpora is chosen), then the
 cross-corpus rows (fitted on one corpus, scored on the other), then the weights fitted on all

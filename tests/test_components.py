@@ -67,10 +67,10 @@ def _places(doc: Doc) -> list[tuple[str, str]]:
     return [(s.text, s.label_) for s in place_spans(doc)]
 
 
-def _ruler(nlp, *, second_look: bool = False) -> GazetteerRuler:
-    """The ruler's rules alone unless ``second_look`` (the fitted second look reads the full
-    pipeline's parse, which these hand-made docs lack)."""
-    return GazetteerRuler(nlp, "r", gazetteer=GAZ, second_look=second_look)  # type: ignore[arg-type]
+def _ruler(nlp) -> GazetteerRuler:
+    """The ruler's rules alone: the fitted second look (tests/test_recognition.py) reads the
+    full pipeline's parse, which these hand-made docs lack."""
+    return GazetteerRuler(nlp, "r", gazetteer=GAZ, second_look=False)  # type: ignore[arg-type]
 
 
 def test_demonym_becomes_a_place_mention_but_other_groups_do_not(nlp) -> None:

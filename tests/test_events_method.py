@@ -119,7 +119,7 @@ def test_a_rule_match_on_a_trigger_word_the_model_never_learned_stands(full_nlp,
     assert unseen.decide(cand, feats, taxonomy) == (rule.event_type, rule.sub_event_type,
                                                     rule.weight)
     # once it has learned the word, the same context overrules the rule
-    seen = tiny_model({"w-1=protesters": [0.0, 6.0], "l=march": [0.0, 0.0]})
+    seen = tiny_model({"w-1=protesters": [0.0, 6.0], "l=march": [0.5, 0.0]})
     assert seen.decide(cand, feats, taxonomy) is None
 
 

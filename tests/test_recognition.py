@@ -28,6 +28,7 @@ def _mentions(pipeline, text: str, *, second_look: bool) -> list[str]:  # type: 
     return [m.surface for m in extract_mentions(doc, doc_id="d")]
 
 
+@pytest.mark.model
 @pytest.mark.parametrize(("text", "town"), [
     # the model calls the town a person; it is listed after a place
     ("Similar rallies were reported in Isfahan and Tabriz, where shopkeepers chanted slogans.",
@@ -41,6 +42,7 @@ def test_second_look_finds_a_town_the_model_mislabelled(pipeline, text: str, tow
     assert town in _mentions(pipeline, text, second_look=True)
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("text", [
     "Mr. Tabriz said on Monday that the company would hire more workers.",
     "Jackson said the team would play better next week.",
@@ -77,6 +79,7 @@ def test_probability_is_logistic_and_bounded() -> None:
     assert model.probability(["a"] * 1000) == pytest.approx(1.0)
 
 
+@pytest.mark.model
 def test_ruler_setting_round_trips(pipeline) -> None:  # type: ignore[no-untyped-def]
     from geomap.components import GazetteerRuler
 
@@ -84,6 +87,18 @@ def test_ruler_setting_round_trips(pipeline) -> None:  # type: ignore[no-untyped
     other = GazetteerRuler(pipeline.nlp, "r2", second_look=False)
     other.from_bytes(ruler.to_bytes())
     assert other.second_look is ruler.second_look is True
+
+
+@pytest.mark.model
+def test_ruler_is_pickled_without_its_caches(pipeline) -> None:  # type: ignore[no-untyped-def]
+    import pickle
+
+    ruler = pipeline.nlp.get_pipe("geomap_gazetteer_ruler")
+    pipeline.nlp("Crowds gathered in Isfahan and Tabriz on Friday.")
+    assert ruler._reading_cache  # filled by the second look
+    copy = pickle.loads(pickle.dumps(ruler))
+    assert copy._reading_cache == {} and copy._cache == {}
+    assert copy.second_look is ruler.second_look
 
 
 def test_fit_learns_the_feature_that_separates_places() -> None:

@@ -296,8 +296,10 @@ class EventModel:
         """(type, sub-type, probability) of an event, or None when it is none.
 
         A match of the taxonomy's rules keeps its type and stays an event unless the model is
-        confident otherwise (``rule_threshold``, ``override``); a word of the broad lexicon
-        alone becomes an event only when the model says so (``threshold``).
+        confident otherwise (``rule_threshold``, ``override``) — and it always does when the
+        model has no weight for its trigger word (never or once seen in training, or learned
+        as neutral): context alone does not overrule a rule. A word of the broad lexicon alone
+        becomes an event only when the model says so (``threshold``).
         """
         probs = self.types.probabilities(feats)
         labels = self.types.labels
@@ -305,8 +307,8 @@ class EventModel:
         rule = cand.rule
         if rule is not None and (rule.event_type not in labels
                                  or f"l={cand.token.lemma_.lower()}" not in self.types.weights):
-            # a type the model never saw (a taxonomy that adds types), or a trigger word it
-            # never learned ("ransacked"): its context alone does not overrule the rule
+            # a type the model never saw (a taxonomy that adds types), or a trigger word it has
+            # no weight for ("ransacked"): its context alone does not overrule the rule
             return rule.event_type, rule.sub_event_type, rule.weight
         if p_none >= (self.threshold if rule is None else self.rule_threshold):
             return None
