@@ -335,7 +335,8 @@ class GazetteerRuler(Pipe):
                 places.append(Span(doc, ent.start, ent.end, label=whole))
             elif ent.label_ != "PERSON":
                 places.extend(self._inner_places(doc, flags, ent.start, ent.end))
-        places.extend(self._untagged_places(doc, flags))
+        headline = _headline_mask(flags)
+        places.extend(self._untagged_places(doc, flags, headline))
         places.extend(self._datelines(doc))
         places.extend(self._region_abbreviations(doc, places))
         places.extend(self._before_container(doc, flags, places))
@@ -347,7 +348,8 @@ class GazetteerRuler(Pipe):
         # A name the text writes after a title ("Ms. Moayyad", "Gov. Pawlenty") is a surname
         # throughout, and a one-word "place" right before it is a first name ("Nadia Moayyad").
         # A city's name stays a place ("known as 'Mr. Arlington'").
-        surnames = {w for w in _titled_names(doc) if not self.label_for(w, kind="standalone")}
+        titled = _titled_names(doc)
+        surnames = {w for w in titled if not self.label_for(w, kind="standalone")}
         if surnames:
             places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
                       or not (p.text in surnames or _before_surname(p, surnames))]
@@ -360,7 +362,8 @@ class GazetteerRuler(Pipe):
         places = [p for p in places if p.label_ != "FAC" or not _institution_use(p)]
         places = filter_spans(places)
         if self.second_look and (model := default_recogniser()) is not None:
-            for start, end, fcl, feats in self._second_look(doc, flags, places, person_words):
+            for start, end, fcl, feats in self._second_look(doc, flags, places, person_words,
+                                                            headline, titled):
                 if model.probability(feats) >= model.threshold:
                     places.append(Span(doc, start, end, label=LABEL_BY_CLASS.get(fcl, "GPE")))
         doc.spans[self.spans_key] = sorted(filter_spans(places), key=lambda s: s.start)
@@ -372,13 +375,16 @@ class GazetteerRuler(Pipe):
         must have been processed with ``second_look`` off: names the second look added would
         be missing, and the features of the others would differ."""
         places = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
-        return self._second_look(doc, _Flags.of(doc), places, self._person_words(doc))
+        flags = _Flags.of(doc)
+        return self._second_look(doc, flags, places, self._person_words(doc),
+                                 _headline_mask(flags), _titled_names(doc))
 
-    def _second_look(self, doc: Doc, flags: _Flags, places: list[Span], person_words: set[str]
+    def _second_look(self, doc: Doc, flags: _Flags, places: list[Span], person_words: set[str],
+                     headline: list[bool], titled: set[str]
                      ) -> list[tuple[int, int, str, list[str]]]:
         return rescue_candidates(doc, places, known=self._readings, cap=flags.cap,
-                                 stop_start=flags.stop_start, headline=_headline_mask(flags),
-                                 person_words=person_words, surnames=_titled_names(doc))
+                                 stop_start=flags.stop_start, headline=headline,
+                                 person_words=person_words, surnames=titled)
 
     def _readings(self, text: str) -> tuple[Match, ...]:
         """The gazetteer's readings of ``text`` as written (exact, alternate, abbreviation);
@@ -421,10 +427,10 @@ class GazetteerRuler(Pipe):
                 if (s.start, s.end) != (start, end)
                 and (s.label_ == DEMONYM_LABEL or not self._macro_region(s.text))]
 
-    def _untagged_places(self, doc: Doc, flags: _Flags) -> list[Span]:
-        """Significant places in text the model left untagged (not in title-case headlines)."""
+    def _untagged_places(self, doc: Doc, flags: _Flags, headline: list[bool]) -> list[Span]:
+        """Significant places in text the model left untagged (not in title-case headlines,
+        ``headline`` being :func:`_headline_mask` of ``flags``)."""
         taken = [e or u for e, u in zip(flags.in_entity, flags.short_upper, strict=True)]
-        headline = _headline_mask(flags)
         body = [t or h for t, h in zip(taken, headline, strict=True)]
         found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
         # A smaller town where local news says "Winona man", "Lancaster woman".

@@ -1,5 +1,5 @@
 """The arithmetic the fitted linear models share (the recogniser's second look, the event
-document model)."""
+document model), and the check their weights files pass."""
 
 from __future__ import annotations
 
@@ -15,3 +15,13 @@ def logistic(bias: float, weights: Mapping[str, float], feats: Iterable[str]) ->
     """
     score = bias + sum(weights.get(f, 0.0) for f in feats)
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+
+def finite(value: object) -> bool:
+    """A real number a weights file may hold (not a bool, NaN or infinity).
+
+    >>> finite(0.5), finite(True), finite(float("nan")), finite("1")
+    (True, False, False, False)
+    """
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from geomap.errors import ModelError
 from geomap.lexicon import LOCAL_NOUNS, LOCATIVE, PLACE_KIND_NOUNS, TITLES
-from geomap.linear import logistic
+from geomap.linear import finite, logistic
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -57,17 +57,13 @@ class RecogniserModel:
     @classmethod
     def from_dict(cls, data: object) -> RecogniserModel:
         if not (isinstance(data, dict) and isinstance(data.get("weights"), dict)
-                and all(_finite(v) for v in (data.get("bias"), data.get("threshold"),
+                and all(finite(v) for v in (data.get("bias"), data.get("threshold"),
                                              *data["weights"].values()))
                 and 0.0 <= data["threshold"] <= 1.0):
             raise ModelError("recogniser weights: need finite weights and bias and a threshold "
                              "between 0 and 1")
         return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
                    float(data["threshold"]))
-
-
-def _finite(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 _DEFAULT: dict[str, RecogniserModel | None] = {}

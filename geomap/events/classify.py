@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from geomap.errors import ModelError
 from geomap.events.placing import PlaceRanker
 from geomap.events.triggers import Trigger
-from geomap.linear import logistic
+from geomap.linear import finite, logistic
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
@@ -334,8 +334,7 @@ def _document_model(d: object) -> DocumentModel | None:
     if d is None:
         return None
     if not (isinstance(d, dict) and isinstance(d.get("weights"), dict)
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                    for v in (d.get("bias"), d.get("gate"), *d["weights"].values()))
+            and all(finite(v) for v in (d.get("bias"), d.get("gate"), *d["weights"].values()))
             and 0.0 <= d["gate"] <= 1.0):
         raise ModelError("event model: 'documents' needs finite weights and bias and a gate "
                          "between 0 and 1")
