@@ -34,6 +34,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geomap.io import write_text_atomic  # noqa: E402
 from geomap.recognition import WEIGHTS_FILE, RecogniserModel  # noqa: E402
 
 L2_GRID = (0.3, 1.0, 3.0)
@@ -126,7 +127,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, nargs="*", default=list(L2_GRID))
     ap.add_argument("--threshold", type=float, nargs="*", default=list(THRESHOLDS))
     args = ap.parse_args(argv)
-    docs = load(args.corpora)
+    for path in args.corpora:
+        if not path.is_file():
+            ap.error(f"{path}: no such corpus file")
+    if not args.l2 or any(not 0 < v < float("inf") for v in args.l2):
+        ap.error("--l2 takes positive numbers")
+    if not args.threshold or any(not 0 < v <= 1 for v in args.threshold):
+        ap.error("--threshold takes numbers in (0, 1]")
+    try:
+        docs = load(args.corpora)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        ap.error(f"cannot read the corpora as gold JSON Lines ({type(exc).__name__}: {exc})")
     corpora = sorted({d.corpus for d in docs})
     print("without the second look:")
     for name in corpora:
@@ -170,11 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("  " + _line(name, [d for d in docs if d.corpus == name], model))
     if not args.dry_run:
         out = ROOT / "geomap" / "data" / WEIGHTS_FILE
-        out.write_text(json.dumps({
+        write_text_atomic(out, json.dumps({
             "about": "The recogniser's second look, fitted by tests/fit_recogniser.py; "
                      "do not edit by hand.",
             "fitted_on": corpora, "l2": l2, "threshold": th, "bias": model.bias,
-            "weights": model.weights}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            "weights": model.weights}, indent=1, sort_keys=True) + "\n")
         print(f"wrote {out.relative_to(ROOT)} ({len(model.weights)} weights)")
     return 0
 

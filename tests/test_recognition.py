@@ -113,3 +113,19 @@ def test_fit_learns_the_feature_that_separates_places() -> None:
     p, r, f1, added = fit_recogniser.score(docs, model)
     assert (p, r, f1, added) == (1.0, 1.0, 1.0, 20)
     assert fit_recogniser.score(docs, None) == (0.0, 0.0, 0.0, 0)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["no/such/corpus.jsonl"], "no such corpus file"),
+    (["{corpus}", "--l2", "0"], "--l2 takes positive numbers"),
+    (["{corpus}", "--threshold", "1.5"], "--threshold takes numbers in (0, 1]"),
+])
+def test_fit_script_rejects_bad_input_in_one_line(tmp_path, capsys, args: list[str],
+                                                  message: str) -> None:
+    corpus = tmp_path / "gold.jsonl"
+    corpus.write_text('{"id": "1", "text": "x", "toponyms": []}\n', encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        fit_recogniser.main([a.format(corpus=corpus) for a in args] + ["--dry-run"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
