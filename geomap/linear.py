@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 
+from geomap.errors import ModelError
+
 
 def logistic(bias: float, weights: Mapping[str, float], feats: Iterable[str]) -> float:
     """The logistic probability of sparse binary features: unknown features weigh nothing.
@@ -25,3 +27,16 @@ def finite(value: object) -> bool:
     """
     return isinstance(value, (int, float)) and not isinstance(value, bool) \
         and math.isfinite(value)
+
+
+def read_logistic(data: object, cutoff: str, problem: str) -> tuple[dict[str, float], float, float]:
+    """(weights, bias, cut-off) of a logistic model stored as ``{"weights": {...}, "bias": b,
+    cutoff: c}``; ModelError(``problem``) unless every number is finite and the cut-off lies
+    in [0, 1]."""
+    if not (isinstance(data, dict) and isinstance(data.get("weights"), dict)
+            and all(finite(v) for v in (data.get("bias"), data.get(cutoff),
+                                        *data["weights"].values()))
+            and 0.0 <= data[cutoff] <= 1.0):
+        raise ModelError(problem)
+    return ({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+            float(data[cutoff]))

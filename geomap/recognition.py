@@ -25,9 +25,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from geomap.errors import ModelError
 from geomap.lexicon import LOCAL_NOUNS, LOCATIVE, PLACE_KIND_NOUNS, TITLES
-from geomap.linear import finite, logistic
+from geomap.linear import logistic, read_logistic
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
@@ -56,14 +55,8 @@ class RecogniserModel:
 
     @classmethod
     def from_dict(cls, data: object) -> RecogniserModel:
-        if not (isinstance(data, dict) and isinstance(data.get("weights"), dict)
-                and all(finite(v) for v in (data.get("bias"), data.get("threshold"),
-                                             *data["weights"].values()))
-                and 0.0 <= data["threshold"] <= 1.0):
-            raise ModelError("recogniser weights: need finite weights and bias and a threshold "
-                             "between 0 and 1")
-        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
-                   float(data["threshold"]))
+        return cls(*read_logistic(data, "threshold", "recogniser weights: need finite weights "
+                                  "and bias and a threshold between 0 and 1"))
 
 
 _DEFAULT: dict[str, RecogniserModel | None] = {}

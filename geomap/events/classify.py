@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from geomap.errors import ModelError
 from geomap.events.placing import PlaceRanker
 from geomap.events.triggers import Trigger
-from geomap.linear import finite, logistic
+from geomap.linear import logistic, read_logistic
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
@@ -333,13 +333,8 @@ class EventModel:
 def _document_model(d: object) -> DocumentModel | None:
     if d is None:
         return None
-    if not (isinstance(d, dict) and isinstance(d.get("weights"), dict)
-            and all(finite(v) for v in (d.get("bias"), d.get("gate"), *d["weights"].values()))
-            and 0.0 <= d["gate"] <= 1.0):
-        raise ModelError("event model: 'documents' needs finite weights and bias and a gate "
-                         "between 0 and 1")
-    return DocumentModel({str(k): float(v) for k, v in d["weights"].items()}, float(d["bias"]),
-                         float(d["gate"]))
+    return DocumentModel(*read_logistic(d, "gate", "event model: 'documents' needs finite "
+                                        "weights and bias and a gate between 0 and 1"))
 
 
 _MODEL: dict[str, EventModel | None] = {}
