@@ -21,6 +21,7 @@ from geomap.events.classify import (
     default_model,
     document_features,
     features,
+    type_features,
 )
 from geomap.events.placing import Option, PlaceRanker
 from geomap.taxonomy import load_taxonomy
@@ -30,15 +31,97 @@ from geomap.types import Document, Mention, ResolvedPlace
 pytestmark = pytest.mark.model
 
 
+_TINY = {"types": {"labels": ["Protests", NONE], "bias": [0.0, 0.0], "weights": {}},
+         "subtypes": {"labels": ["Protests|Peaceful protest"], "bias": [0.0], "weights": {}},
+         "extra_lemmas": ["picnic"]}
+
+
 def tiny_model(weights: dict[str, list[float]], *, threshold: float = 0.5,
-               rule_threshold: float = 0.5, documents: dict[str, object] | None = None
-               ) -> EventModel:
+               rule_threshold: float = 0.5, documents: dict[str, object] | None = None,
+               present: dict[str, object] | None = None, rescue: float = 0.0) -> EventModel:
     labels = ["Protests", NONE]
     return EventModel.from_dict({
         "types": {"labels": labels, "bias": [0.0, 0.0], "weights": weights},
         "subtypes": {"labels": ["Protests|Peaceful protest"], "bias": [0.0], "weights": {}},
         "threshold": threshold, "rule_threshold": rule_threshold, "override": 4.0,
-        "extra_lemmas": ["picnic"], "documents": documents})
+        "extra_lemmas": ["picnic"], "documents": documents,
+        "present": None if present is None else {"rescue": rescue, "types": present}})
+
+
+def test_type_models_gate_each_type_per_article(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    text = "Hundreds held a picnic in Nairobi on Friday. Police arrested two men in Nairobi."
+    doc = full_nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
+              for i, m in enumerate((text.index("Nairobi"), text.rindex("Nairobi")))]
+    document = Document("t", text, published=dt.date(2024, 6, 28))
+    weights = {"l=picnic": [5.0, -5.0]}
+
+    def found(present: dict[str, object] | None) -> list[str]:
+        model = tiny_model(weights, present=present)
+        return [e.event_type for e in detect_events(
+            doc, document, sentences, places, taxonomy=taxonomy, model=model)]
+
+    picnic, arrest = "Protests", "Strategic developments"
+    assert found(None) == [picnic, arrest]
+    # the article's Protests model says no: the picnic goes; no model for arrests, it stays
+    no = {"Protests": {"bias": 0.0, "weights": {"hl=picnic": -3.0}, "gate": 0.5}}
+    assert found(no) == [arrest]
+    yes = {"Protests": {"bias": 0.0, "weights": {"hl=picnic": 3.0}, "gate": 0.5}}
+    assert found(yes) == [picnic, arrest]
+    off = {"Protests": {"bias": -9.0, "weights": {}, "gate": 0.0}}
+    assert found(off) == [picnic, arrest]
+    gone = {"Strategic developments": {"bias": 0.0, "weights": {"rl=Strategic developments/"
+                                                                "arrest": -3.0}, "gate": 0.5}}
+    assert found(gone) == [picnic]
+    for bad in ({"Protests": {"bias": 0.0, "weights": {}, "gate": 2.0}},
+                {"Protests": {"bias": float("nan"), "weights": {}, "gate": 0.5}},
+                {"Protests": {"bias": 0.0, "gate": 0.5}}):
+        with pytest.raises(ModelError, match="present"):
+            tiny_model(weights, present=bad)
+    for malformed in (["Protests"], {"types": ["Protests"]}, {"rescue": 0.5}):
+        with pytest.raises(ModelError, match="present"):
+            EventModel.from_dict({**json.loads(json.dumps(_TINY)), "present": malformed})
+
+
+def test_a_type_the_article_surely_reports_takes_its_likeliest_word(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    text = "Hundreds held a picnic in Nairobi on Friday. They ate in Nairobi."
+    doc = full_nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
+              for i, m in enumerate((text.index("Nairobi"), text.rindex("Nairobi")))]
+    document = Document("t", text, published=dt.date(2024, 6, 28))
+    weights = {"l=picnic": [-1.0, 1.0]}  # on its own, the word is no event (P(none) 0.88)
+    sure = {"Protests": {"bias": 0.0, "weights": {"hl=picnic": 5.0}, "gate": 0.1}}
+
+    def found(present: dict[str, object], rescue: float) -> list[tuple[str, str, str]]:
+        model = tiny_model(weights, present=present, rescue=rescue)
+        return [(e.event_type, e.sub_event_type, e.trigger or "") for e in detect_events(
+            doc, document, sentences, places, taxonomy=taxonomy, model=model)]
+
+    assert found(sure, 0.0) == []
+    assert found(sure, 0.9) == [("Protests", "Peaceful protest", "picnic")]
+    unsure = {"Protests": {"bias": 0.0, "weights": {"hl=picnic": 1.0}, "gate": 0.1}}
+    assert found(unsure, 0.9) == []  # P 0.73 < 0.9
+    with pytest.raises(ModelError, match="rescue"):
+        tiny_model(weights, present=sure, rescue=1.5)
+
+
+def test_type_features_read_the_candidates_and_the_headline(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    from geomap.events.detect import candidate_features
+
+    text = "Hundreds held a picnic in Nairobi on Friday. Police arrested two men in Nairobi."
+    doc = full_nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
+              for i, m in enumerate((text.index("Nairobi"), text.rindex("Nairobi")))]
+    cands = [c for c, _ in candidate_features(doc, sentences, places, taxonomy=taxonomy,
+                                              words=frozenset({"picnic"}))]
+    feats = set(type_features(doc, cands))
+    assert {"cl=picnic", "hl=picnic", "cl=arrest", "r=Strategic developments",
+            "rl=Strategic developments/arrest", "dw=picnic", "bias"} <= feats
+    assert "hl=arrest" not in feats and "rh=Strategic developments" not in feats
+    assert type_features(doc, []) == document_features(doc)
 
 
 def test_shipped_model_loads_and_fits_the_default_taxonomy(taxonomy) -> None:  # type: ignore[no-untyped-def]

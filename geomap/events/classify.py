@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from geomap.errors import ModelError
 from geomap.events.placing import PlaceRanker
 from geomap.events.triggers import Trigger
-from geomap.linear import logistic, read_logistic
+from geomap.linear import finite, logistic, read_logistic
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
@@ -121,6 +121,55 @@ class DocumentModel:
 
     def reports_events(self, doc: Doc) -> bool:
         return self.gate <= 0.0 or self.probability(document_features(doc)) >= self.gate
+
+
+def type_features(doc: Doc, cands: Iterable[Candidate]) -> list[str]:
+    """Features of a whole article for the type models: :func:`document_features` plus what its
+    candidate words say: each lemma, each rule match's type and type/lemma, and which lemmas
+    and rule types stand in the headline (first sentence)."""
+    f = set(document_features(doc))
+    first = next(iter(doc.sents)).end if len(doc) else 0
+    for cand in cands:
+        lemma = cand.token.lemma_.lower()
+        headline = cand.token.i < first
+        f.add(f"cl={lemma}")
+        if headline:
+            f.add(f"hl={lemma}")
+        if cand.rule is not None:
+            f.add(f"r={cand.rule.event_type}")
+            f.add(f"rl={cand.rule.event_type}/{lemma}")
+            if headline:
+                f.add(f"rh={cand.rule.event_type}")
+    return sorted(f)
+
+
+@dataclass(frozen=True)
+class TypeModel:
+    """Which event types does the article report? One logistic regression per type over
+    :func:`type_features`. A candidate decided as an event of a type whose probability for
+    the article is below that type's ``gate`` is dropped: the article as a whole judges the
+    word ("shot" in a basketball story, "arrest" in a crash report). Types it has no model
+    for are never dropped. Where the article is likely (``rescue``) to report a type that no
+    candidate was decided as, its likeliest candidate of that type becomes the event: the
+    article as a whole is surer than any one of its words (0 turns this off)."""
+
+    models: dict[str, tuple[dict[str, float], float, float]]  # type: (weights, bias, gate)
+    rescue: float = 0.0
+    rule_gate: float | None = None  # the gate of a rule match kept as its rule's type
+
+    def probabilities(self, feats: Sequence[str]) -> dict[str, float]:
+        return {name: logistic(bias, weights, feats)
+                for name, (weights, bias, _) in self.models.items()}
+
+    def allows(self, probabilities: dict[str, float], event_type: str, *,
+               ruled: bool = False) -> bool:
+        """Whether the article may report ``event_type``; ``ruled``: the decision is a rule
+        match of that type, held to ``rule_gate`` when one is set."""
+        model = self.models.get(event_type)
+        if model is None:
+            return True
+        gate = self.rule_gate if ruled and self.rule_gate is not None else model[2]
+        return probabilities[event_type] >= gate
 
 
 def _ent(tok: Token) -> str:
@@ -248,6 +297,7 @@ class EventModel:
     rule_threshold: float = 0.9  # a taxonomy rule's match is dropped only when P(none) reaches this
     override: float = 4.0  # the model retypes a rule match when its type is this many times likelier
     documents: DocumentModel | None = None  # gates whole articles (None: every article may)
+    present: TypeModel | None = None  # gates each type per article (None: every type may)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> EventModel:
@@ -281,7 +331,8 @@ class EventModel:
             isinstance(places.get("weights"), dict) else None
         types, subtypes = linear(data.get("types"), "types"), linear(data.get("subtypes"), "subtypes")
         return cls(types, subtypes, candidate_words(extra), threshold, ranker, rule_threshold,
-                   override, _document_model(data.get("documents")))
+                   override, _document_model(data.get("documents")),
+                   _type_model(data.get("present")))
 
     def reports_events(self, doc: Doc) -> bool:
         """False when the document model judges the article to report no event."""
@@ -330,11 +381,56 @@ class EventModel:
         return etype, label.split("|", 1)[1], probs[best]
 
 
+    def rule_stands(self, cand: Candidate, event_type: str) -> bool:
+        """Whether a decision of ``event_type`` is the candidate's rule match standing as its
+        rule's type (not retyped by the model)."""
+        return cand.rule is not None and cand.rule.event_type == event_type
+
+    def likeliest(self, described: Sequence[tuple[Candidate, Sequence[str]]], event_type: str,
+                  taxonomy: Taxonomy) -> tuple[Candidate, str, float] | None:
+        """The candidate the type model finds likeliest to report ``event_type``, with its
+        sub-type and probability (None when the model does not know the type)."""
+        labels = self.types.labels
+        if event_type not in labels:
+            return None
+        k = labels.index(event_type)
+        best = max(((self.types.probabilities(f)[k], i) for i, (_, f) in enumerate(described)),
+                   default=None)
+        if best is None:
+            return None
+        cand, feats = described[best[1]]
+        allowed = set(taxonomy.event_type(event_type).sub_event_types)
+        options = [(p, lab.split("|", 1)[1]) for p, lab in zip(
+            self.subtypes.probabilities(feats), self.subtypes.labels, strict=True)
+            if lab.split("|", 1)[0] == event_type and lab.split("|", 1)[1] in allowed]
+        if cand.rule is not None and cand.rule.event_type == event_type:
+            return cand, cand.rule.sub_event_type, best[0]
+        if not options:
+            return None
+        return cand, max(options)[1], best[0]
+
+
 def _document_model(d: object) -> DocumentModel | None:
     if d is None:
         return None
     return DocumentModel(*read_logistic(d, "gate", "event model: 'documents' needs finite "
                                         "weights and bias and a gate between 0 and 1"))
+
+
+def _type_model(d: object) -> TypeModel | None:
+    if d is None:
+        return None
+    if not (isinstance(d, dict) and isinstance(d.get("types"), dict)
+            and all(finite(d.get(k, 0.0)) and 0.0 <= d.get(k, 0.0) <= 1.0
+                    for k in ("rescue", "rule_gate"))):
+        raise ModelError("event model: 'present' needs 'types' (event types to logistic "
+                         "models), and a 'rescue' and 'rule_gate' between 0 and 1")
+    models = {str(name): read_logistic(m, "gate", f"event model: 'present' of '{name}' needs "
+                                       "finite weights and bias and a gate between 0 and 1")
+              for name, m in sorted(d["types"].items())}
+    rule_gate = d.get("rule_gate")
+    return TypeModel(models, float(d.get("rescue", 0.0)),
+                     None if rule_gate is None else float(rule_gate))
 
 
 _MODEL: dict[str, EventModel | None] = {}

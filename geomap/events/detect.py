@@ -22,6 +22,7 @@ from geomap.events.classify import (
     headline_words,
     rule_for,
     to_trigger,
+    type_features,
 )
 from geomap.events.merge import actor_key, combine, dates_close, merge_actors, merge_quotes
 from geomap.events.places import (
@@ -136,6 +137,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             # the document model judges the article to report no event: only rule matches the
             # text reports as planned, denied or hypothetical are kept (off the map), as below
             triggers = [t for t in rule_triggers if modality(t.token) != "asserted"]
+        present = fitted.present.probabilities(type_features(doc, (c for c, _ in described))) \
+            if fitted.present is not None and described else {}
         for cand, feats in described:
             if cand.rule is not None and modality(cand.token) != "asserted":
                 # The fitted decision says whether something happened; a rule match the text
@@ -143,10 +146,15 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                 triggers.append(to_trigger(cand, cand.rule))
                 continue
             decided = fitted.decide(cand, feats, taxonomy)
+            if decided is not None and fitted.present is not None and not fitted.present.allows(
+                    present, decided[0], ruled=fitted.rule_stands(cand, decided[0])):
+                continue  # the article as a whole does not report this type
             if decided is not None:
                 etype_name, sub, prob = decided
                 rule = rule_for(taxonomy, etype_name, sub, cand.rule)
                 triggers.append(to_trigger(cand, replace_rule_weight(rule, prob)))
+        if fitted.present is not None and fitted.present.rescue > 0.0:
+            triggers.extend(_rescued(fitted, present, described, triggers, taxonomy))
     else:
         triggers = rule_triggers
     triggers = _drop_nested(triggers)
@@ -339,6 +347,30 @@ def _prepare(doc: Doc, sentences: Sequence[Sentence], places: Sequence[ResolvedP
         sidx = tok_sent.get(index.token_of(rp).i, rp.mention.sentence_index)
         index.by_sentence.setdefault(sidx, []).append(rp)
     return tok_sent, spans, order, by_index, index
+
+
+def _rescued(fitted: EventModel, present: dict[str, float],
+             described: list[tuple[Candidate, list[str]]], triggers: list[Trigger],
+             taxonomy: Taxonomy) -> list[Trigger]:
+    """For each type the article very likely reports (``present.rescue``) but no candidate was
+    decided as: its likeliest asserted candidate, as an event of that type."""
+    assert fitted.present is not None
+    decided = {t.rule.event_type for t in triggers}
+    taken = {t.token.i for t in triggers}
+    free = [(c, f) for c, f in described
+            if c.token.i not in taken and modality(c.token) == "asserted"]
+    out = []
+    for name, p in sorted(present.items()):
+        if p < fitted.present.rescue or name in decided or name not in taxonomy.type_names:
+            continue
+        hit = fitted.likeliest(free, name, taxonomy)
+        if hit is not None:
+            cand, sub, prob = hit
+            rule = rule_for(taxonomy, name, sub, cand.rule)
+            out.append(to_trigger(cand, replace_rule_weight(rule, prob)))
+            taken.add(cand.token.i)
+            free = [(c, f) for c, f in free if c.token.i not in taken]
+    return out
 
 
 def _place_slots(token: Token, index: PlaceIndex) -> list[str]:
