@@ -622,6 +622,7 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                    grid_gate: list[float], extra: list[Parsed] | None = None,
                    grid_present: Sequence[float] = (PRESENT_GATE,),
                    grid_rescue: Sequence[float] = (RESCUE,),
+                   grid_rule_gate: Sequence[float] = (RULE_GATE,),
                    ) -> tuple[tuple[float, ...], dict[tuple[float, ...], Any]]:
     """Scores on tune articles only; ``extra`` (written training articles) is in every
     training fold and in no test fold."""
@@ -640,13 +641,14 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                 for rt in grid_rule:
                     for ov in grid_override:
                         for gate in grid_gate:
-                            for present, rescue in product(grid_present, grid_rescue):
+                            for present, rescue, rg in product(grid_present, grid_rescue,
+                                                               grid_rule_gate):
                                 data.update(threshold=th, rule_threshold=rt, override=ov)
                                 data["documents"]["gate"] = gate
-                                _set_present_gate(data, present, rescue)
+                                _set_present_gate(data, present, rescue, rg)
                                 model = EventModel.from_dict(data)
                                 preds = predict_events(test, model, pipe)
-                                results.setdefault((l2, th, rt, ov, gate, present, rescue),
+                                results.setdefault((l2, th, rt, ov, gate, present, rescue, rg),
                                                    []).extend(
                                     counts(p.item["events"], preds[p.item["id"]]) for p in test)
     # Two kinds of text with equal weight: real news (our annotated articles) and the
@@ -666,7 +668,8 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
             line.append(f"{kind} P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
         mean = sum(f1s) / len(f1s)
         print(f"  l2={key[0]:<7g} threshold={key[1]:.2f} rule_threshold={key[2]:.2f} "
-              f"override={key[3]:g} gate={key[4]:g} present={key[5]:g} rescue={key[6]:g}  "
+              f"override={key[3]:g} gate={key[4]:g} present={key[5]:g} rescue={key[6]:g} "
+              f"rule_gate={key[7]:g}  "
               f"{'; '.join(line)}; "
               f"mean F1={mean:.3f}")
         if mean > best_f1:
@@ -676,7 +679,8 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
 
 def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: float,
                threshold: float, rule_threshold: float, override: float, gate: float,
-               present: float = PRESENT_GATE, rescue: float = RESCUE) -> None:
+               present: float = PRESENT_GATE, rescue: float = RESCUE,
+               rule_gate: float = RULE_GATE) -> None:
     """The written articles scored by 5-fold cross-validation: each fold's articles are
     predicted by a model fitted on the tune split and the other folds. Gold events whose place
     the gazetteer lacks (no coordinates) cannot be matched and are left out of the gold."""
@@ -692,7 +696,7 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
                          none_weight=NONE_WEIGHT)
         data.update(rule_threshold=rule_threshold, override=override)
         data["documents"]["gate"] = gate
-        _set_present_gate(data, present, rescue)
+        _set_present_gate(data, present, rescue, rule_gate)
         preds = predict_events(test, EventModel.from_dict(data), pipe)
         per.extend(counts([ev for ev in p.item["events"] if ev.get("lat") is not None],
                           preds[p.item["id"]]) for p in test)
@@ -703,10 +707,13 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
         print(f"  written-cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
 
 
-def _set_present_gate(data: dict[str, Any], gate: float, rescue: float = 0.0) -> None:
-    """Every type model's gate (0: the type models gate nothing) and the rescue threshold."""
+def _set_present_gate(data: dict[str, Any], gate: float, rescue: float,
+                      rule_gate: float) -> None:
+    """Every type model's gate, the rule matches' gate and the rescue threshold; a gate of 0
+    turns both gates off."""
     if data.get("present"):
         data["present"]["rescue"] = rescue
+        data["present"]["rule_gate"] = rule_gate if gate > 0 else 0.0
         for model in data["present"]["types"].values():
             model["gate"] = gate
 
@@ -750,9 +757,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rescue", type=float, nargs="*", default=[RESCUE],
                         help="the per-type article probability from which a type no candidate "
                              "was decided as takes its likeliest candidate (0 = never)")
-    parser.add_argument("--rule-gate", type=float, default=RULE_GATE,
+    parser.add_argument("--rule-gate", type=float, nargs="*", default=[RULE_GATE],
                         help="the per-type article probability below which a rule match kept as "
-                             "its rule's type is dropped")
+                             "its rule's type is dropped (with --present 0, none is)")
     parser.add_argument("--no-present", action="store_true",
                         help="without the per-type article models")
     parser.add_argument("--none-weight", type=float, default=NONE_WEIGHT)
@@ -768,7 +775,6 @@ def main(argv: list[str] | None = None) -> int:
     globals()["NONE_WEIGHT"] = args.none_weight
     globals()["BALANCE"] = not args.no_balance
     globals()["PRESENT"] = not args.no_present
-    globals()["RULE_GATE"] = args.rule_gate
     GROUP_WEIGHT["written"] = args.written_weight
     RANKER_WEIGHT["written"] = args.ranker_written_weight
     if not args.places_cv:
@@ -797,7 +803,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.written_cv:
         written_cv(parsed, written, pipe, l2=args.l2[0], threshold=args.threshold[0],
                    rule_threshold=args.rule_threshold[0], override=args.override[0],
-                   gate=args.gate[0], present=args.present[0], rescue=args.rescue[0])
+                   gate=args.gate[0], present=args.present[0], rescue=args.rescue[0],
+                   rule_gate=args.rule_gate[0])
         return 0
     if args.places_cv:
         places_cv(parsed, pipe, args.ranker_l2, extra=written, verbose=args.verbose,
@@ -805,11 +812,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
                                    args.override, args.gate, extra=written,
-                                   grid_present=args.present, grid_rescue=args.rescue)
-    l2, threshold, rule_threshold, override, gate, present, rescue = best
+                                   grid_present=args.present, grid_rescue=args.rescue,
+                                   grid_rule_gate=args.rule_gate)
+    l2, threshold, rule_threshold, override, gate, present, rescue, rule_gate = best
     print(f"chosen by {FOLDS}-fold cross-validation by article: l2={l2:g}, "
           f"threshold={threshold}, rule_threshold={rule_threshold}, override={override:g}, "
-          f"gate={gate:g}, present={present:g}, rescue={rescue:g}")
+          f"gate={gate:g}, present={present:g}, rescue={rescue:g}, rule_gate={rule_gate:g}")
     for m, (v, lo, hi, n) in summarize(results[best]).items():
         print(f"  cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
     if args.cv_only:
@@ -818,10 +826,10 @@ def main(argv: list[str] | None = None) -> int:
                      none_weight=NONE_WEIGHT)
     data.update(rule_threshold=rule_threshold, override=override)
     data["documents"]["gate"] = gate
-    _set_present_gate(data, present, rescue)
+    _set_present_gate(data, present, rescue, rule_gate)
     data["fitted"] = {"l2": l2, "threshold": threshold, "rule_threshold": rule_threshold,
                       "override": override, "gate": gate, "present": present, "rescue": rescue,
-                      "folds": FOLDS}
+                      "rule_gate": rule_gate, "folds": FOLDS}
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",
                    encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(data['types']['weights'])} features)")

@@ -38,14 +38,31 @@ _TINY = {"types": {"labels": ["Protests", NONE], "bias": [0.0, 0.0], "weights": 
 
 def tiny_model(weights: dict[str, list[float]], *, threshold: float = 0.5,
                rule_threshold: float = 0.5, documents: dict[str, object] | None = None,
-               present: dict[str, object] | None = None, rescue: float = 0.0) -> EventModel:
+               present: dict[str, object] | None = None, rescue: float = 0.0,
+               rule_gate: float | None = None) -> EventModel:
     labels = ["Protests", NONE]
     return EventModel.from_dict({
         "types": {"labels": labels, "bias": [0.0, 0.0], "weights": weights},
         "subtypes": {"labels": ["Protests|Peaceful protest"], "bias": [0.0], "weights": {}},
         "threshold": threshold, "rule_threshold": rule_threshold, "override": 4.0,
-        "extra_lemmas": ["picnic"], "documents": documents,
-        "present": None if present is None else {"rescue": rescue, "types": present}})
+        "extra_lemmas": ["picnic", "feast"], "documents": documents,
+        "present": None if present is None else {"rescue": rescue, "rule_gate": rule_gate,
+                                                 "types": present}})
+
+
+def _found(full_nlp, taxonomy, text: str, model: EventModel  # type: ignore[no-untyped-def]
+           ) -> list[tuple[str, str, str]]:
+    """(type, sub-type, trigger) of the asserted events of ``text``, every "Nairobi" in it
+    resolved."""
+    doc = full_nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    starts = [m.start() for m in re.finditer("Nairobi", text)]
+    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
+              for i, m in enumerate(starts)]
+    document = Document("t", text, published=dt.date(2024, 6, 28))
+    return [(e.event_type, e.sub_event_type, e.trigger or "") for e in detect_events(
+        doc, document, sentences, places, taxonomy=taxonomy, model=model)
+        if e.modality == "asserted"]
 
 
 def test_type_models_gate_each_type_per_article(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
@@ -105,6 +122,43 @@ def test_a_type_the_article_surely_reports_takes_its_likeliest_word(full_nlp, ta
     assert found(unsure, 0.9) == []  # P 0.73 < 0.9
     with pytest.raises(ModelError, match="rescue"):
         tiny_model(weights, present=sure, rescue=1.5)
+
+
+def test_rescue_takes_the_likeliest_asserted_word_and_never_removes_an_event(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    weights = {"l=picnic": [-1.0, 1.0], "l=feast": [-0.5, 1.0]}  # neither is an event alone
+    sure = {"Protests": {"bias": 0.0, "weights": {"hl=picnic": 5.0}, "gate": 0.1}}
+    model = tiny_model(weights, present=sure, rescue=0.9)
+    text = "Hundreds held a picnic in Nairobi on Friday. They had a feast in Nairobi."
+    assert _found(full_nlp, taxonomy, text, model) == [("Protests", "Peaceful protest", "feast")]
+    # a negated or planned word is never rescued
+    for text in ("Hundreds did not picnic in Nairobi on Friday.",
+                 "Hundreds may picnic in Nairobi on Friday."):
+        assert _found(full_nlp, taxonomy, text, model) == []
+    # the events already decided all stay, whatever the rescued word's place in the parse
+    for text in ("Rebels killed two farmers in Nairobi on Friday and then picnicked in Nairobi.",
+                 "Police broke up the picnic in Nairobi and arrested two men in Nairobi."):
+        without = _found(full_nlp, taxonomy, text, tiny_model(weights, present=sure))
+        assert without and set(without) <= set(_found(full_nlp, taxonomy, text, model))
+
+
+def test_rule_matches_have_their_own_gate(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    text = "Police arrested two men in Nairobi on Friday."
+    arrest = [("Strategic developments", "Arrests", "arrested")]
+    unlikely = {"Strategic developments": {  # P 0.27
+        "bias": 0.0, "weights": {"rl=Strategic developments/arrest": -1.0}, "gate": 0.5}}
+    assert _found(full_nlp, taxonomy, text, tiny_model({}, present=unlikely)) == []
+    assert _found(full_nlp, taxonomy, text, tiny_model({}, present=unlikely,
+                                                       rule_gate=0.2)) == arrest
+    assert _found(full_nlp, taxonomy, text, tiny_model({}, present=unlikely,
+                                                       rule_gate=0.3)) == []
+
+
+def test_older_models_without_type_models_load_and_bad_subtype_labels_fail() -> None:
+    data = json.loads(json.dumps(_TINY))
+    assert EventModel.from_dict(data).present is None
+    data["subtypes"]["labels"] = ["Peaceful protest"]
+    with pytest.raises(ModelError, match="type|sub-type"):
+        EventModel.from_dict(data)
 
 
 def test_type_features_read_the_candidates_and_the_headline(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]

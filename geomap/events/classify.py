@@ -330,6 +330,8 @@ class EventModel:
         ranker = PlaceRanker(dict(places["weights"])) if isinstance(places, dict) and \
             isinstance(places.get("weights"), dict) else None
         types, subtypes = linear(data.get("types"), "types"), linear(data.get("subtypes"), "subtypes")
+        if not all(isinstance(lab, str) and "|" in lab for lab in subtypes.labels):
+            raise ModelError("event model: 'subtypes' labels must read 'type|sub-type'")
         return cls(types, subtypes, candidate_words(extra), threshold, ranker, rule_threshold,
                    override, _document_model(data.get("documents")),
                    _type_model(data.get("present")))
@@ -381,33 +383,35 @@ class EventModel:
         return etype, label.split("|", 1)[1], probs[best]
 
 
-    def rule_stands(self, cand: Candidate, event_type: str) -> bool:
-        """Whether a decision of ``event_type`` is the candidate's rule match standing as its
-        rule's type (not retyped by the model)."""
-        return cand.rule is not None and cand.rule.event_type == event_type
-
-    def likeliest(self, described: Sequence[tuple[Candidate, Sequence[str]]], event_type: str,
-                  taxonomy: Taxonomy) -> tuple[Candidate, str, float] | None:
-        """The candidate the type model finds likeliest to report ``event_type``, with its
-        sub-type and probability (None when the model does not know the type)."""
+    def ranked(self, described: Sequence[tuple[Candidate, Sequence[str]]], event_type: str,
+               taxonomy: Taxonomy) -> list[tuple[Candidate, str, float]]:
+        """The candidates as events of ``event_type`` with their sub-type and the type model's
+        probability, likeliest first (ties in text order). A rule match of that type keeps its
+        rule's sub-type; a candidate no allowed sub-type fits is left out, and so is every one
+        when the model does not know the type."""
         labels = self.types.labels
         if event_type not in labels:
-            return None
+            return []
         k = labels.index(event_type)
-        best = max(((self.types.probabilities(f)[k], i) for i, (_, f) in enumerate(described)),
-                   default=None)
-        if best is None:
-            return None
-        cand, feats = described[best[1]]
         allowed = set(taxonomy.event_type(event_type).sub_event_types)
-        options = [(p, lab.split("|", 1)[1]) for p, lab in zip(
-            self.subtypes.probabilities(feats), self.subtypes.labels, strict=True)
-            if lab.split("|", 1)[0] == event_type and lab.split("|", 1)[1] in allowed]
-        if cand.rule is not None and cand.rule.event_type == event_type:
-            return cand, cand.rule.sub_event_type, best[0]
-        if not options:
-            return None
-        return cand, max(options)[1], best[0]
+        out = []
+        for cand, feats in described:
+            prob = self.types.probabilities(feats)[k]
+            if cand.rule is not None and cand.rule.event_type == event_type:
+                out.append((cand, cand.rule.sub_event_type, prob))
+                continue
+            options = [(p, lab.split("|", 1)[1]) for p, lab in zip(
+                self.subtypes.probabilities(feats), self.subtypes.labels, strict=True)
+                if lab.split("|", 1)[0] == event_type and lab.split("|", 1)[1] in allowed]
+            if options:
+                out.append((cand, max(options)[1], prob))
+        return sorted(out, key=lambda o: (-o[2], o[0].token.i))
+
+
+def rule_stands(cand: Candidate, event_type: str) -> bool:
+    """Whether a decision of ``event_type`` is the candidate's rule match standing as its
+    rule's type (not retyped by the model)."""
+    return cand.rule is not None and cand.rule.event_type == event_type
 
 
 def _document_model(d: object) -> DocumentModel | None:
@@ -421,7 +425,7 @@ def _type_model(d: object) -> TypeModel | None:
     if d is None:
         return None
     if not (isinstance(d, dict) and isinstance(d.get("types"), dict)
-            and all(finite(d.get(k, 0.0)) and 0.0 <= d.get(k, 0.0) <= 1.0
+            and all(finite(d.get(k) or 0.0) and 0.0 <= (d.get(k) or 0.0) <= 1.0
                     for k in ("rescue", "rule_gate"))):
         raise ModelError("event model: 'present' needs 'types' (event types to logistic "
                          "models), and a 'rescue' and 'rule_gate' between 0 and 1")
@@ -429,7 +433,7 @@ def _type_model(d: object) -> TypeModel | None:
                                        "finite weights and bias and a gate between 0 and 1")
               for name, m in sorted(d["types"].items())}
     rule_gate = d.get("rule_gate")
-    return TypeModel(models, float(d.get("rescue", 0.0)),
+    return TypeModel(models, float(d.get("rescue") or 0.0),
                      None if rule_gate is None else float(rule_gate))
 
 

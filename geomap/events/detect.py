@@ -16,11 +16,13 @@ from geomap.errors import ModelError
 from geomap.events.classify import (
     Candidate,
     EventModel,
+    TypeModel,
     candidates,
     default_model,
     features,
     headline_words,
     rule_for,
+    rule_stands,
     to_trigger,
     type_features,
 )
@@ -127,9 +129,10 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         raise ModelError(f"model must be 'default', None or an EventModel, not {model!r}")
     fitted = default_model() if model == "default" else model
     fitted_on = fitted is not None and fitted.compatible(taxonomy)
+    described: list[tuple[Candidate, list[str]]] = []
+    present: dict[str, float] = {}  # the article's probability of each type
     if fitted is not None and fitted_on:
         triggers = []
-        described: list[tuple[Candidate, list[str]]] = []
         if fitted.reports_events(doc):
             described = _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
                                    taxonomy)
@@ -147,19 +150,21 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                 continue
             decided = fitted.decide(cand, feats, taxonomy)
             if decided is not None and fitted.present is not None and not fitted.present.allows(
-                    present, decided[0], ruled=fitted.rule_stands(cand, decided[0])):
+                    present, decided[0], ruled=rule_stands(cand, decided[0])):
                 continue  # the article as a whole does not report this type
             if decided is not None:
                 etype_name, sub, prob = decided
                 rule = rule_for(taxonomy, etype_name, sub, cand.rule)
                 triggers.append(to_trigger(cand, replace_rule_weight(rule, prob)))
-        if fitted.present is not None and fitted.present.rescue > 0.0:
-            triggers.extend(_rescued(fitted, present, described, triggers, taxonomy))
     else:
         triggers = rule_triggers
     triggers = _drop_nested(triggers)
     strong = {tok_sent[t.token.i] for t in triggers if not t.rule.weak}
     triggers = [t for t in triggers if not t.rule.weak or tok_sent[t.token.i] not in strong]
+    if fitted is not None and fitted_on and fitted.present is not None \
+            and fitted.present.rescue > 0.0:
+        triggers.extend(_rescued(fitted.present, fitted, present, described, triggers,
+                                 taxonomy))
     trigger_ids = {t.token.i for t in triggers}
 
     attachments: dict[int, list[Attachment]] = {}
@@ -349,27 +354,31 @@ def _prepare(doc: Doc, sentences: Sequence[Sentence], places: Sequence[ResolvedP
     return tok_sent, spans, order, by_index, index
 
 
-def _rescued(fitted: EventModel, present: dict[str, float],
+def _rescued(types: TypeModel, fitted: EventModel, present: dict[str, float],
              described: list[tuple[Candidate, list[str]]], triggers: list[Trigger],
              taxonomy: Taxonomy) -> list[Trigger]:
-    """For each type the article very likely reports (``present.rescue``) but no candidate was
-    decided as: its likeliest asserted candidate, as an event of that type."""
-    assert fitted.present is not None
+    """For each type the article very likely reports (``types.rescue``) but none of the final
+    ``triggers`` is of (in any modality): its likeliest asserted candidate, as an event of that type. Likelier
+    types choose first; a candidate that would be nested in, or hold, another trigger (see
+    :func:`_drop_nested`) is passed over for the next one, so a rescue only ever adds."""
+    # a type the article reports as planned, denied or hypothetical ("could march") is decided
     decided = {t.rule.event_type for t in triggers}
     taken = {t.token.i for t in triggers}
-    free = [(c, f) for c, f in described
-            if c.token.i not in taken and modality(c.token) == "asserted"]
-    out = []
-    for name, p in sorted(present.items()):
-        if p < fitted.present.rescue or name in decided or name not in taxonomy.type_names:
+    out: list[Trigger] = []
+    for name, p in sorted(present.items(), key=lambda kv: (-kv[1], kv[0])):
+        if p < types.rescue or not types.allows(present, name) or name in decided \
+                or name not in taxonomy.type_names:
             continue
-        hit = fitted.likeliest(free, name, taxonomy)
-        if hit is not None:
-            cand, sub, prob = hit
-            rule = rule_for(taxonomy, name, sub, cand.rule)
-            out.append(to_trigger(cand, replace_rule_weight(rule, prob)))
-            taken.add(cand.token.i)
-            free = [(c, f) for c, f in free if c.token.i not in taken]
+        free = [(c, f) for c, f in described
+                if c.token.i not in taken and modality(c.token) == "asserted"]
+        for cand, sub, prob in fitted.ranked(free, name, taxonomy):
+            trig = to_trigger(cand, replace_rule_weight(rule_for(taxonomy, name, sub, cand.rule),
+                                                        prob))
+            together = [*triggers, *out, trig]
+            if len(_drop_nested(together)) == len(together):
+                out.append(trig)
+                taken.add(cand.token.i)
+                break
     return out
 
 
