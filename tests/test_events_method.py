@@ -67,17 +67,11 @@ def _found(full_nlp, taxonomy, text: str, model: EventModel  # type: ignore[no-u
 
 def test_type_models_gate_each_type_per_article(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     text = "Hundreds held a picnic in Nairobi on Friday. Police arrested two men in Nairobi."
-    doc = full_nlp(text)
-    sentences = sentences_of(doc, doc_id="t")
-    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
-              for i, m in enumerate((text.index("Nairobi"), text.rindex("Nairobi")))]
-    document = Document("t", text, published=dt.date(2024, 6, 28))
     weights = {"l=picnic": [5.0, -5.0]}
 
     def found(present: dict[str, object] | None) -> list[str]:
         model = tiny_model(weights, present=present)
-        return [e.event_type for e in detect_events(
-            doc, document, sentences, places, taxonomy=taxonomy, model=model)]
+        return [etype for etype, _, _ in _found(full_nlp, taxonomy, text, model)]
 
     picnic, arrest = "Protests", "Strategic developments"
     assert found(None) == [picnic, arrest]
@@ -103,18 +97,12 @@ def test_type_models_gate_each_type_per_article(full_nlp, taxonomy) -> None:  # 
 
 def test_a_type_the_article_surely_reports_takes_its_likeliest_word(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     text = "Hundreds held a picnic in Nairobi on Friday. They ate in Nairobi."
-    doc = full_nlp(text)
-    sentences = sentences_of(doc, doc_id="t")
-    places = [ResolvedPlace(Mention("t", m, m + 7, "Nairobi", "GPE", i), PLACES["Nairobi"], 1.0)
-              for i, m in enumerate((text.index("Nairobi"), text.rindex("Nairobi")))]
-    document = Document("t", text, published=dt.date(2024, 6, 28))
     weights = {"l=picnic": [-1.0, 1.0]}  # on its own, the word is no event (P(none) 0.88)
     sure = {"Protests": {"bias": 0.0, "weights": {"hl=picnic": 5.0}, "gate": 0.1}}
 
     def found(present: dict[str, object], rescue: float) -> list[tuple[str, str, str]]:
-        model = tiny_model(weights, present=present, rescue=rescue)
-        return [(e.event_type, e.sub_event_type, e.trigger or "") for e in detect_events(
-            doc, document, sentences, places, taxonomy=taxonomy, model=model)]
+        return _found(full_nlp, taxonomy, text, tiny_model(weights, present=present,
+                                                           rescue=rescue))
 
     assert found(sure, 0.0) == []
     assert found(sure, 0.9) == [("Protests", "Peaceful protest", "picnic")]
