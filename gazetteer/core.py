@@ -17,7 +17,7 @@ from gazetteer.geometry import MEAN_EARTH_RADIUS_KM
 from gazetteer.model import Match, Place
 from gazetteer.sources import ABBREVIATION, CODE, DEMONYM, NAME
 from gazetteer.store import ALIAS_SEP, check_store, connect_readonly, unavailable_advice
-from gazetteer.text import compact, fold
+from gazetteer.text import compact, fold, spelling_variants
 
 # Scores per match type; fuzzy scores are scaled into [0, FUZZY_MAX].
 _SCORE = {"exact": 1.0, "alternate": 0.98, "abbreviation": 0.95, "demonym": 0.92, "folded": 0.9}
@@ -212,9 +212,11 @@ class Gazetteer:
         — countries 10, continents and regions 9–9.5, curated facilities 7, admin-1
         regions 6.5 (4.0 when a town inside has the same name), cities
         log10(population) (+1.5 for capitals), airports 3.5, with 0.5 off for a match
-        on an alternate name; (3) match type; (4) population; (5) id. Fuzzy matching
-        (rapidfuzz, names of places of importance >= 3 with the same first letter) runs
-        only when nothing matched exactly or folded.
+        on an alternate name; (3) match type; (4) population; (5) id. When nothing matched
+        exactly or folded, other romanisations of an Arabic-style name are tried first
+        (Hawija / Hawijah, Al-Qusayr / Qusayr: :func:`gazetteer.text.spelling_variants`;
+        they match as "folded"), and then fuzzy matching (rapidfuzz, names of places of
+        importance >= 3 with the same first letter).
 
         Parameters
         ----------
@@ -225,7 +227,7 @@ class Gazetteer:
         feature_class
             GeoNames feature class(es) to keep: A, P, S, H, T, L.
         fuzzy
-            Allow the fuzzy fallback.
+            Allow the fallbacks: other romanisations, then fuzzy matching.
         limit
             Maximum number of candidates.
 
@@ -260,6 +262,13 @@ class Gazetteer:
         ranked = self._rank(query, self._rows_for_key(key), ccs, fcs, None)
         if not ranked and key.startswith("the "):
             ranked = self._rank(query[4:], self._rows_for_key(key[4:]), ccs, fcs, None)
+        if not ranked and fuzzy:
+            # another romanisation of the name (Hawija / Hawijah / Al-Hawija) before any fuzzy
+            # match, which would take the nearest spelling of some other place (Al 'Awja)
+            for variant in spelling_variants(key):
+                ranked = self._rank(query, self._rows_for_key(variant), ccs, fcs, None)
+                if ranked:  # a "folded" match: the query is not the stored spelling
+                    break
         if not ranked and fuzzy and 4 <= len(key) <= 64:
             ranked = self._fuzzy(query, key, ccs, fcs)
         memo = self._place_memo

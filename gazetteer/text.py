@@ -39,6 +39,39 @@ def fold(name: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_ARTICLES = ("al ", "el ", "ad ", "ar ", "as ", "ash ", "at ", "az ", "an ", "ath ")
+
+
+def spelling_variants(key: str) -> list[str]:
+    """Other common romanisations of a folded Arabic-style place name, most alike first:
+    the final "-a" / "-ah" (Hawija, Hawijah), then without or with the article "al-"
+    (Al-Qusayr, Qusayr). For a lookup that finds nothing under ``key`` itself.
+
+    >>> spelling_variants("al hawija")
+    ['al hawijah', 'hawija', 'hawijah']
+    >>> spelling_variants("hamah"), spelling_variants("qusayr")
+    (['hama', 'al hamah', 'al hama'], ['al qusayr'])
+    >>> spelling_variants("gaza city"), spelling_variants("ba")
+    ([], [])
+    """
+    def ending(base: str) -> list[str]:
+        last = base.rsplit(" ", 1)[-1]
+        if len(last) > 4 and last.endswith("ah"):
+            return [base[:-1]]
+        if len(last) > 3 and last.endswith("a"):
+            return [base + "h"]
+        return []
+
+    if len(key) < 4:
+        return []
+    article = next((a for a in _ARTICLES if key.startswith(a) and len(key) > len(a) + 2), None)
+    bases = [key[len(article):]] if article else (["al " + key] if " " not in key else [])
+    out = ending(key)
+    for base in bases:
+        out += [base, *ending(base)]
+    return [v for v in dict.fromkeys(out) if v != key]
+
+
 def compact(name: str) -> str:
     """Strip dots and spaces but keep case: the key for case-sensitive codes.
 

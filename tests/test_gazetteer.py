@@ -217,6 +217,18 @@ def test_fuzzy_fallback_has_a_lower_score(gaz: Gazetteer) -> None:
     assert gaz.lookup("Damscus", fuzzy=False) == []
 
 
+def test_other_romanisations_before_fuzzy(gaz: Gazetteer) -> None:
+    # GeoNames has "Al Ḩawījah" / "Hawijah"; news writes "Hawija", "Al-Hawija". Fuzzy matching
+    # alone took the nearest spelling of another place (Al 'Awja, in the West Bank).
+    for written in ("Hawija", "Al-Hawija", "al Hawija"):
+        m = top(gaz, written)
+        assert (m.place.country_code, m.match_type) == ("IQ", "folded"), written
+        assert m.score < top(gaz, "Hawijah").score
+    assert gaz.lookup("Hawija", fuzzy=False) == []
+    # a name found as written never takes a variant
+    assert top(gaz, "Hama").match_type in ("exact", "alternate")
+
+
 def test_fuzzy_only_when_nothing_matches(gaz: Gazetteer) -> None:
     assert all(m.match_type != "fuzzy" for m in gaz.lookup("Paris", limit=50))
 
