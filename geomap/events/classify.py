@@ -382,7 +382,6 @@ class EventModel:
         _, label = max(options)
         return etype, label.split("|", 1)[1], probs[best]
 
-
     def ranked(self, described: Sequence[tuple[Candidate, Sequence[str]]], event_type: str,
                taxonomy: Taxonomy) -> list[tuple[Candidate, str, float]]:
         """The candidates as events of ``event_type`` with their sub-type and the type model's

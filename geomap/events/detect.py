@@ -358,9 +358,10 @@ def _rescued(types: TypeModel, fitted: EventModel, present: dict[str, float],
              described: list[tuple[Candidate, list[str]]], triggers: list[Trigger],
              taxonomy: Taxonomy) -> list[Trigger]:
     """For each type the article very likely reports (``types.rescue``) but none of the final
-    ``triggers`` is of (in any modality): its likeliest asserted candidate, as an event of that type. Likelier
-    types choose first; a candidate that would be nested in, or hold, another trigger (see
-    :func:`_drop_nested`) is passed over for the next one, so a rescue only ever adds."""
+    ``triggers`` is of (in any modality): its likeliest asserted candidate, as an event of that
+    type. Likelier types choose first; a candidate that would be nested in, or hold, another
+    trigger (see :func:`_drop_nested`) is passed over for the next one, so a rescue only ever
+    adds."""
     # a type the article reports as planned, denied or hypothetical ("could march") is decided
     decided = {t.rule.event_type for t in triggers}
     taken = {t.token.i for t in triggers}
