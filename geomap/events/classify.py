@@ -119,15 +119,19 @@ class DocumentModel:
     def probability(self, feats: Iterable[str]) -> float:
         return logistic(self.bias, self.weights, feats)
 
-    def reports_events(self, doc: Doc) -> bool:
-        return self.gate <= 0.0 or self.probability(document_features(doc)) >= self.gate
+    def reports_events(self, doc: Doc, feats: Sequence[str] | None = None) -> bool:
+        """``feats``: :func:`document_features` of ``doc`` when the caller has them."""
+        return self.gate <= 0.0 or self.probability(
+            document_features(doc) if feats is None else feats) >= self.gate
 
 
-def type_features(doc: Doc, cands: Iterable[Candidate]) -> list[str]:
-    """Features of a whole article for the type models: :func:`document_features` plus what its
-    candidate words say: each lemma, each rule match's type and type/lemma, and which lemmas
-    and rule types stand in the headline (first sentence)."""
-    f = set(document_features(doc))
+def type_features(doc: Doc, cands: Iterable[Candidate],
+                  base: Iterable[str] | None = None) -> list[str]:
+    """Features of a whole article for the type models: :func:`document_features` (``base``,
+    when the caller has them) plus what its candidate words say: each lemma, each rule match's
+    type and type/lemma, and which lemmas and rule types stand in the headline (first
+    sentence)."""
+    f = set(document_features(doc) if base is None else base)
     first = next(iter(doc.sents)).end if len(doc) else 0
     for cand in cands:
         lemma = cand.token.lemma_.lower()
@@ -266,6 +270,12 @@ def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int
     return list(dict.fromkeys(f))  # each feature once, as the fit counts them
 
 
+def rule_stands(cand: Candidate, event_type: str) -> bool:
+    """Whether a decision of ``event_type`` is the candidate's rule match standing as its
+    rule's type (not retyped by the model)."""
+    return cand.rule is not None and cand.rule.event_type == event_type
+
+
 @dataclass(frozen=True)
 class _Linear:
     labels: tuple[str, ...]
@@ -336,9 +346,10 @@ class EventModel:
                    override, _document_model(data.get("documents")),
                    _type_model(data.get("present")))
 
-    def reports_events(self, doc: Doc) -> bool:
-        """False when the document model judges the article to report no event."""
-        return self.documents is None or self.documents.reports_events(doc)
+    def reports_events(self, doc: Doc, feats: Sequence[str] | None = None) -> bool:
+        """False when the document model judges the article to report no event (``feats``:
+        :func:`document_features` of ``doc`` when the caller has them)."""
+        return self.documents is None or self.documents.reports_events(doc, feats)
 
     def compatible(self, taxonomy: Taxonomy) -> bool:
         names = set(taxonomy.type_names)
@@ -371,16 +382,24 @@ class EventModel:
             if probs[best] < self.override * probs[own]:
                 best = own
         etype = labels[best]
-        if rule is not None and etype == rule.event_type:
-            return etype, rule.sub_event_type, max(probs[best], 1.0 - p_none)
-        allowed = set(taxonomy.event_type(etype).sub_event_types)
-        sub_probs = self.subtypes.probabilities(feats)
-        options = [(p, lab) for p, lab in zip(sub_probs, self.subtypes.labels, strict=True)
-                   if lab.split("|", 1)[0] == etype and lab.split("|", 1)[1] in allowed]
-        if not options:
+        sub = self.sub_event_type(cand, feats, etype, taxonomy)
+        if sub is None:
             return None
-        _, label = max(options)
-        return etype, label.split("|", 1)[1], probs[best]
+        return etype, sub, (max(probs[best], 1.0 - p_none) if rule_stands(cand, etype)
+                            else probs[best])
+
+    def sub_event_type(self, cand: Candidate, feats: Sequence[str], event_type: str,
+                       taxonomy: Taxonomy) -> str | None:
+        """The sub-type of the candidate as an event of ``event_type``: its rule's when it is a
+        rule match of that type, else the likeliest the taxonomy allows (None when the model
+        knows none of them)."""
+        if cand.rule is not None and rule_stands(cand, event_type):
+            return cand.rule.sub_event_type
+        allowed = set(taxonomy.event_type(event_type).sub_event_types)
+        options = [(p, lab.split("|", 1)[1]) for p, lab in zip(
+            self.subtypes.probabilities(feats), self.subtypes.labels, strict=True)
+            if lab.split("|", 1)[0] == event_type and lab.split("|", 1)[1] in allowed]
+        return max(options)[1] if options else None
 
     def ranked(self, described: Sequence[tuple[Candidate, Sequence[str]]], event_type: str,
                taxonomy: Taxonomy) -> list[tuple[Candidate, str, float]]:
@@ -392,25 +411,12 @@ class EventModel:
         if event_type not in labels:
             return []
         k = labels.index(event_type)
-        allowed = set(taxonomy.event_type(event_type).sub_event_types)
         out = []
         for cand, feats in described:
-            prob = self.types.probabilities(feats)[k]
-            if cand.rule is not None and cand.rule.event_type == event_type:
-                out.append((cand, cand.rule.sub_event_type, prob))
-                continue
-            options = [(p, lab.split("|", 1)[1]) for p, lab in zip(
-                self.subtypes.probabilities(feats), self.subtypes.labels, strict=True)
-                if lab.split("|", 1)[0] == event_type and lab.split("|", 1)[1] in allowed]
-            if options:
-                out.append((cand, max(options)[1], prob))
+            sub = self.sub_event_type(cand, feats, event_type, taxonomy)
+            if sub is not None:
+                out.append((cand, sub, self.types.probabilities(feats)[k]))
         return sorted(out, key=lambda o: (-o[2], o[0].token.i))
-
-
-def rule_stands(cand: Candidate, event_type: str) -> bool:
-    """Whether a decision of ``event_type`` is the candidate's rule match standing as its
-    rule's type (not retyped by the model)."""
-    return cand.rule is not None and cand.rule.event_type == event_type
 
 
 def _document_model(d: object) -> DocumentModel | None:

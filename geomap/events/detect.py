@@ -19,6 +19,7 @@ from geomap.events.classify import (
     TypeModel,
     candidates,
     default_model,
+    document_features,
     features,
     headline_words,
     rule_for,
@@ -133,15 +134,18 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     present: dict[str, float] = {}  # the article's probability of each type
     if fitted is not None and fitted_on:
         triggers = []
-        if fitted.reports_events(doc):
+        # the article's words, read once for the document model and the type models
+        base = document_features(doc) if fitted.present is not None else None
+        if fitted.reports_events(doc, base):
             described = _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
                                    taxonomy)
         else:
             # the document model judges the article to report no event: only rule matches the
             # text reports as planned, denied or hypothetical are kept (off the map), as below
             triggers = [t for t in rule_triggers if modality(t.token) != "asserted"]
-        present = fitted.present.probabilities(type_features(doc, (c for c, _ in described))) \
-            if fitted.present is not None and described else {}
+        present = fitted.present.probabilities(type_features(
+            doc, (c for c, _ in described), base)) if fitted.present is not None and described \
+            else {}
         for cand, feats in described:
             if cand.rule is not None and modality(cand.token) != "asserted":
                 # The fitted decision says whether something happened; a rule match the text
