@@ -228,7 +228,7 @@ class GoldTriggers:
     def compatible(self, taxonomy: Any) -> bool:
         return True
 
-    def reports_events(self, doc: Any) -> bool:
+    def reports_events(self, doc: Any, feats: Any = None) -> bool:
         return True
 
     def gold_for(self, tok: Any) -> dict[str, Any] | None:
@@ -772,6 +772,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-balance", action="store_true",
                         help="weigh examples equally instead of each kind of text equally")
     args = parser.parse_args(argv)
+    for name in ("present", "rescue", "rule_gate", "gate", "threshold", "rule_threshold"):
+        if any(not 0.0 <= v <= 1.0 for v in getattr(args, name)):
+            parser.error(f"--{name.replace('_', '-')} takes values between 0 and 1")
     globals()["NONE_WEIGHT"] = args.none_weight
     globals()["BALANCE"] = not args.no_balance
     globals()["PRESENT"] = not args.no_present
