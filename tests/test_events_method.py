@@ -285,6 +285,17 @@ def test_features_read_the_sentence_and_the_headline(full_nlp) -> None:  # type:
     assert "sw=tree" not in g and "sw=storm" in g and "hw=storm" in g
 
 
+def test_features_name_the_verb_governing_from_further_up(full_nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = full_nlp("A man accused of stabbing a neighbor appeared in court.")
+    stabbing = next(t for t in doc if t.lower_ == "stabbing")
+    f = features(Candidate(stabbing, None, stabbing.i, stabbing.i + 1), place_slots=[],
+                 sentence_index=0)
+    assert "va=accuse" in f  # stabbing <- of <- accused: the allegation, not the attack
+    doc = full_nlp("Police arrested two men.")
+    g = features(Candidate(doc[1], None, 1, 2), place_slots=[], sentence_index=0)
+    assert not any(x.startswith("va=") for x in g)  # the root has nothing above it
+
+
 def _option(name: str, feats: tuple[str, ...], start: int) -> Option:
     place = PLACES[name]
     rp = ResolvedPlace(Mention("t", start, start + len(name), name, "GPE", 0), place, 1.0)

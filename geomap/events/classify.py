@@ -180,6 +180,19 @@ def _ent(tok: Token) -> str:
     return tok.ent_type_ or ("PRON" if tok.pos_ == "PRON" else tok.pos_)
 
 
+def _verb_governor(tok: Token, hops: int = 4) -> Token | None:
+    """The nearest verb above ``tok``'s own head (the head itself is a feature already)
+    within ``hops`` steps, None when there is none."""
+    node = tok.head
+    for _ in range(hops):
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
 def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int,
              lemma_count: int = 1, first_of_lemma: bool = True,
              headline: Sequence[str] | None = None) -> list[str]:
@@ -228,6 +241,12 @@ def features(cand: Candidate, *, place_slots: Sequence[str], sentence_index: int
         f.append("reported")
     if head != tok and tok.dep_ in ("xcomp",):
         f.append(f"xh={head.lemma_.lower()}")
+    # the verb that governs the word from further up ("accused of stabbing", "information
+    # leading to the arrest", "charges against a man accused of abusing"): shared by every
+    # trigger word, so what it says about one word carries to words never seen under it
+    governor = _verb_governor(tok)
+    if governor is not None:
+        f.append(f"va={governor.lemma_.lower()}")
     sent = tok.sent
     for w in (-2, -1, 1, 2):
         j = tok.i + w
