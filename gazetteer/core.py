@@ -17,7 +17,7 @@ from gazetteer.geometry import MEAN_EARTH_RADIUS_KM
 from gazetteer.model import Match, Place
 from gazetteer.sources import ABBREVIATION, CODE, DEMONYM, NAME
 from gazetteer.store import ALIAS_SEP, check_store, connect_readonly, unavailable_advice
-from gazetteer.text import compact, fold, spelling_variants
+from gazetteer.text import admin_variants, compact, fold, spelling_variants
 
 # Scores per match type; fuzzy scores are scaled into [0, FUZZY_MAX].
 _SCORE = {"exact": 1.0, "alternate": 0.98, "abbreviation": 0.95, "demonym": 0.92, "folded": 0.9}
@@ -269,6 +269,11 @@ class Gazetteer:
                 ranked = self._rank(query, self._rows_for_key(variant), ccs, fcs, None)
                 if ranked:  # a "folded" match: the query is not the stored spelling
                     break
+        if not ranked and fuzzy and (fcs is None or "A" in fcs):
+            # an administrative unit named without its generic word ("Pointe Coupee" for
+            # Pointe Coupee Parish), before a fuzzy match takes another name ("Rapids")
+            rows = [r for v in admin_variants(key) for r in self._rows_for_key(v)]
+            ranked = self._rank(query, rows, ccs, ("A",), None)
         if not ranked and fuzzy and 4 <= len(key) <= 64:
             ranked = self._fuzzy(query, key, ccs, fcs)
         memo = self._place_memo

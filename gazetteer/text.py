@@ -72,6 +72,25 @@ def spelling_variants(key: str) -> list[str]:
     return [v for v in dict.fromkeys(out) if v != key]
 
 
+#: Generic words of administrative units, often left off in running text ("deputies in
+#: Pointe Coupee" for Pointe Coupee Parish, "Vaishali" for Vaishali district).
+ADMIN_GENERICS = ("county", "parish", "district", "province", "governorate", "region")
+
+
+def admin_variants(key: str) -> list[str]:
+    """The folded name with each generic word of an administrative unit added, for a lookup
+    that finds nothing under ``key`` itself (only administrative units may answer them).
+
+    >>> admin_variants("pointe coupee")[:2]
+    ['pointe coupee county', 'pointe coupee parish']
+    >>> admin_variants("kenton county"), admin_variants("ba")
+    ([], [])
+    """
+    if len(key) < 4 or key.rsplit(" ", 1)[-1] in ADMIN_GENERICS:
+        return []
+    return [f"{key} {g}" for g in ADMIN_GENERICS]
+
+
 def compact(name: str) -> str:
     """Strip dots and spaces but keep case: the key for case-sensitive codes.
 

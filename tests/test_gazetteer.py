@@ -229,6 +229,17 @@ def test_other_romanisations_before_fuzzy(gaz: Gazetteer) -> None:
     assert top(gaz, "Hama").match_type in ("exact", "alternate")
 
 
+def test_admin_unit_without_its_generic_word(gaz: Gazetteer) -> None:
+    # "deputies in Avoyelles": the parish, not the nearest spelling of some town
+    m = top(gaz, "Avoyelles")
+    assert (m.place.name, m.place.feature_code, m.match_type) == \
+        ("Avoyelles Parish", "ADM2", "folded")
+    assert gaz.lookup("Avoyelles", fuzzy=False) == []
+    assert all(x.place.feature_class == "A" for x in gaz.lookup("Ouachita", limit=10))
+    # a name found as written keeps its own reading: the town, not a county of its name
+    assert top(gaz, "Natchitoches").place.feature_class == "P"
+
+
 def test_fuzzy_only_when_nothing_matches(gaz: Gazetteer) -> None:
     assert all(m.match_type != "fuzzy" for m in gaz.lookup("Paris", limit=50))
 
