@@ -73,7 +73,7 @@ def spelling_variants(key: str) -> list[str]:
 
 
 #: Generic words of administrative units, often left off in running text ("deputies in
-#: Pointe Coupee" for Pointe Coupee Parish, "Vaishali" for Vaishali district).
+#: Avoyelles" for Avoyelles Parish, "Kandiyohi" for Kandiyohi County).
 ADMIN_GENERICS = ("county", "parish", "district", "province", "governorate", "region")
 
 
@@ -81,8 +81,8 @@ def admin_variants(key: str) -> list[str]:
     """The folded name with each generic word of an administrative unit added, for a lookup
     that finds nothing under ``key`` itself (only administrative units may answer them).
 
-    >>> admin_variants("pointe coupee")[:2]
-    ['pointe coupee county', 'pointe coupee parish']
+    >>> admin_variants("avoyelles")[:2]
+    ['avoyelles county', 'avoyelles parish']
     >>> admin_variants("kenton county"), admin_variants("ba")
     ([], [])
     """
