@@ -43,6 +43,7 @@ sys.path.insert(0, str(HERE))
 
 from eval_events import SPLITS, _sum, counts, load_items, summarize  # noqa: E402
 
+from geomap.evaluate import PRF  # noqa: E402
 from geomap.events.classify import NONE, EventModel, candidate_words  # noqa: E402
 
 OUT = HERE.parent / "geomap" / "data" / "event_model.json"
@@ -664,18 +665,15 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
         line = []
         for kind in ("real news", "wire-style"):
             sub = _sum([c for c, k in zip(per, kinds, strict=True) if k == kind])
-            prec = sub.strict / sub.pred if sub.pred else 0.0
-            rec = sub.strict / sub.gold if sub.gold else 0.0
-            f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-            f1s.append(f1)
-            line.append(f"{kind} P={prec:.3f} R={rec:.3f} F1={f1:.3f}")
+            s = PRF.of(sub.strict, sub.pred, sub.gold)
+            f1s.append(s.f1)
+            line.append(f"{kind} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}")
         mean = sum(f1s) / len(f1s)
         sub = _sum([c for c, k, e in zip(per, kinds, eventful, strict=True)
                     if k == "real news" and e])
-        prec = sub.strict / sub.pred if sub.pred else 0.0
-        rec = sub.strict / sub.gold if sub.gold else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        line.append(f"(real news with events P={prec:.3f} R={rec:.3f} F1={f1:.3f})")
+        s = PRF.of(sub.strict, sub.pred, sub.gold)
+        line.append(f"(real news with events P={s.precision:.3f} R={s.recall:.3f} "
+                    f"F1={s.f1:.3f})")
         print(f"  l2={key[0]:<7g} threshold={key[1]:.2f} rule_threshold={key[2]:.2f} "
               f"override={key[3]:g} gate={key[4]:g} present={key[5]:g} rescue={key[6]:g} "
               f"rule_gate={key[7]:g}  "
