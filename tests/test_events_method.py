@@ -452,6 +452,27 @@ def test_place_options_say_what_is_named_inside_what_and_how_near(full_nlp, taxo
     assert not any(f.startswith("tx=") and f.endswith("/first_named") for f in by_name["Doha"])
 
 
+@pytest.mark.parametrize(("text", "name", "person"), [
+    ("A Coral Gables man was arrested on Monday.", "Coral", True),
+    ("William Goble, 26, of Edmonton, was arrested Thursday in Adair County.", "Edmonton", True),
+    ("A man, 23, of the 3200 block of North Avenue in Chicago, was arrested at the scene.",
+     "Chicago", True),
+    ("William Goble, 26, of Edmonton, was arrested Thursday in Adair County.", "Adair", False),
+    ("Police arrested two men in Chicago on Monday.", "Chicago", False),
+    ("The mayor of Chicago spoke on Monday.", "Chicago", False),
+])
+def test_a_place_that_says_where_someone_is_from(full_nlp, text: str, name: str,  # type: ignore[no-untyped-def]
+                                                 person: bool) -> None:
+    from geomap.events.placing import describes_person
+
+    doc = full_nlp(text)
+    tok = next(t for t in doc if t.text == name)
+    # the mention's top token: the last word of a multi-word name
+    while tok.dep_ == "compound" and tok.head.ent_type_ == tok.ent_type_ and tok.ent_type_:
+        tok = tok.head
+    assert describes_person(tok) is person, [(t.text, t.dep_, t.head.text) for t in doc]
+
+
 def test_place_ranker_fit_follows_the_weight_of_each_kind_of_text() -> None:
     from fit_events import fit_ranker
 

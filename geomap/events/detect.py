@@ -48,7 +48,7 @@ from geomap.events.places import (
     syntactic_candidates,
 )
 from geomap.events.places import Candidate as PlaceCandidate
-from geomap.events.placing import Option, place_kind
+from geomap.events.placing import Option, describes_person, place_kind
 from geomap.events.placing import options as place_options
 from geomap.events.roles import (
     EntityIndex,
@@ -215,7 +215,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             # chooses among the article's places only where the parse names none or a country.
             tied = bool(chosen) and chosen[0].attached and chosen[0].scope == "syntax" and \
                 chosen[0].rp.place is not None and not is_country(chosen[0].rp.place) and \
-                not is_broad_region(chosen[0].rp.place)
+                not is_broad_region(chosen[0].rp.place) and \
+                not _names_a_person(chosen[0].rp, index)
             best = ranker.best(opts, trigger_sentence=sidx) if ranker is not None and not tied \
                 else None
             if best is not None and best.rp is not (chosen[0].rp if chosen else None):
@@ -313,6 +314,13 @@ def _facility_of_kind(rp: ResolvedPlace, token: Token, gazetteer: Gazetteer | No
     codes = facility_kind(token)
     site = facility_in(rp.place, codes, gazetteer) if codes and rp.place is not None else None
     return dataclasses.replace(rp, place=site) if site is not None else rp
+
+
+def _names_a_person(rp: ResolvedPlace, index: PlaceIndex) -> bool:
+    """Whether the mention only says where someone is from ("a Coral Gables man", "Smith, of
+    Richmond"): the parse ties it to the trigger through the person, not as the place."""
+    tok = index.top.get(id(rp))
+    return tok is not None and describes_person(tok)
 
 
 def _previous_sentence(doc: Doc, spans: dict[int, tuple[int, int]], order: list[int],

@@ -64,15 +64,28 @@ def _distance(option_sentence: int, trigger_sentence: int, order: Sequence[int])
     return "next1" if delta == 1 else "after"
 
 
-def _describes_person(tok: Token) -> bool:
+def describes_person(tok: Token) -> bool:
     """'a Mexico native', 'Coral Gables man', 'of Alexandria', 'Richmond police'."""
     head = tok.head
     if tok.dep_ in ("compound", "nmod", "amod") and head.lemma_.lower() in RESIDENT_NOUNS:
         return True
-    if tok.dep_ == "pobj" and head.lower_ in ("of", "from") and \
-            head.head.lemma_.lower() in RESIDENT_NOUNS:
+    if tok.dep_ == "appos" and head.ent_type_ == "PERSON":
         return True
-    return tok.dep_ == "appos" and head.ent_type_ == "PERSON"
+    # "of Alexandria", "Smith, 26, of Edmonton", "of the 3200 block of Monticello in Chicago":
+    # up through the noun phrase to an "of"/"from" that hangs on a person
+    node = tok
+    for _ in range(4):
+        if node.dep_ in ("compound", "nmod"):
+            node = node.head
+            continue
+        if node.dep_ != "pobj" or node.head.dep_ != "prep":
+            return False
+        prep = node.head
+        if prep.lower_ in ("of", "from") and (prep.head.lemma_.lower() in RESIDENT_NOUNS
+                                             or prep.head.ent_type_ == "PERSON"):
+            return True
+        node = prep.head
+    return False
 
 
 # Features also crossed with the event type: where the types differ in how they are placed.
@@ -144,7 +157,7 @@ def options(trigger: Token, event_type: str, sentence_index: int, index: PlaceIn
             f.append(f"dateline/{kind}")
         if used_as_demonym(rp, tok):
             f.append("demonym")
-        if _describes_person(tok):
+        if describes_person(tok):
             f.append("describes_person")
             f.append(f"describes_person/{dist}")
         if dist == "same":
