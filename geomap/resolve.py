@@ -50,6 +50,10 @@ MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded"
 CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is |just )?(?:in |near |outside )?"
                          r"|\s+(?:in|near|outside of|outside)\s+)(?:the\s+)?$")
 CONTAINMENT_WINDOW = 40
+#: A place named after a town lies in the town the text places it in when that is this far off.
+NAMED_AFTER_KM = 25.0
+#: "X in Y", "X, Y": how the text places a thing named after a town in another town.
+NAMED_IN = re.compile(r"^(?:,\s*|\s+(?:in|near|outside)\s+)$")
 EPONYM_MIN_POPULATION = 50_000
 NEAR_KM = 400.0
 #: A fuzzy name match this close is accepted anywhere; weaker ones only in the article's countries.
@@ -308,6 +312,8 @@ class ContextResolver:
         order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
         results: dict[int, ResolvedPlace] = {}
         sense: dict[tuple[str, str], ResolvedPlace] = {}
+        longer: set[int] = set()  # mentions read as the place that opens a longer name
+        named_after: dict[int, Place] = {}  # ... and that the text places inside another
         for i in order:
             m, container = mentions[i], containers[i]
             key = (m.surface, m.label)
@@ -342,6 +348,21 @@ class ContextResolver:
             rp = ResolvedPlace(m, top.place, confidence)
             results[i] = rp
             sense.setdefault(key, rp)
+            if container is not None and _opens_longer_name(top, m.surface):
+                named_after[i] = top.place
+            if _opens_longer_name(top, m.surface):
+                longer.add(i)
+        # "Roanoke Park in Kansas City", "2517 Memphis St., Alexandria": a park, street or shop
+        # named after a town, that the text places in another town, lies in that other town.
+        for i, town in named_after.items():
+            j = self._container_index(mentions[i], mentions, i, text, names)
+            if j is None or j in longer or not NAMED_IN.match(text[mentions[i].end:mentions[j].start]):
+                continue
+            inside = results[j].place
+            if inside is not None and inside.feature_class in ("P", "A") and \
+                    not plausibly_contains(inside, town) and \
+                    haversine_km(town.lat, town.lon, inside.lat, inside.lon) > NAMED_AFTER_KM:
+                results[i] = ResolvedPlace(mentions[i], inside, results[i].score)
         return [results[i] for i in range(len(mentions))]
 
     def candidate_rows(self, mentions: Sequence[Mention], *, text: str) -> list[CandidateRows]:
@@ -522,16 +543,29 @@ class ContextResolver:
             per_mention.append((names[key].matches, context_rows(i, near_by_key[key])))
         return names, containers, per_mention
 
-    def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
-                   names: Mapping[tuple[str, str], _Name]) -> Place | None:
-        """The place that the text says contains mention ``i`` ("X, located in Y"), if any."""
-        for nxt in mentions[i + 1: i + 3]:
+    @staticmethod
+    def _container_index(m: Mention, mentions: Sequence[Mention], i: int, text: str,
+                         names: Mapping[tuple[str, str], _Name]) -> int | None:
+        """The index of the mention that the text says contains mention ``i`` ("X, located in
+        Y"), if any."""
+        for j in range(i + 1, min(i + 3, len(mentions))):
+            nxt = mentions[j]
             gap = text[m.end:nxt.start]
             if nxt.label == "NORP" or len(gap) > CONTAINMENT_WINDOW or not CONTAINMENT.match(gap):
                 continue
             name = names.get((nxt.surface, nxt.label))
             if name is None or not name.matches:
                 continue
+            return j
+        return None
+
+    def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
+                   names: Mapping[tuple[str, str], _Name]) -> Place | None:
+        """The place that the text says contains mention ``i`` ("X, located in Y"), if any."""
+        j = self._container_index(m, mentions, i, text, names)
+        if j is not None:
+            nxt = mentions[j]
+            name = names[(nxt.surface, nxt.label)]
             # The container is a larger unit than the contained name: prefer regions.
             pool = [j for j, c in enumerate(name.matches) if c.place.feature_class == "A"
                     or c.place.feature_code in ("PPLC", "PPLA")] or list(range(len(name.matches)))
@@ -648,6 +682,21 @@ def _quality(match: Match) -> float:
         # alternate names another place also carries (Changchun lists "Cancun" too).
         return MATCH_QUALITY["exact"] - 0.03
     return q
+
+
+def _opens_longer_name(match: Match, surface: str) -> bool:
+    """Whether ``match`` reads only the first words of the mention ("Roanoke" of "Roanoke
+    Park"), and the words after it name something other than a town or a division of one
+    ("Pleasant Township", "Bicester Village" are places of their own)."""
+    name, whole = fold(match.matched_name), fold(surface)
+    if match.match_type != "alternate" or not whole.startswith(name + " "):
+        return False
+    return whole[len(name):].split()[0] not in _SETTLEMENT_WORDS
+
+
+#: Words after a town's name that make a place of its own, not a thing named after the town.
+_SETTLEMENT_WORDS = frozenset(("township", "county", "village", "city", "parish", "district",
+                               "borough", "town"))
 
 
 def _extends(name: str, mention: str) -> bool:

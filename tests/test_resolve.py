@@ -73,6 +73,24 @@ def test_one_sense_per_discourse() -> None:
     assert rps[0].place == PARIS_TX and rps[2].place == PARIS_TX
 
 
+def test_a_thing_named_after_a_town_lies_in_the_town_the_text_places_it_in() -> None:
+    # "Paris Park" is no gazetteer name: read as the town that opens it, Paris, it would lie
+    # far from the town the text puts it in
+    text = "Police were called to Paris Park in Latakia on Monday."
+    rps = ContextResolver(GAZ).resolve(_mentions(text, "Paris Park", "Latakia"), text=text)  # type: ignore[arg-type]
+    assert [rp.place for rp in rps] == [LATAKIA_CITY, LATAKIA_CITY]
+    assert rps[0].mention.surface == "Paris Park"
+    # a township after the town's name is a place of its own, and a list is no container
+    for text, names in (("Paris Township, Latakia voted.", ("Paris Township", "Latakia")),
+                        ("Paris Park, the Latakia team won.", ("Paris Park", "Latakia"))):
+        rps = ContextResolver(GAZ).resolve(_mentions(text, *names), text=text)  # type: ignore[arg-type]
+        assert rps[0].place in (PARIS_FR, PARIS_TX), text
+    # without a container the longer name keeps the town's reading
+    text = "Police were called to Paris Park on Monday."
+    [rp] = ContextResolver(GAZ).resolve(_mentions(text, "Paris Park"), text=text)  # type: ignore[arg-type]
+    assert rp.place == PARIS_FR
+
+
 def test_plausibly_contains() -> None:
     assert plausibly_contains(FRANCE, PARIS_FR) and not plausibly_contains(FRANCE, PARIS_TX)
     assert plausibly_contains(TEXAS, PARIS_TX)
