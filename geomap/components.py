@@ -58,6 +58,7 @@ from geomap.lexicon import (
     LOCAL_NOUNS,
     LOCATIVE,
     REGION_ABBREVIATIONS,
+    RELATIVE_NOUNS,
     RESIDENT_NOUNS,
     ROAD_WORDS,
     ROLE_NOUNS,
@@ -343,6 +344,8 @@ class GazetteerRuler(Pipe):
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
+        # So is one named as someone's relative ("his wife, Amelia,"), throughout the text.
+        person_words |= {p.text for p in places if p.label_ != DEMONYM_LABEL and _after_relative(p)}
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
                   or not (p.text in person_words or _after_title(p))]
         # A name the text writes after a title ("Ms. Moayyad", "Gov. Pawlenty") is a surname
@@ -677,9 +680,22 @@ def _language_use(span: Span) -> bool:
 
 
 def _after_title(span: Span) -> bool:
-    if span.start == 0:
-        return False
-    return span.doc[span.start - 1].lower_.rstrip(".") in TITLES
+    """Whether a title ("Gov.", "Lt." — which the tokenizer may split as "Lt" ".") comes right
+    before the span."""
+    doc, i = span.doc, span.start - 1
+    if i > 0 and doc[i].text == "." and not doc[i - 1].whitespace_:
+        # an abbreviation the tokenizer split off its dot, not a sentence's last word
+        # ("… interim president. CINCINNATI —")
+        return len(doc[i - 1]) <= 4 and doc[i - 1].lower_ in TITLES and \
+            not span[0].is_sent_start
+    return i >= 0 and doc[i].lower_.rstrip(".") in TITLES
+
+
+def _after_relative(span: Span) -> bool:
+    """Whether one word stands in apposition to a word for a relative ("his wife, Amelia,")."""
+    doc, i = span.doc, span.start - 1
+    return (len(span) == 1 and i > 0 and doc[i].text == "," and doc[i - 1].lower_ in RELATIVE_NOUNS
+            and span.root.dep_ == "appos")
 
 
 def _titled_names(doc: Doc) -> set[str]:
@@ -688,10 +704,15 @@ def _titled_names(doc: Doc) -> set[str]:
     titles = {strings.add(t) for t in TITLES} | {strings.add(t + ".") for t in TITLES}
     rows = doc.to_array([LOWER, IS_TITLE, IS_ALPHA]).tolist()
     found: set[str] = set()
+    dot = strings.add(".")
     for i in range(len(rows) - 1):
         # Read through the array: Token objects are slow, and titles are rare.
-        if rows[i][0] in titles and rows[i + 1][1] and rows[i + 1][2]:
-            title, name = doc[i], doc[i + 1]
+        if rows[i][0] not in titles:
+            continue
+        j = i + 2 if rows[i + 1][0] == dot and i + 2 < len(rows) and len(doc[i]) <= 4 and \
+            not doc[i].whitespace_ and not doc[i + 2].is_sent_start else i + 1  # "Lt" "." "Brent"
+        if rows[j][1] and rows[j][2]:
+            title, name = doc[i], doc[j]
             if title.text[:1].isupper() and name.ent_type_ not in ("GPE", "LOC", "FAC"):
                 found.add(name.text)
     return found

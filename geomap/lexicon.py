@@ -110,6 +110,12 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lor
                     "princess", "pope", "sheikh", "commissioner", "councilman", "councilwoman",
                     "attorney", "detective", "trooper", "secretary", "ambassador", "spokesman",
                     "spokeswoman", "superintendent", "principal", "dean", "professor"})
+#: Words for a relative or partner: "his wife, Amelia," names a person.
+RELATIVE_NOUNS = frozenset({"wife", "husband", "son", "daughter", "mother", "father", "brother",
+                            "sister", "girlfriend", "boyfriend", "fiancee", "fiancée", "fiance",
+                            "partner", "grandson", "granddaughter", "grandmother", "grandfather",
+                            "aunt", "uncle", "nephew", "niece", "cousin", "stepson",
+                            "stepdaughter", "widow", "widower", "child"})
 #: First words of numbered roads ("Highway 19", "Route 128", "Exit 6").
 ROAD_WORDS = frozenset({"highway", "hwy", "route", "rt", "interstate", "i", "exit", "state",
                         "county", "us", "u.s.", "sr", "fm", "road", "loop", "junction"})

@@ -398,3 +398,20 @@ def test_one_word_no_place_is_called_is_not_a_place_unless_written_as_one(nlp) -
 def test_a_city_the_model_called_a_group_is_the_city(nlp) -> None:
     doc = _ruler(nlp)(_doc(nlp, "The Edmonton mayoral race is close.", [("Edmonton", "NORP")]))
     assert _places(doc) == [("Edmonton", "GPE")]
+
+
+def test_people_after_a_split_title_or_named_as_relatives_are_not_places(pipeline) -> None:  # type: ignore[no-untyped-def]
+    def names(text: str) -> list[str]:
+        [result] = pipeline.analyze([text])
+        return [rp.mention.surface for rp in result.places]
+
+    # "Lt." that the tokenizer splits as "Lt" "." is still a title before a first name
+    assert "Brent" not in names("After a traffic stop in Lebanon, LPD Lt. Brent Wheat said "
+                                "the man was arrested.")
+    # a name in apposition to a relative is a person, wherever the text repeats it
+    found = names("Police in Lebanon said his wife, Amelia, was detained. Amelia Smith was "
+                  "charged later.")
+    assert "Lebanon" in found and "Amelia" not in found
+    # a title word that ends a sentence leaves the next sentence's dateline alone
+    assert "Cincinnati" in names("The board will name an interim president. Cincinnati "
+                                 "officials agreed on Monday.")
