@@ -344,10 +344,12 @@ class GazetteerRuler(Pipe):
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
-        # So is one named as someone's relative ("his wife, Amelia,"), throughout the text.
-        person_words |= {p.text for p in places if p.label_ != DEMONYM_LABEL and _after_relative(p)}
+        # So is one named as someone's relative ("his wife, Amelia,"), throughout the text,
+        # unless it is a country's, a state's or a city's name ("her son, Jordan, …").
+        relatives = {p.text for p in places if p.label_ != DEMONYM_LABEL and _after_relative(p)
+                     and not self.label_for(p.text, kind="standalone")}
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
-                  or not (p.text in person_words or _after_title(p))]
+                  or not (p.text in person_words or p.text in relatives or _after_title(p))]
         # A name the text writes after a title ("Ms. Moayyad", "Gov. Pawlenty") is a surname
         # throughout, and a one-word "place" right before it is a first name ("Nadia Moayyad").
         # A city's name stays a place ("known as 'Mr. Arlington'").
@@ -679,23 +681,27 @@ def _language_use(span: Span) -> bool:
                                                 "speaking", "translation", "subtitles")
 
 
+def _split_title(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is the dot the tokenizer split off an abbreviated title ("Lt" "."
+    "Brent"), not a sentence's end ("… interim president. CINCINNATI —")."""
+    return (0 < i < len(doc) - 1 and doc[i].text == "." and not doc[i - 1].whitespace_
+            and len(doc[i - 1]) <= 4 and doc[i - 1].lower_ in TITLES
+            and not doc[i + 1].is_sent_start)
+
+
 def _after_title(span: Span) -> bool:
-    """Whether a title ("Gov.", "Lt." — which the tokenizer may split as "Lt" ".") comes right
-    before the span."""
+    """Whether a title ("Gov.", "Lt.", also split as "Lt" ".") comes right before the span."""
     doc, i = span.doc, span.start - 1
-    if i > 0 and doc[i].text == "." and not doc[i - 1].whitespace_:
-        # an abbreviation the tokenizer split off its dot, not a sentence's last word
-        # ("… interim president. CINCINNATI —")
-        return len(doc[i - 1]) <= 4 and doc[i - 1].lower_ in TITLES and \
-            not span[0].is_sent_start
+    if i > 0 and doc[i].text == ".":
+        return _split_title(doc, i)
     return i >= 0 and doc[i].lower_.rstrip(".") in TITLES
 
 
 def _after_relative(span: Span) -> bool:
     """Whether one word stands in apposition to a word for a relative ("his wife, Amelia,")."""
     doc, i = span.doc, span.start - 1
-    return (len(span) == 1 and i > 0 and doc[i].text == "," and doc[i - 1].lower_ in RELATIVE_NOUNS
-            and span.root.dep_ == "appos")
+    return (len(span) == 1 and i > 0 and doc[i].text == "," and span.root.dep_ == "appos"
+            and doc[i - 1].lower_ in RELATIVE_NOUNS)
 
 
 def _titled_names(doc: Doc) -> set[str]:
@@ -709,8 +715,7 @@ def _titled_names(doc: Doc) -> set[str]:
         # Read through the array: Token objects are slow, and titles are rare.
         if rows[i][0] not in titles:
             continue
-        j = i + 2 if rows[i + 1][0] == dot and i + 2 < len(rows) and len(doc[i]) <= 4 and \
-            not doc[i].whitespace_ and not doc[i + 2].is_sent_start else i + 1  # "Lt" "." "Brent"
+        j = i + 2 if rows[i + 1][0] == dot and _split_title(doc, i + 1) else i + 1
         if rows[j][1] and rows[j][2]:
             title, name = doc[i], doc[j]
             if title.text[:1].isupper() and name.ent_type_ not in ("GPE", "LOC", "FAC"):

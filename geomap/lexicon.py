@@ -113,7 +113,7 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lor
 #: Words for a relative or partner: "his wife, Amelia," names a person.
 RELATIVE_NOUNS = frozenset({"wife", "husband", "son", "daughter", "mother", "father", "brother",
                             "sister", "girlfriend", "boyfriend", "fiancee", "fiancée", "fiance",
-                            "partner", "grandson", "granddaughter", "grandmother", "grandfather",
+                            "grandson", "granddaughter", "grandmother", "grandfather",
                             "aunt", "uncle", "nephew", "niece", "cousin", "stepson",
                             "stepdaughter", "widow", "widower", "child"})
 #: First words of numbered roads ("Highway 19", "Route 128", "Exit 6").

@@ -50,7 +50,8 @@ MATCH_QUALITY = {"exact": 1.0, "alternate": 0.85, "abbreviation": 0.95, "folded"
 CONTAINMENT = re.compile(r"^\s*(?:,\s*(?:located |situated |which is |just )?(?:in |near |outside )?"
                          r"|\s+(?:in|near|outside of|outside)\s+)(?:the\s+)?$")
 CONTAINMENT_WINDOW = 40
-#: A place named after a town lies in the town the text places it in when that is this far off.
+#: A thing named after a town lies in the town the text places it in when that is this far off
+#: (in a county or state the text places it in when that does not hold the town).
 NAMED_AFTER_KM = 25.0
 #: "X in Y", "X, Y": how the text places a thing named after a town in another town.
 NAMED_IN = re.compile(r"^(?:,\s*|\s+(?:in|near|outside)\s+)$")
@@ -312,7 +313,7 @@ class ContextResolver:
         order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
         results: dict[int, ResolvedPlace] = {}
         sense: dict[tuple[str, str], ResolvedPlace] = {}
-        longer: set[int] = set()  # mentions read as the place that opens a longer name
+        longer: set[tuple[str, str]] = set()  # names read as the place opening a longer name
         named_after: dict[int, Place] = {}  # ... and that the text places inside another
         for i in order:
             m, container = mentions[i], containers[i]
@@ -348,21 +349,33 @@ class ContextResolver:
             rp = ResolvedPlace(m, top.place, confidence)
             results[i] = rp
             sense.setdefault(key, rp)
-            if container is not None and _opens_longer_name(top, m.surface):
-                named_after[i] = top.place
             if _opens_longer_name(top, m.surface):
-                longer.add(i)
+                longer.add(key)
+                if container is not None:
+                    named_after[i] = top.place
         # "Roanoke Park in Kansas City", "2517 Memphis St., Alexandria": a park, street or shop
-        # named after a town, that the text places in another town, lies in that other town.
+        # named after a town, that the text places in another town, lies in that other town
+        # (or, placed in a county or state that does not hold the town, in that county or state)
+        moved: dict[tuple[str, str], tuple[Place, Place]] = {}
         for i, town in named_after.items():
             j = self._container_index(mentions[i], mentions, i, text, names)
-            if j is None or j in longer or not NAMED_IN.match(text[mentions[i].end:mentions[j].start]):
+            if j is None or (mentions[j].surface, mentions[j].label) in longer or \
+                    not NAMED_IN.match(text[mentions[i].end:mentions[j].start]):
                 continue
             inside = results[j].place
-            if inside is not None and inside.feature_class in ("P", "A") and \
-                    not plausibly_contains(inside, town) and \
-                    haversine_km(town.lat, town.lon, inside.lat, inside.lon) > NAMED_AFTER_KM:
+            if inside is None or inside.feature_class not in ("P", "A"):
+                continue
+            far = haversine_km(town.lat, town.lon, inside.lat, inside.lon) > NAMED_AFTER_KM \
+                if inside.feature_class == "P" else not plausibly_contains(inside, town)
+            if far:
                 results[i] = ResolvedPlace(mentions[i], inside, results[i].score)
+                moved.setdefault((mentions[i].surface, mentions[i].label), (town, inside))
+        # one sense per discourse: the name's other mentions that took the town's reading follow
+        for i, m in enumerate(mentions):
+            got = moved.get((m.surface, m.label))
+            rp = results[i]
+            if got is not None and rp.place is not None and rp.place.place_id == got[0].place_id:
+                results[i] = ResolvedPlace(m, got[1], rp.score)
         return [results[i] for i in range(len(mentions))]
 
     def candidate_rows(self, mentions: Sequence[Mention], *, text: str) -> list[CandidateRows]:
@@ -691,12 +704,8 @@ def _opens_longer_name(match: Match, surface: str) -> bool:
     name, whole = fold(match.matched_name), fold(surface)
     if match.match_type != "alternate" or not whole.startswith(name + " "):
         return False
-    return whole[len(name):].split()[0] not in _SETTLEMENT_WORDS
-
-
-#: Words after a town's name that make a place of its own, not a thing named after the town.
-_SETTLEMENT_WORDS = frozenset(("township", "county", "village", "city", "parish", "district",
-                               "borough", "town"))
+    # "Pleasant Township", "the Memphis area": a division or the area of the place itself
+    return not _GENERIC_TAIL.search(surface)
 
 
 def _extends(name: str, mention: str) -> bool:

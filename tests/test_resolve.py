@@ -75,16 +75,22 @@ def test_one_sense_per_discourse() -> None:
 
 def test_a_thing_named_after_a_town_lies_in_the_town_the_text_places_it_in() -> None:
     # "Paris Park" is no gazetteer name: read as the town that opens it, Paris, it would lie
-    # far from the town the text puts it in
-    text = "Police were called to Paris Park in Latakia on Monday."
-    rps = ContextResolver(GAZ).resolve(_mentions(text, "Paris Park", "Latakia"), text=text)  # type: ignore[arg-type]
-    assert [rp.place for rp in rps] == [LATAKIA_CITY, LATAKIA_CITY]
+    # far from the town the text puts it in; the name's later mentions follow
+    text = "Police were called to Paris Park in Latakia on Monday. Paris Park was closed."
+    rps = ContextResolver(GAZ).resolve(  # type: ignore[arg-type]
+        _mentions(text, "Paris Park", "Latakia", "Paris Park"), text=text)
+    assert [rp.place for rp in rps] == [LATAKIA_CITY, LATAKIA_CITY, LATAKIA_CITY]
     assert rps[0].mention.surface == "Paris Park"
-    # a township after the town's name is a place of its own, and a list is no container
+    # a township after the town's name is a place of its own; ", the Latakia team" does not
+    # put the park in Latakia
     for text, names in (("Paris Township, Latakia voted.", ("Paris Township", "Latakia")),
                         ("Paris Park, the Latakia team won.", ("Paris Park", "Latakia"))):
         rps = ContextResolver(GAZ).resolve(_mentions(text, *names), text=text)  # type: ignore[arg-type]
-        assert rps[0].place in (PARIS_FR, PARIS_TX), text
+        assert rps[0].place == PARIS_FR, text
+    # a town within 25 km of the one the text names keeps its reading (Hmeimim, near Latakia)
+    text = "Jets used Hmeimim Field in Latakia."
+    rps = ContextResolver(GAZ).resolve(_mentions(text, "Hmeimim Field", "Latakia"), text=text)  # type: ignore[arg-type]
+    assert rps[0].place in (HMEIMIM_VILLAGE, AIRBASE)
     # without a container the longer name keeps the town's reading
     text = "Police were called to Paris Park on Monday."
     [rp] = ContextResolver(GAZ).resolve(_mentions(text, "Paris Park"), text=text)  # type: ignore[arg-type]
