@@ -344,7 +344,7 @@ class GazetteerRuler(Pipe):
         places.extend(self._repeated_places(doc, flags, places))
         # One word that is also a person's first or last name in this text ("Lincoln" after
         # "Abraham Lincoln"), or that follows a title ("President Saakashvili"), is a person.
-        # So is one named as someone's relative ("his wife, Amelia,"), throughout the text,
+        # So is one named as someone's relative ("his wife, Bethany,"), throughout the text,
         # unless it is a country's, a state's or a city's name ("her son, Jordan, …").
         relatives = {p.text for p in places if p.label_ != DEMONYM_LABEL and _after_relative(p)
                      and not self.label_for(p.text, kind="standalone")}
@@ -683,7 +683,7 @@ def _language_use(span: Span) -> bool:
 
 def _split_title(doc: Doc, i: int) -> bool:
     """Whether token ``i`` is the dot the tokenizer split off an abbreviated title ("Lt" "."
-    "Brent"), not a sentence's end ("… interim president. CINCINNATI —")."""
+    "Dana"), not a sentence's end ("… named a new president. DOVER —")."""
     return (0 < i < len(doc) - 1 and doc[i].text == "." and not doc[i - 1].whitespace_
             and len(doc[i - 1]) <= 4 and doc[i - 1].lower_ in TITLES
             and not doc[i + 1].is_sent_start)
@@ -698,7 +698,7 @@ def _after_title(span: Span) -> bool:
 
 
 def _after_relative(span: Span) -> bool:
-    """Whether one word stands in apposition to a word for a relative ("his wife, Amelia,")."""
+    """Whether one word stands in apposition to a word for a relative ("his wife, Bethany,")."""
     doc, i = span.doc, span.start - 1
     return (len(span) == 1 and i > 0 and doc[i].text == "," and span.root.dep_ == "appos"
             and doc[i - 1].lower_ in RELATIVE_NOUNS)

@@ -110,7 +110,7 @@ TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lor
                     "princess", "pope", "sheikh", "commissioner", "councilman", "councilwoman",
                     "attorney", "detective", "trooper", "secretary", "ambassador", "spokesman",
                     "spokeswoman", "superintendent", "principal", "dean", "professor"})
-#: Words for a relative or partner: "his wife, Amelia," names a person.
+#: Words for a relative: "his wife, Bethany," names a person.
 RELATIVE_NOUNS = frozenset({"wife", "husband", "son", "daughter", "mother", "father", "brother",
                             "sister", "girlfriend", "boyfriend", "fiancee", "fiancée", "fiance",
                             "grandson", "granddaughter", "grandmother", "grandfather",

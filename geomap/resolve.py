@@ -353,7 +353,7 @@ class ContextResolver:
                 longer.add(key)
                 if container is not None:
                     named_after[i] = top.place
-        # "Roanoke Park in Kansas City", "2517 Memphis St., Alexandria": a park, street or shop
+        # "Lincoln Park in Dover", "120 Lincoln St., Dover": a park, street or shop
         # named after a town, that the text places in another town, lies in that other town
         # (or, placed in a county or state that does not hold the town, in that county or state)
         moved: dict[tuple[str, str], tuple[Place, Place]] = {}
@@ -698,13 +698,13 @@ def _quality(match: Match) -> float:
 
 
 def _opens_longer_name(match: Match, surface: str) -> bool:
-    """Whether ``match`` reads only the first words of the mention ("Roanoke" of "Roanoke
+    """Whether ``match`` reads only the first words of the mention ("Lincoln" of "Lincoln
     Park"), and the words after it name something other than a town or a division of one
-    ("Pleasant Township", "Bicester Village" are places of their own)."""
+    ("Maple Township", "Maple Village" are places of their own)."""
     name, whole = fold(match.matched_name), fold(surface)
     if match.match_type != "alternate" or not whole.startswith(name + " "):
         return False
-    # "Pleasant Township", "the Memphis area": a division or the area of the place itself
+    # "Maple Township", "the Dover area": a division or the area of the place itself
     return not _GENERIC_TAIL.search(surface)
 
 

@@ -406,15 +406,15 @@ def test_people_after_a_split_title_or_named_as_relatives_are_not_places(pipelin
         return [rp.mention.surface for rp in result.places]
 
     # "Lt." that the tokenizer splits as "Lt" "." is still a title before a first name
-    assert "Brent" not in names("After a traffic stop in Lebanon, LPD Lt. Brent Wheat said "
-                                "the man was arrested.")
-    # a name in apposition to someone's relative is a person, wherever the text repeats it
-    found = names("Police in Lebanon said his wife, Danielle, was detained. Danielle said "
-                  "little.")
-    assert "Lebanon" in found and "Danielle" not in found
-    assert "Tonya" not in names("Police in Lebanon said his wife, Tonya, was detained.")
+    assert names("Police in Dover said the man was arrested.") == ["Dover"]
+    assert names("After a traffic stop in Dover, DPD Lt. Carlisle Wheat said the man was "
+                 "arrested.") == ["Dover"]
+    # a name in apposition to a relative is a person, wherever the text repeats it
+    found = names("Police in Dover said his wife, Bethany, was detained. Bethany said little.")
+    assert found == ["Dover"]
+    assert "Corinna" not in names("Police in Dover said his wife, Corinna, was detained.")
     # ... but a country's or a city's name stays a place
     assert names("Her son, Jordan, moved to Jordan in May.").count("Jordan") == 2
-    # a title word that ends a sentence leaves the next sentence's dateline alone
+    # a title word that ends a sentence leaves the next sentence's first name alone
     assert "Cincinnati" in names("The board will name an interim president. Cincinnati "
                                  "officials agreed on Monday.")

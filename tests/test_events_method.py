@@ -453,13 +453,13 @@ def test_place_options_say_what_is_named_inside_what_and_how_near(full_nlp, taxo
 
 
 @pytest.mark.parametrize(("text", "name", "person"), [
-    ("A Coral Gables man was arrested on Monday.", "Coral", True),
-    ("William Goble, 26, of Edmonton, was arrested Thursday in Adair County.", "Edmonton", True),
-    ("A man, 23, of the 3200 block of North Avenue in Chicago, was arrested at the scene.",
-     "Chicago", True),
-    ("William Goble, 26, of Edmonton, was arrested Thursday in Adair County.", "Adair", False),
-    ("Police arrested two men in Chicago on Monday.", "Chicago", False),
-    ("The mayor of Chicago spoke on Monday.", "Chicago", False),
+    ("A Dover man was arrested on Monday.", "Dover", True),
+    ("John Smith, 26, of Dover, was arrested Thursday in Sussex County.", "Dover", True),
+    ("A man, 23, of the 3200 block of Elm Avenue in Dover, was arrested at the scene.",
+     "Dover", True),
+    ("John Smith, 26, of Dover, was arrested Thursday in Sussex County.", "Sussex", False),
+    ("Police arrested two men in Dover on Monday.", "Dover", False),
+    ("The mayor of Dover spoke on Monday.", "Dover", False),
 ])
 def test_a_place_that_says_where_someone_is_from(full_nlp, text: str, name: str,  # type: ignore[no-untyped-def]
                                                  person: bool) -> None:

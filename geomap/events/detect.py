@@ -317,8 +317,8 @@ def _facility_of_kind(rp: ResolvedPlace, token: Token, gazetteer: Gazetteer | No
 
 
 def _names_a_person(rp: ResolvedPlace, index: PlaceIndex) -> bool:
-    """Whether the mention only says where someone is from ("a Coral Gables man", "Smith, of
-    Richmond"): the parse ties it to the trigger through the person, not as the place."""
+    """Whether the mention only says where someone is from ("a Dover man", "Smith, of Dover"):
+    the parse ties it to the trigger through the person, not as the place."""
     tok = index.top.get(id(rp))
     if tok is None:  # a facility put in place of the mention's reading: its mention's token
         tok = next((index.token_of(r) for r in index.all() if r.mention == rp.mention), None)

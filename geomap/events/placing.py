@@ -71,7 +71,7 @@ def describes_person(tok: Token) -> bool:
         return True
     if tok.dep_ == "appos" and head.ent_type_ == "PERSON":
         return True
-    # "of Alexandria", "Smith, 26, of Edmonton", "of the 3200 block of Monticello in Chicago":
+    # "of Dover", "Smith, 26, of Dover", "of the 3200 block of Elm Avenue in Dover":
     # up through the noun phrase to an "of"/"from" that hangs on a person
     node = tok
     for _ in range(4):
