@@ -541,3 +541,52 @@ def test_a_place_name_tagged_as_an_adjective_is_still_a_place(full_nlp) -> None:
     assert not used_as_demonym(rp, tok)  # type: ignore[arg-type]
     rp, tok = mention("Syrian", syria)
     assert used_as_demonym(rp, tok)  # type: ignore[arg-type]
+
+
+class _AskedRanker:
+    """Stands in for the place ranker: counts the triggers it is asked to place."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def best(self, opts, *, trigger_sentence=None):  # type: ignore[no-untyped-def]
+        self.asked += 1
+        return None
+
+
+class _RulesStand:
+    """A fitted decision that keeps every rule match as its rule's type (and nothing else)."""
+
+    present = None
+    documents = None
+
+    def __init__(self) -> None:
+        self.words: frozenset[str] = frozenset()
+        self.places = _AskedRanker()
+
+    def compatible(self, taxonomy) -> bool:  # type: ignore[no-untyped-def]
+        return True
+
+    def reports_events(self, doc, feats=None) -> bool:  # type: ignore[no-untyped-def]
+        return True
+
+    def decide(self, cand, feats, taxonomy):  # type: ignore[no-untyped-def]
+        return None if cand.rule is None else (cand.rule.event_type, cand.rule.sub_event_type, 0.9)
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("Police arrested a man in Kabul on Monday.", False),    # the parse ties the town
+    ("A Kabul man was arrested on Monday.", True),           # only his home town: the ranker
+    ("John Smith, 26, of Kabul, was arrested on Monday.", True),
+])
+def test_a_home_town_does_not_tie_the_event_to_it(full_nlp, taxonomy, text: str,  # type: ignore[no-untyped-def]
+                                                  asked: bool) -> None:
+    doc = full_nlp(text)
+    sentences = sentences_of(doc, doc_id="t")
+    start = text.index("Kabul")
+    places = [ResolvedPlace(Mention("t", start, start + 5, "Kabul", "GPE", 0), PLACES["Kabul"], 1.0)]
+    model = _RulesStand()
+    events = detect_events(doc, Document("t", text), sentences, places, taxonomy=taxonomy,
+                           model=model)  # type: ignore[arg-type]
+    assert [e.sub_event_type for e in events] == ["Arrests"]
+    assert bool(model.places.asked) is asked
