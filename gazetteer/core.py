@@ -270,8 +270,8 @@ class Gazetteer:
                 if ranked:  # a "folded" match: the query is not the stored spelling
                     break
         if not ranked and fuzzy and (fcs is None or "A" in fcs):
-            # an administrative unit named without its generic word ("Avoyelles" for
-            # Avoyelles Parish), before a fuzzy match takes the nearest spelling of a town
+            # an administrative unit named without its generic word ("Kandiyohi" for
+            # Kandiyohi County), before a fuzzy match takes the nearest spelling of a town
             rows = [r for v in admin_variants(key) for r in self._rows_for_key(v)]
             ranked = self._rank(query, rows, ccs, ("A",), None)
         if not ranked and fuzzy and 4 <= len(key) <= 64:

@@ -73,7 +73,7 @@ def spelling_variants(key: str) -> list[str]:
 
 
 #: Generic words of administrative units, often left off in running text ("deputies in
-#: Avoyelles" for Avoyelles Parish, "Kandiyohi" for Kandiyohi County).
+#: Ouachita" for Ouachita Parish, "Kandiyohi" for Kandiyohi County).
 ADMIN_GENERICS = ("county", "parish", "district", "province", "governorate", "region")
 
 
@@ -81,9 +81,9 @@ def admin_variants(key: str) -> list[str]:
     """The folded name with each generic word of an administrative unit added, for a lookup
     that finds nothing under ``key`` itself (only administrative units may answer them).
 
-    >>> admin_variants("avoyelles")[:2]
-    ['avoyelles county', 'avoyelles parish']
-    >>> admin_variants("kenton county"), admin_variants("ba")
+    >>> admin_variants("ouachita")[:2]
+    ['ouachita county', 'ouachita parish']
+    >>> admin_variants("kandiyohi county"), admin_variants("ba")
     ([], [])
     """
     if len(key) < 4 or key.rsplit(" ", 1)[-1] in ADMIN_GENERICS:
