@@ -308,15 +308,15 @@ class ContextResolver:
         if not mentions:
             return []
         weights = self.weights or shipped_weights()
-        names, containers, per_mention = self._analyse(mentions, text, weights)
+        names, container_at, per_mention = self._analyse(mentions, text, weights)
         context_countries = self._context_countries(names, per_mention, weights)
-        order = sorted(range(len(mentions)), key=lambda i: (containers[i] is None, i))
+        order = sorted(range(len(mentions)), key=lambda i: (container_at[i] is None, i))
         results: dict[int, ResolvedPlace] = {}
         sense: dict[tuple[str, str], ResolvedPlace] = {}
         longer: set[tuple[str, str]] = set()  # names read as the place opening a longer name
-        named_after: dict[int, Place] = {}  # ... and that the text places inside another
+        named_after: dict[int, tuple[Place, int]] = {}  # ... that the text places in another
         for i in order:
-            m, container = mentions[i], containers[i]
+            m, container = mentions[i], container_at[i]
             key = (m.surface, m.label)
             matches, rows = per_mention[i]
             if not matches:
@@ -352,14 +352,13 @@ class ContextResolver:
             if _opens_longer_name(top, m.surface):
                 longer.add(key)
                 if container is not None:
-                    named_after[i] = top.place
+                    named_after[i] = (top.place, container)
         # "Lincoln Park in Dover", "120 Lincoln St., Dover": a park, street or shop
         # named after a town, that the text places in another town, lies in that other town
         # (or, placed in a county or state that does not hold the town, in that county or state)
         moved: dict[tuple[str, str], tuple[Place, Place]] = {}
-        for i, town in named_after.items():
-            j = self._container_index(mentions[i], mentions, i, text, names)
-            if j is None or (mentions[j].surface, mentions[j].label) in longer or \
+        for i, (town, j) in named_after.items():
+            if (mentions[j].surface, mentions[j].label) in longer or \
                     not NAMED_IN.match(text[mentions[i].end:mentions[j].start]):
                 continue
             inside = results[j].place
@@ -403,7 +402,7 @@ class ContextResolver:
         return out
 
     def _analyse(self, mentions: Sequence[Mention], text: str, weights: RankingWeights,
-                 ) -> tuple[dict[tuple[str, str], _Name], list[Place | None],
+                 ) -> tuple[dict[tuple[str, str], _Name], list[int | None],
                             list[tuple[list[Match], list[list[float]]]]]:
         names: dict[tuple[str, str], _Name] = {}
         for m in mentions:
@@ -447,7 +446,12 @@ class ContextResolver:
                 elif name.probs[j] > 0.5 and place.feature_code == "ADM1" and place.admin1:
                     named_admin1.add((place.country_code, place.admin1))
         counts = Counter((m.surface, m.label) for m in mentions)
-        containers = [self._container(m, mentions, i, text, names) for i, m in enumerate(mentions)]
+        # the mention the text says contains each one ("X, located in Y"), and its place
+        container_at = [self._container_index(m, mentions, i, text, names)
+                        for i, m in enumerate(mentions)]
+        containers = [None if j is None else
+                      _container_place(names[(mentions[j].surface, mentions[j].label)])
+                      for j in container_at]
         siblings = _list_siblings(mentions, text)
 
         def context_rows(i: int, near_of: Mapping[str, float] | None) -> list[list[float]]:
@@ -554,7 +558,7 @@ class ContextResolver:
                     near_of[place.place_id] = max(0.0, 1.0 - d / NEAR_KM)
                 near_by_key[key] = near_of
             per_mention.append((names[key].matches, context_rows(i, near_by_key[key])))
-        return names, containers, per_mention
+        return names, container_at, per_mention
 
     @staticmethod
     def _container_index(m: Mention, mentions: Sequence[Mention], i: int, text: str,
@@ -572,19 +576,13 @@ class ContextResolver:
             return j
         return None
 
-    def _container(self, m: Mention, mentions: Sequence[Mention], i: int, text: str,
-                   names: Mapping[tuple[str, str], _Name]) -> Place | None:
-        """The place that the text says contains mention ``i`` ("X, located in Y"), if any."""
-        j = self._container_index(m, mentions, i, text, names)
-        if j is not None:
-            nxt = mentions[j]
-            name = names[(nxt.surface, nxt.label)]
-            # The container is a larger unit than the contained name: prefer regions.
-            pool = [j for j, c in enumerate(name.matches) if c.place.feature_class == "A"
-                    or c.place.feature_code in ("PPLC", "PPLA")] or list(range(len(name.matches)))
-            j = min(pool, key=lambda k: (-name.prior_scores[k], name.matches[k].place.place_id))
-            return name.matches[j].place
-        return None
+
+def _container_place(name: _Name) -> Place:
+    """The reading of a containing name: the larger unit, so regions (and capitals) first."""
+    pool = [j for j, c in enumerate(name.matches) if c.place.feature_class == "A"
+            or c.place.feature_code in ("PPLC", "PPLA")] or list(range(len(name.matches)))
+    j = min(pool, key=lambda k: (-name.prior_scores[k], name.matches[k].place.place_id))
+    return name.matches[j].place
 
 
 _AREA_CODES = frozenset({"CONT", "RGN", "RGNE", "OCN", "SEA", "GULF"})

@@ -248,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         if sub and len(paths) > 1:
             report(sub, preds, label=path.name)
         eventful = [it for it in sub if it["events"]]
-        if "corpus" in (sub[0] if sub else {}) and 0 < len(eventful) < len(sub):
+        if sub and "corpus" in sub[0] and 0 < len(eventful) < len(sub):
             # the articles a user would map: real news that reports events
             report(eventful, preds, label=f"{path.name}, articles with events only")
     report(items, preds, label=args.split or ", ".join(p.name for p in paths))
