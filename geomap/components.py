@@ -68,8 +68,8 @@ from geomap.lexicon import (
     TITLES,
     demonym_stems,
 )
+from geomap.recognition import after_title, rescue_candidates, split_title
 from geomap.recognition import default_model as default_recogniser
-from geomap.recognition import rescue_candidates
 
 if TYPE_CHECKING:
     from spacy.training import Example
@@ -681,20 +681,9 @@ def _language_use(span: Span) -> bool:
                                                 "speaking", "translation", "subtitles")
 
 
-def _split_title(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` is the dot the tokenizer split off an abbreviated title ("Lt" "."
-    "Dana"), not a sentence's end ("… named a new president. DOVER —")."""
-    return (0 < i < len(doc) - 1 and doc[i].text == "." and not doc[i - 1].whitespace_
-            and len(doc[i - 1]) <= 4 and doc[i - 1].lower_ in TITLES
-            and not doc[i + 1].is_sent_start)
-
-
 def _after_title(span: Span) -> bool:
     """Whether a title ("Gov.", "Lt.", also split as "Lt" ".") comes right before the span."""
-    doc, i = span.doc, span.start - 1
-    if i > 0 and doc[i].text == ".":
-        return _split_title(doc, i)
-    return i >= 0 and doc[i].lower_.rstrip(".") in TITLES
+    return after_title(span.doc, span.start)
 
 
 def _after_relative(span: Span) -> bool:
@@ -715,7 +704,7 @@ def _titled_names(doc: Doc) -> set[str]:
         # Read through the array: Token objects are slow, and titles are rare.
         if rows[i][0] not in titles:
             continue
-        j = i + 2 if rows[i + 1][0] == dot and _split_title(doc, i + 1) else i + 1
+        j = i + 2 if rows[i + 1][0] == dot and split_title(doc, i + 1) else i + 1
         if rows[j][1] and rows[j][2]:
             title, name = doc[i], doc[j]
             if title.text[:1].isupper() and name.ent_type_ not in ("GPE", "LOC", "FAC"):

@@ -141,7 +141,7 @@ def candidate_features(doc: Doc, start: int, end: int, *, label: str,
         f.append("person_word")
     if text in surnames:
         f.append("surname")
-    if before.rstrip(".") in TITLES:
+    if after_title(doc, start):
         f.append("after_title")
     if doc[start].is_sent_start:
         f.append("sentence_start")
@@ -154,6 +154,23 @@ def candidate_features(doc: Doc, start: int, end: int, *, label: str,
     if text.lower() in lower_words:
         f.append("common_word")
     return list(dict.fromkeys(f))
+
+
+def split_title(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is the dot the tokenizer split off an abbreviated title ("Lt" "."
+    "Dana"), not a sentence's end ("… named a new president. DOVER —")."""
+    return (0 < i < len(doc) - 1 and doc[i].text == "." and not doc[i - 1].whitespace_
+            and len(doc[i - 1]) <= 4 and doc[i - 1].lower_ in TITLES
+            and not doc[i + 1].is_sent_start)
+
+
+def after_title(doc: Doc, start: int) -> bool:
+    """Whether a title ("Gov.", "Lt.", also split as "Lt" ".") comes right before token
+    ``start``."""
+    i = start - 1
+    if i > 0 and doc[i].text == ".":
+        return split_title(doc, i)
+    return i >= 0 and doc[i].lower_.rstrip(".") in TITLES
 
 
 def rescue_candidates(doc: Doc, places: Sequence[Span], *, known: Callable[[str], Sequence[Match]],

@@ -11,7 +11,7 @@ import pytest
 
 from geomap.errors import ModelError
 from geomap.mentions import extract_mentions
-from geomap.recognition import RecogniserModel, default_model
+from geomap.recognition import RecogniserModel, after_title, candidate_features, default_model
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fit_recogniser  # noqa: E402
@@ -99,6 +99,29 @@ def test_ruler_is_pickled_without_its_caches(pipeline) -> None:  # type: ignore[
     copy = pickle.loads(pickle.dumps(ruler))
     assert copy._reading_cache == {} and copy._cache == {}
     assert copy.second_look is ruler.second_look
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "name", "titled"), [
+    ("DPD Lt. Carlisle Wheat said the man was held.", "Carlisle", True),  # "Lt" "." split
+    ("Gov. Carlisle Wheat said the man was held.", "Carlisle", True),  # "Gov." one token
+    ("The board named a president. Carlisle officials agreed.", "Carlisle", False),
+    ("They drove to Carlisle on Monday.", "Carlisle", False),
+])
+def test_the_second_look_sees_a_title_before_a_name_however_it_is_split(
+        pipeline, text: str, name: str, titled: bool) -> None:  # type: ignore[no-untyped-def]
+    doc = pipeline.nlp.make_doc(text)
+    for name_, proc in pipeline.nlp.pipeline:
+        if name_ == "geomap_gazetteer_ruler":
+            break  # the model's parse, before the ruler's second look
+        doc = proc(doc)
+    start = next(t.i for t in doc if t.text == name)
+    assert after_title(doc, start) is titled
+    feats = candidate_features(doc, start, start + 1, label="GPE", gazetteer=(),
+                               place_starts=set(), place_ends=set(), place_texts=set(),
+                               person_words=set(), surnames=set(), lower_words=set(),
+                               headline=False)
+    assert ("after_title" in feats) is titled
 
 
 def test_fit_learns_the_feature_that_separates_places() -> None:
