@@ -76,6 +76,12 @@ def spelling_variants(key: str) -> list[str]:
 #: Ouachita" for Ouachita Parish, "Kandiyohi" for Kandiyohi County).
 ADMIN_GENERICS = ("county", "parish", "district", "province", "governorate", "region")
 
+#: Every generic word that may end a place's name in running text ("Gaza city", "the Aleppo
+#: governorate", "the Tampa metro area"): the administrative ones above and the rest. The
+#: resolver strips them from a mention that finds nothing as written.
+PLACE_GENERICS = (*ADMIN_GENERICS, "city", "village", "town", "township", "area", "state",
+                  "municipality", "metro area", "borough")
+
 
 def admin_variants(key: str) -> list[str]:
     """The folded name with each generic word of an administrative unit added, for a lookup

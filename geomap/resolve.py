@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from gazetteer.geometry import haversine_km, plausibly_contains
 from gazetteer.model import Match
-from gazetteer.text import fold
+from gazetteer.text import PLACE_GENERICS, fold
 from geomap.errors import InputError
 from geomap.lexicon import (
     CA_PROVINCE_ABBREVIATIONS,
@@ -69,8 +69,7 @@ _QUALIFIERS = re.compile(r"^(?:north|south|east|west|northeast|northwest|southea
 #: An adjective made from a place name ending in -ia/-ea plus "n": Ossetia-n, Crimea-n, Korea-n
 #: (not any name that ends in -an: "Susan" is not of a place "Susa").
 _ADJECTIVE_OF_PLACE = re.compile(r"^([A-Z][\w' -]*[ie]a)ns?$")
-_GENERIC_TAIL = re.compile(r"\s+(?:city|village|town|township|area|region|province|governorate|"
-                           r"state|district|municipality|metro area|county|parish|borough)$",
+_GENERIC_TAIL = re.compile(r"\s+(?:" + "|".join(map(re.escape, PLACE_GENERICS)) + r")$",
                            re.IGNORECASE)
 
 
