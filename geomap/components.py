@@ -349,7 +349,8 @@ class GazetteerRuler(Pipe):
         relatives = {p.text for p in places if p.label_ != DEMONYM_LABEL and _after_relative(p)
                      and not self.label_for(p.text, kind="standalone")}
         places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
-                  or not (p.text in person_words or p.text in relatives or _after_title(p))]
+                  or not (p.text in person_words or p.text in relatives
+                          or after_title(p.doc, p.start))]
         # A name the text writes after a title ("Ms. Moayyad", "Gov. Pawlenty") is a surname
         # throughout, and a one-word "place" right before it is a first name ("Nadia Moayyad").
         # A city's name stays a place ("known as 'Mr. Arlington'").
@@ -679,11 +680,6 @@ def _language_use(span: Span) -> bool:
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     return before in LANGUAGE_CUES or after in ("language", "languages", "speaker", "speakers",
                                                 "speaking", "translation", "subtitles")
-
-
-def _after_title(span: Span) -> bool:
-    """Whether a title ("Gov.", "Lt.", also split as "Lt" ".") comes right before the span."""
-    return after_title(span.doc, span.start)
 
 
 def _after_relative(span: Span) -> bool:
