@@ -24,6 +24,7 @@ spaCy finds the factory through geomap's ``spacy_factories`` entry point (config
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -803,6 +804,35 @@ def make_gazetteer_ruler(nlp: Language, name: str, spans_key: str, gazetteer_pat
                           min_population=min_population,
                           min_inner_population=min_inner_population, second_look=second_look,
                           scorer=scorer)
+
+
+#: What may end a line that ends a sentence: a full stop, question or exclamation mark, maybe
+#: inside a closing quote or bracket ("... he said." / "... Mr Trump?")
+_LINE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+@Language.component("geomap_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """A line that starts with a capital, a digit or a quote starts a sentence when the line
+    before it ends one or is a line of its own (not a wrapped line's indented continuation).
+
+    News copy puts a headline without a full stop on its own line, then the dateline and the
+    first sentence ("Gunmen abduct 12 near Kaduna\nKADUNA, Nigeria — ..."); the parser joins
+    them into one sentence, so the headline's verbs take the body's places. Hard-wrapped text
+    ("... to serve\n            three terms") is left to the parser. Add it before the parser:
+    ``nlp.add_pipe("geomap_line_breaks", before="parser")``.
+    """
+    for tok in doc[1:-1]:
+        if not (tok.is_space and "\n" in tok.text):
+            continue
+        nxt, prev = doc[tok.i + 1], doc[tok.i - 1]
+        first = nxt.text[:1]
+        if not (first.isupper() or first.isdigit() or first in "\"'“‘"):
+            continue
+        indented = tok.text.rsplit("\n", 1)[1] != ""
+        if not indented or _LINE_END.search(prev.text):
+            nxt.is_sent_start = True
+    return doc
 
 
 @Language.component("geomap_release_tensor")

