@@ -590,3 +590,32 @@ def test_a_home_town_does_not_tie_the_event_to_it(full_nlp, taxonomy, text: str,
                            model=model)  # type: ignore[arg-type]
     assert [e.sub_event_type for e in events] == ["Arrests"]
     assert bool(model.places.asked) is asked
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the headline's region over the body's town: one event at the town
+    ("Air strikes hit Latakia. Warplanes struck a market near Hmeimim on Monday, killing four "
+     "people, residents said.", [("Hmeimim Air Base", 2)]),
+    # the headline's place is the more precise one: it is kept
+    ("Air strike kills four near Hmeimim. Warplanes struck a market in Latakia on Monday, "
+     "killing four people, residents said.", [("Hmeimim Air Base", 2)]),
+    # a headline dated on another day than the body's event is another occasion
+    ("Warplanes struck a market near Hmeimim on Monday. Air strikes also hit Latakia on "
+     "Tuesday, residents said.", [("Hmeimim Air Base", 2), ("Latakia", 1)]),
+])
+def test_a_headline_event_joins_the_body_event_it_repeats(full_nlp, taxonomy, text: str,  # type: ignore[no-untyped-def]
+                                                            expected: list[tuple[str, int]]) -> None:
+    events = [e for e in run(full_nlp, taxonomy, text) if e.event_type == "Explosions/Remote violence"]
+    assert [(e.place.name, len(e.quotes)) for e in events] == expected
+
+
+def test_a_headline_event_of_another_area_or_sub_type_stays(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
+    other_area = run(full_nlp, taxonomy, "Air strike kills four near Hmeimim. Warplanes struck a "
+                                         "market in Tartous on Monday, killing four people.")
+    assert sorted(e.place.name for e in other_area
+                  if e.event_type == "Explosions/Remote violence") == ["Hmeimim Air Base", "Tartus"]
+    other_sub_type = run(full_nlp, taxonomy, "Police arrest ten in Syria. Looters ransacked shops "
+                                             "in Damascus on Monday.")
+    assert sorted(e.sub_event_type for e in other_sub_type
+                  if e.event_type == "Strategic developments") == [
+        "Arrests", "Looting/property destruction"]

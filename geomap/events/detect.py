@@ -27,7 +27,14 @@ from geomap.events.classify import (
     to_trigger,
     type_features,
 )
-from geomap.events.merge import actor_key, combine, dates_close, merge_actors, merge_quotes
+from geomap.events.merge import (
+    PRECISION_ORDER,
+    actor_key,
+    combine,
+    dates_close,
+    merge_actors,
+    merge_quotes,
+)
 from geomap.events.places import (
     LIGHT_VERBS,
     Attachment,
@@ -66,6 +73,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
     from gazetteer import Gazetteer
+    from gazetteer.model import Place
 
 _SKIP_ENTS = frozenset({"DATE", "TIME", "GPE", "LOC", "FAC", "PERSON", "ORG", "CARDINAL",
                         "ORDINAL", "WORK_OF_ART", "LAW", "EVENT", "MONEY", "PERCENT", "QUANTITY"})
@@ -264,6 +272,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                 and _is_origin(att, trig, index))
             drafts.append(_Draft(event, sidx, trig.token.i, date_fallback, moving_to))
     drafts = _merge_in_document(drafts, taxonomy)
+    drafts = _fold_headline(drafts, taxonomy)
     drafts = _join_movements(drafts)
     drafts.sort(key=lambda d: (d.sentence_index, d.token_i, d.event.place.name))
     return [d.event for d in drafts]
@@ -650,6 +659,42 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
         else:
             out.append(d)
     return out
+
+
+def _same_area(a: Place, b: Place) -> bool:
+    """One place, one admin-1 area of one country, or a country and a place in it."""
+    if a.place_id == b.place_id:
+        return True
+    if a.country_code != b.country_code or not a.country_code:
+        return False
+    return bool(a.admin1) and a.admin1 == b.admin1 or is_country(a) or is_country(b)
+
+
+def _fold_headline(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
+    """A headline repeats the story's event: an event of the first sentence is the same
+    occasion as a later event of its type (and sub-type, where the type keeps them apart),
+    modality and day in the same area ("clashes in Idlib countryside" over "clashed near Sarmada"),
+    and joins it. The joined event keeps the more precise place, the body's on a tie."""
+    body = [d for d in drafts if d.sentence_index > 0]
+    gone: set[int] = set()
+    for h in (d for d in drafts if d.sentence_index == 0):
+        for b in body:
+            he, be = h.event, b.event
+            if he.event_type != be.event_type or he.modality != be.modality \
+                    or (not taxonomy.event_type(he.event_type).merge_subtypes
+                        and he.sub_event_type != be.sub_event_type) \
+                    or not _same_area(he.place, be.place) \
+                    or not (he.date == be.date or h.date_fallback or b.date_fallback):
+                continue
+            if PRECISION_ORDER[he.location_precision] < PRECISION_ORDER[be.location_precision]:
+                b.event = dataclasses.replace(
+                    _absorb(b, h), place=he.place, location_precision=he.location_precision,
+                    region=he.region)
+            else:
+                b.event = _absorb(b, h)
+            gone.add(id(h))
+            break
+    return [d for d in drafts if id(d) not in gone]
 
 
 def _join_movements(drafts: list[_Draft]) -> list[_Draft]:

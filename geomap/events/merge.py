@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from geomap.types import Actor, Event, Quote
 
-_PRECISION_ORDER = {"exact": 0, "nearby": 1, "region": 2, "country": 3}
+PRECISION_ORDER = {"exact": 0, "nearby": 1, "region": 2, "country": 3}
 _DATE_ORDER = {"day": 0, "week": 1, "month": 2, "year": 3, None: 4}
 
 
@@ -59,7 +59,7 @@ def combine(events: list[Event], *, sub_event_type: str | None = None) -> Event:
     if len(events) == 1 and sub_event_type is None:
         return lead
     dated = sorted(events, key=lambda e: (_DATE_ORDER[e.date_precision], e.event_id))[0]
-    located = sorted(events, key=lambda e: (_PRECISION_ORDER[e.location_precision], e.event_id))[0]
+    located = sorted(events, key=lambda e: (PRECISION_ORDER[e.location_precision], e.event_id))[0]
     docs = {d for e in events for d in e.doc_ids}
     ids = sorted(e.event_id for e in events)
     return dataclasses.replace(
