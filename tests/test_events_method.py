@@ -619,3 +619,40 @@ def test_a_headline_event_of_another_area_or_sub_type_stays(full_nlp, taxonomy) 
     assert sorted(e.sub_event_type for e in other_sub_type
                   if e.event_type == "Strategic developments") == [
         "Arrests", "Looting/property destruction"]
+
+
+@pytest.mark.parametrize("text", [
+    "MOMBASA — A 20-year-old student was stabbed in the back during a street fight in Malindi "
+    "on Saturday night, police said.",
+    "MOMBASA, Kenya — A man was stabbed in Malindi on Saturday, police said.",
+    "Man stabbed at a bar on the coast\nMOMBASA, Kenya — A man was stabbed in Malindi on "
+    "Saturday, police said.",
+    "Man stabbed at a bar on the coast\nMOMBASA, Aug 5 (Reuters) - A man was stabbed in Malindi "
+    "on Saturday, police said.",
+])
+def test_a_dateline_is_where_the_story_was_filed_not_a_word_of_its_sentence(pipeline, text: str  # type: ignore[no-untyped-def]
+                                                                             ) -> None:
+    from geomap.api import collect
+    from geomap.events.places import PlaceIndex
+
+    [result] = pipeline.analyze([Document("t", text, published=dt.date(2025, 3, 6))])
+    dateline = PlaceIndex(pipeline.nlp(text), list(result.places)).dateline
+    assert dateline is not None and dateline.mention.surface == "MOMBASA"
+    # the parser reads the dateline as the subject of "stabbed"; the event is where it happened,
+    # and the headline's report of it is the same event
+    assert [(e.event_type, e.place.name) for e in collect([result]).events] == [
+        ("Violence against civilians", "Malindi")]
+
+
+def test_a_dateline_below_a_headline_and_a_byline_places_an_event(pipeline) -> None:  # type: ignore[no-untyped-def]
+    from geomap.api import collect
+    from geomap.events.places import PlaceIndex
+
+    text = ("Man stabbed at a bar\nBy Jane Roe\nMOMBASA, Kenya — A man was stabbed outside a bar "
+            "on Saturday, police said.")
+    [result] = pipeline.analyze([Document("t", text, published=dt.date(2025, 3, 6))])
+    assert [e.place.name for e in collect([result]).events] == ["Mombasa"]
+    for not_a_dateline in ("Man stabbed at a bar\nMombasa is calm.",
+                           "One\nTwo\nThree\nFour\nMOMBASA, Kenya — A man was stabbed."):
+        [res] = pipeline.analyze([Document("n", not_a_dateline)])
+        assert PlaceIndex(pipeline.nlp(not_a_dateline), list(res.places)).dateline is None

@@ -42,7 +42,6 @@ from geomap.events.places import (
     admin_contains,
     admin_region,
     choose_syntactic,
-    dateline_place,
     facility_in,
     facility_kind,
     fallback_place,
@@ -88,6 +87,7 @@ class _Draft:
     date_fallback: bool
     movement_to: bool = False
     members: list[Event] = field(default_factory=list)
+    own_place: bool = True  # the place is named in the trigger's own sentence
 
 
 def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
@@ -196,7 +196,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
 
     ents = EntityIndex(doc)
     dates = _dates(doc, spans, trigger_ids, triggers, document.published, ents)
-    dateline = dateline_place(index, document.text)
+    dateline = index.dateline
     drafts: list[_Draft] = []
     for trig in triggers:
         etype = taxonomy.event_type(trig.rule.event_type)
@@ -270,7 +270,8 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
             moving_to = bool(trig.rule.movement) and not (
                 att.origin is None and trig.rule.movement == "departure"
                 and _is_origin(att, trig, index))
-            drafts.append(_Draft(event, sidx, trig.token.i, date_fallback, moving_to))
+            drafts.append(_Draft(event, sidx, trig.token.i, date_fallback, moving_to,
+                                 own_place=att.scope not in ("context", "document")))
     drafts = _merge_in_document(drafts, taxonomy)
     drafts = _fold_headline(drafts, taxonomy)
     drafts = _join_movements(drafts)
@@ -674,7 +675,8 @@ def _fold_headline(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
     """A headline repeats the story's event: an event of the first sentence is the same
     occasion as a later event of its type (and sub-type, where the type keeps them apart),
     modality and day in the same area ("clashes in Idlib countryside" over "clashed near Sarmada"),
-    and joins it. The joined event keeps the more precise place, the body's on a tie."""
+    or anywhere when the headline names no place for it, and joins it. The joined event keeps
+    the more precise place, the body's on a tie."""
     body = [d for d in drafts if d.sentence_index > 0]
     gone: set[int] = set()
     for h in (d for d in drafts if d.sentence_index == 0):
@@ -683,7 +685,7 @@ def _fold_headline(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
             if he.event_type != be.event_type or he.modality != be.modality \
                     or (not taxonomy.event_type(he.event_type).merge_subtypes
                         and he.sub_event_type != be.sub_event_type) \
-                    or not _same_area(he.place, be.place) \
+                    or not (_same_area(he.place, be.place) or not h.own_place) \
                     or not (he.date == be.date or h.date_fallback or b.date_fallback):
                 continue
             if PRECISION_ORDER[he.location_precision] < PRECISION_ORDER[be.location_precision]:

@@ -147,6 +147,9 @@ class PlaceIndex:
             self.by_sentence.setdefault(rp.mention.sentence_index, []).append(rp)
         counts = Counter(rp.place.place_id for rp in self.all() if rp.place is not None)
         self.counts = counts
+        #: The dateline's mention: where the story was filed, never a word of its sentence
+        #: ("LEEDS — A student was stabbed in Headingley": the parser reads LEEDS as a subject).
+        self.dateline = dateline_place(self, doc.text)
 
     def all(self) -> list[ResolvedPlace]:
         seen: dict[int, ResolvedPlace] = {}
@@ -264,7 +267,7 @@ def syntactic_candidates(trigger: Token, index: PlaceIndex, stop: set[int],
     lemma = trigger.lemma_.lower()
     for tok, path in _walk(trigger, stop):
         rp = index.by_token.get(tok.i)
-        if rp is None or id(rp) in found or rp.place is None:
+        if rp is None or id(rp) in found or rp.place is None or rp is index.dateline:
             continue
         head = index.token_of(rp)
         if used_as_demonym(rp, head):
@@ -548,16 +551,33 @@ _AGENCIES = frozenset({"reuters", "ap", "afp", "xinhua", "upi", "dpa", "efe", "i
                        "anadolu", "tass", "bloomberg", "cnn", "bbc", "aa"})
 
 
+DATELINE_LINES = 4  # a headline and a byline may stand above the dateline
+
+
 def dateline_place(index: PlaceIndex, text: str) -> ResolvedPlace | None:
     """The place of a dateline ("NAIROBI, Kenya —", "BEIRUT (Reuters) -"): a place mention that
-    opens the article, followed by proper names and commas only, then a dash or colon, or a
-    news agency in brackets."""
-    places = index.all()
-    if not places:
-        return None
-    first = places[0]
-    if first.mention.start > 3 or first.place is None:
-        return None
+    opens the article or one of its first :data:`DATELINE_LINES` lines (below a headline),
+    followed by proper names and commas only, then a dash or colon, or a news agency in
+    brackets."""
+    line_starts = [0]
+    for _ in range(DATELINE_LINES - 1):
+        nl = text.find("\n", line_starts[-1])
+        if nl < 0:
+            break
+        line_starts.append(nl + 1)
+    for rp in index.all():
+        if rp.mention.start > line_starts[-1] + 3:
+            break
+        if rp.place is not None and any(
+                0 <= rp.mention.start - a <= 3 and not text[a:rp.mention.start].strip()
+                for a in line_starts):
+            found = _dateline_at(index, text, rp)
+            if found is not None:
+                return found
+    return None
+
+
+def _dateline_at(index: PlaceIndex, text: str, first: ResolvedPlace) -> ResolvedPlace | None:
     tail = text[first.mention.end:first.mention.end + 60]
     cut = min((tail.find(m) for m in ("—", "--", " - ", "–", ":", "(") if m in tail), default=-1)
     if cut < 0:
@@ -573,8 +593,9 @@ def dateline_place(index: PlaceIndex, text: str) -> ResolvedPlace | None:
     if between is None:
         return None
     for tok in between:
-        if tok.is_space or tok.text in (",", ".") or tok.i in index.by_token:
-            continue
+        if tok.is_space or tok.text in (",", ".") or tok.i in index.by_token \
+                or tok.ent_type_ == "DATE" or tok.like_num:
+            continue  # "CARACAS, Aug 5 (Reuters) -"
         if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON",):
             return None
     return first
