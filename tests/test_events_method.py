@@ -314,6 +314,8 @@ def test_place_ranker_scores_features_and_breaks_ties_by_first_mention() -> None
 
 @pytest.mark.parametrize(("text", "word", "background"), [
     ("Russia has kept troops in Kabul since 2015.", "kept", True),
+    ("Thousands have fled to Kabul since the war began in April 2021.", "fled", True),
+    ("Thousands have fled to Kabul since the fighting began on Tuesday.", "fled", False),
     ("Protesters have gathered outside parliament in Nairobi since Tuesday morning.",
      "gathered", False),
     ("The base has hosted Russian ships for decades.", "hosted", True),

@@ -294,7 +294,8 @@ def _since_is_old(prep: Token, published: dt.date | None) -> bool:
 def is_background(trigger: Token, *, own_date: bool, previous: Span | None,
                   published: dt.date | None = None) -> bool:
     """Whether the trigger tells background rather than news: a state kept since an earlier
-    year or for years ("has kept a presence since 2015", "have hosted troops for decades"), a
+    year or for years ("has kept a presence since 2015", "have fled since the war began in
+    2023", "have hosted troops for decades"), a
     habit ("used to patrol"), or a fact inside a past period frame of its own or the previous
     sentence when it carries no date of its own ("During the president's rule, ... agreed to").
     Ongoing news stays news: "have gathered since Tuesday", "used live rounds to disperse"."""
@@ -303,6 +304,10 @@ def is_background(trigger: Token, *, own_date: bool, previous: Span | None,
         low = child.lower_
         if child.dep_ == "prep" and low == "since" and perfect and _since_is_old(child, published):
             return True
+        if child.dep_ == "advcl" and perfect and any(
+                m.dep_ == "mark" and m.lower_ == "since" for m in child.children) \
+                and _since_is_old(child, published):
+            return True  # "have fled since the war began in 2023": a tally over years
         if child.dep_ == "prep" and low == "for" and perfect and any(
                 g.lemma_.lower() in _DURATION_UNITS and g.tag_ == "NNS" for g in child.subtree):
             return True
