@@ -218,8 +218,9 @@ class GazetteerRuler(Pipe):
         (countries, regions, first-level divisions), ``"standalone"``
         (significant enough to tag wherever it is written: countries, regions, first-level
         divisions, cities of ``min_population``), ``"inner"`` (inside another entity: also
-        towns of ``min_inner_population``) or ``"demonym"`` (an adjective or people of a
-        country or region).
+        towns of ``min_inner_population``), ``"evidenced"`` (as ``"inner"``, for a name the text
+        writes as a place: a town's other spellings too) or ``"demonym"`` (an adjective or
+        people of a country or region).
         """
         kind = kind or ("facility" if facilities_only else "standalone")
         key = (kind, text)
@@ -229,7 +230,8 @@ class GazetteerRuler(Pipe):
         # Short all-capital words are mostly acronyms (CNN, PKK): as places only when they
         # abbreviate a country or a state ("US", "UAE").
         letters = text.replace(".", "")
-        acronym = text.isupper() and len(letters) <= 4 and kind in ("inner", "standalone", "admin")
+        acronym = text.isupper() and len(letters) <= 4 and kind in ("inner", "evidenced",
+                                                                     "standalone", "admin")
         if kind == "facility" or text.lower() not in GENERIC_WORDS:
             for match in self.gazetteer.lookup(text, fuzzy=False, limit=8):
                 # Two capital letters without dots are mostly initials (BA, MW): a country
@@ -272,9 +274,11 @@ class GazetteerRuler(Pipe):
         floor = {"standalone": self.min_population, "dateline": 0}.get(kind,
                                                                        self.min_inner_population)
         # Alternate names of towns are mostly foreign spellings ("Hamas" for Hamm): only a
-        # big city's alternate name is read as that city.
+        # big city's alternate name is read as that city, or a town's where the text writes
+        # the name as a place ("in Khan Younis", the model having taken it for a person).
         if fcl in ("P", "A") and place.population >= floor and (
-                match_type != "alternate" or place.population >= 1_000_000):
+                match_type != "alternate" or place.population >= 1_000_000
+                or kind == "evidenced"):
             return "GPE"
         return None
 
@@ -332,7 +336,7 @@ class GazetteerRuler(Pipe):
                             and _before_resident_noun(ent, LOCAL_NOUNS)))
             whole = self.label_for(ent.text, kind="admin")
             if not whole:
-                whole = self.label_for(ent.text, kind="inner" if evidence else "standalone")
+                whole = self.label_for(ent.text, kind="evidenced" if evidence else "standalone")
             if whole and (ent.label_ != "PERSON" or evidence):
                 places.append(Span(doc, ent.start, ent.end, label=whole))
             elif ent.label_ != "PERSON":

@@ -457,3 +457,15 @@ def test_the_parser_keeps_a_headline_line_apart_from_the_dateline(full_nlp) -> N
     assert after[0] == "Gunmen raid two villages near Brindle; three suspects held in Corran"
     assert after[1].startswith("BRINDLE, Norland")
     assert before[0] != after[0]  # the parser alone joins them: the component is what splits
+
+
+def test_a_towns_other_spelling_is_a_place_where_the_text_writes_it_as_one(nlp) -> None:
+    town = Place("geonames:1", "Khan Yarin", 31.3, 34.3, "P", "PPL", "PS", "", 170_000, "geonames")
+    gaz = FakeGazetteer({"Khan Yarin": [(town, "alternate")]})
+    ruler = GazetteerRuler(nlp, "r", gazetteer=gaz, second_look=False)  # type: ignore[arg-type]
+    # "in Khan Yarin", the model having read a person: the text writes it as a place
+    written = _doc(nlp, "A strike hit a house in Khan Yarin on Monday.", [("Khan Yarin", "PERSON")])
+    assert _places(ruler(written)) == [("Khan Yarin", "GPE")]
+    # the same spelling as a person, or standing alone, is not read as the town
+    for text in ("Khan Yarin said so.", "Khan Yarin won the vote."):
+        assert _places(ruler(_doc(nlp, text, [("Khan Yarin", "PERSON")]))) == [], text
