@@ -331,12 +331,17 @@ class GazetteerRuler(Pipe):
             # "in", "at", "from"... (a town the model took for a surname).
             # A one-word "person" never named in full in the text, before "police", "schools",
             # "council" ("Alexandria police"), is the town: people are introduced by full name.
-            evidence = (ent.text in named or _after_locative(ent) or _before_resident_noun(ent)
-                        or (len(ent) == 1 and ent.text not in person_words
-                            and _before_resident_noun(ent, LOCAL_NOUNS)))
+            named_as_place = ent.text in named or _before_resident_noun(ent) or (
+                len(ent) == 1 and ent.text not in person_words
+                and _before_resident_noun(ent, LOCAL_NOUNS))
+            evidence = named_as_place or _after_locative(ent)
             whole = self.label_for(ent.text, kind="admin")
             if not whole:
-                whole = self.label_for(ent.text, kind="evidenced" if evidence else "standalone")
+                # A town's other spelling too where the text writes it as a place ("in Khan
+                # Younis"), not after "to" or "from" alone ("talking to Hamas" is no Hamm).
+                kind = ("evidenced" if named_as_place or _inside_place(ent) else "inner") \
+                    if evidence else "standalone"
+                whole = self.label_for(ent.text, kind=kind)
             if whole and (ent.label_ != "PERSON" or evidence):
                 places.append(Span(doc, ent.start, ent.end, label=whole))
             elif ent.label_ != "PERSON":
@@ -444,9 +449,13 @@ class GazetteerRuler(Pipe):
         taken = [e or u for e, u in zip(flags.in_entity, flags.short_upper, strict=True)]
         body = [t or h for t, h in zip(taken, headline, strict=True)]
         found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
-        # A smaller town where local news says "Winona man", "Lancaster woman".
+        # A smaller town where local news says "Winona man", "Lancaster woman", or where the
+        # text names its kind: "the town of Timbuktu", "the port city of Hodeidah".
         found += [s for s in self._scan(doc, flags, 0, len(doc), kind="inner", taken=taken)
                   if _before_resident_noun(s, LOCAL_NOUNS)
+                  and not any(f.start < s.end and s.start < f.end for f in found)]
+        found += [s for s in self._scan(doc, flags, 0, len(doc), kind="evidenced", taken=taken)
+                  if _after_settlement_kind(s)
                   and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
@@ -767,6 +776,31 @@ def _before_resident_noun(span: Span, nouns: frozenset[str] = RESIDENT_NOUNS) ->
         return False
     nxt = span.doc[span.end]
     return nxt.text in nouns  # lower case as written: "Lancaster woman", not "Woman"
+
+
+#: Nouns for a settlement or division, written before its name: "the town of X".
+SETTLEMENT_KINDS = frozenset({"town", "city", "village", "port", "capital", "suburb", "hamlet",
+                              "settlement", "district", "province", "governorate", "municipality",
+                              "commune", "region", "county", "state"})
+
+
+def _after_settlement_kind(span: Span) -> bool:
+    """'the town of X', 'the port city of X', 'the village of X'."""
+    i = span.start
+    return i >= 2 and span.doc[i - 1].lower_ == "of" and span.doc[i - 2].lower_ in SETTLEMENT_KINDS
+
+
+#: Prepositions that put what follows them on the map: not "to" or "from", which people
+#: take as well ("talking to Hamas", "a letter from Abbas").
+INSIDE = frozenset({"in", "at", "near", "outside", "inside", "into", "across", "around",
+                    "throughout", "through"})
+
+
+def _inside_place(span: Span) -> bool:
+    """'in Khan Younis', not 'in Abbas's detention' (a possessive is mostly a person's)."""
+    doc = span.doc
+    return span.start > 0 and doc[span.start - 1].lower_ in INSIDE and not (
+        span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s"))
 
 
 def _after_locative(span: Span) -> bool:

@@ -466,6 +466,12 @@ def test_a_towns_other_spelling_is_a_place_where_the_text_writes_it_as_one(nlp) 
     # "in Khan Yarin", the model having read a person: the text writes it as a place
     written = _doc(nlp, "A strike hit a house in Khan Yarin on Monday.", [("Khan Yarin", "PERSON")])
     assert _places(ruler(written)) == [("Khan Yarin", "GPE")]
-    # the same spelling as a person, or standing alone, is not read as the town
-    for text in ("Khan Yarin said so.", "Khan Yarin won the vote."):
+    # the same spelling as a person, standing alone, after "to" or "from" (which people take
+    # too) or before a possessive, is not read as the town
+    for text in ("Khan Yarin said so.", "Khan Yarin won the vote.", "They talked to Khan Yarin.",
+                 "A letter from Khan Yarin came.", "He sat in Khan Yarin's office."):
         assert _places(ruler(_doc(nlp, text, [("Khan Yarin", "PERSON")]))) == [], text
+    # untagged after the kind of place it is: "the town of X"
+    assert _places(ruler(_doc(nlp, "Troops entered the town of Khan Yarin.", []))) == [
+        ("Khan Yarin", "GPE")]
+    assert _places(ruler(_doc(nlp, "Troops entered the house of Khan Yarin.", []))) == []
