@@ -459,7 +459,21 @@ class GazetteerRuler(Pipe):
                   and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
-        return found + self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
+        found += self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
+        # A capital that only opens the sentence, of a word the text also writes in lower case
+        # ("Grenade blast wounds three … lobbed a grenade"), is that word, unless the place is
+        # written so itself (not only in another language's spelling: Grenada's "Grenade").
+        lower = {t.lower_ for t in doc if t.is_lower and t.is_alpha}
+        return [s for s in found if not (
+            len(s) == 1 and flags.sent_start[s.start] and s.text.lower() in lower
+            and not self._exact_label(s.text, kind="standalone"))]
+
+    def _exact_label(self, text: str, *, kind: str) -> str | None:
+        """:meth:`label_for` over the places written exactly so (no other spellings)."""
+        for match in self.gazetteer.lookup(text, fuzzy=False, limit=8):
+            if match.match_type == "exact" and (label := self._judge(match.place, "exact", kind)):
+                return label
+        return None
 
     def _before_container(self, doc: Doc, flags: _Flags, places: list[Span]) -> list[Span]:
         """A town written before its state or country: "Greer, South Carolina", "Tega Cay, S.C."."""

@@ -475,3 +475,18 @@ def test_a_towns_other_spelling_is_a_place_where_the_text_writes_it_as_one(nlp) 
     assert _places(ruler(_doc(nlp, "Troops entered the town of Khan Yarin.", []))) == [
         ("Khan Yarin", "GPE")]
     assert _places(ruler(_doc(nlp, "Troops entered the house of Khan Yarin.", []))) == []
+
+
+def test_a_capital_that_only_opens_the_sentence_is_the_common_word(nlp) -> None:
+    country = Place("geonames:2", "Grenada", 12.1, -61.7, "A", "PCLI", "GD", "", 111_000, "geonames")
+    village = Place("geonames:3", "Grenade", 43.8, 1.3, "P", "PPL", "FR", "", 6_000, "geonames")
+    gaz = FakeGazetteer({"Grenade": [(country, "alternate"), (village, "exact")],
+                         "Grenada": [(country, "exact")]})
+    ruler = GazetteerRuler(nlp, "r", gazetteer=gaz, second_look=False)  # type: ignore[arg-type]
+    # the text also writes the word in lower case: the capital only opens the sentence
+    assert _places(ruler(_doc(nlp, "Grenade blast wounds three after men lobbed a grenade.",
+                              []))) == []
+    # without the lower-case use, or where the place is written so itself, it stays a place
+    assert _places(ruler(_doc(nlp, "Grenade blast wounds three.", []))) == [("Grenade", "GPE")]
+    assert _places(ruler(_doc(nlp, "Grenada votes as the grenada dove nests.", []))) == [
+        ("Grenada", "GPE")]
