@@ -55,6 +55,7 @@ from geomap.lexicon import (
     DATELINE_MARKS,
     DOTTED_COUNTRY_ABBREVIATIONS,
     GENERIC_WORDS,
+    INSIDE,
     LANGUAGE_CUES,
     LOCAL_NOUNS,
     LOCATIVE,
@@ -63,13 +64,14 @@ from geomap.lexicon import (
     RESIDENT_NOUNS,
     ROAD_WORDS,
     ROLE_NOUNS,
+    SETTLEMENT_KINDS,
     SPEECH_VERBS,
     STREET_WORDS,
     THOROUGHFARE_WORDS,
     TITLES,
     demonym_stems,
 )
-from geomap.recognition import after_title, rescue_candidates, split_title
+from geomap.recognition import after_title, lower_case_words, rescue_candidates, split_title
 from geomap.recognition import default_model as default_recogniser
 
 if TYPE_CHECKING:
@@ -454,18 +456,22 @@ class GazetteerRuler(Pipe):
         found += [s for s in self._scan(doc, flags, 0, len(doc), kind="inner", taken=taken)
                   if _before_resident_noun(s, LOCAL_NOUNS)
                   and not any(f.start < s.end and s.start < f.end for f in found)]
-        found += [s for s in self._scan(doc, flags, 0, len(doc), kind="evidenced", taken=taken)
-                  if _after_settlement_kind(s)
-                  and not any(f.start < s.end and s.start < f.end for f in found)]
+        # (scanned only where the kind's words end: the longest name that starts there)
+        for i in (i for i in range(2, len(doc)) if _after_settlement_kind(doc, i)):
+            found += [s for s in self._scan(doc, flags, i, min(len(doc), i + MAX_NAME_TOKENS),
+                                            kind="evidenced", taken=taken)
+                      if s.start == i
+                      and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
         heads = [t or not h for t, h in zip(taken, headline, strict=True)]
         found += self._scan(doc, flags, 0, len(doc), kind="admin", taken=heads)
         # A capital that only opens the sentence, of a word the text also writes in lower case
         # ("Grenade blast wounds three … lobbed a grenade"), is that word, unless the place is
         # written so itself (not only in another language's spelling: Grenada's "Grenade").
-        lower = {t.lower_ for t in doc if t.is_lower and t.is_alpha}
+        openers = {s.start for s in found if len(s) == 1 and flags.sent_start[s.start]}
+        lower = lower_case_words(doc) if openers else set()
         return [s for s in found if not (
-            len(s) == 1 and flags.sent_start[s.start] and s.text.lower() in lower
+            len(s) == 1 and s.start in openers and s.text.lower() in lower
             and not self._exact_label(s.text, kind="standalone"))]
 
     def _exact_label(self, text: str, *, kind: str) -> str | None:
@@ -792,36 +798,23 @@ def _before_resident_noun(span: Span, nouns: frozenset[str] = RESIDENT_NOUNS) ->
     return nxt.text in nouns  # lower case as written: "Lancaster woman", not "Woman"
 
 
-#: Nouns for a settlement or division, written before its name: "the town of X".
-SETTLEMENT_KINDS = frozenset({"town", "city", "village", "port", "capital", "suburb", "hamlet",
-                              "settlement", "district", "province", "governorate", "municipality",
-                              "commune", "region", "county", "state"})
-
-
-def _after_settlement_kind(span: Span) -> bool:
-    """'the town of X', 'the port city of X', 'the village of X'."""
-    i = span.start
-    return i >= 2 and span.doc[i - 1].lower_ == "of" and span.doc[i - 2].lower_ in SETTLEMENT_KINDS
-
-
-#: Prepositions that put what follows them on the map: not "to" or "from", which people
-#: take as well ("talking to Hamas", "a letter from Abbas").
-INSIDE = frozenset({"in", "at", "near", "outside", "inside", "into", "across", "around",
-                    "throughout", "through"})
+def _after_settlement_kind(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` follows 'the town of', 'the port city of', 'the village of'."""
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in SETTLEMENT_KINDS
 
 
 def _inside_place(span: Span) -> bool:
     """'in Khan Younis', not 'in Abbas's detention' (a possessive is mostly a person's)."""
     doc = span.doc
-    return span.start > 0 and doc[span.start - 1].lower_ in INSIDE and not (
+    return _after_locative(span, INSIDE) and not (
         span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s"))
 
 
-def _after_locative(span: Span) -> bool:
+def _after_locative(span: Span, words: frozenset[str] = LOCATIVE) -> bool:
     if span.start == 0:
         return False
     prev = span.doc[span.start - 1]
-    return prev.lower_ in LOCATIVE
+    return prev.lower_ in words
 
 
 def place_spans(doc: Doc, labels: Iterable[str] = (*PLACE_LABELS, DEMONYM_LABEL), *,

@@ -29,6 +29,15 @@ PLACE_KIND_NOUNS = frozenset({
 #: Prepositions after which a capitalised name is most likely a place.
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})
+#: Prepositions that put what follows them on the map: not "to" or "from", which people
+#: take as well ("talking to Hamas", "a letter from Abbas").
+INSIDE = frozenset({"in", "at", "near", "outside", "inside", "into", "across", "around",
+                    "throughout", "through"})
+#: Nouns for a settlement or division, written before its name: "the town of X" (a part of
+#: PLACE_KIND_NOUNS: not "the coast of", "the heart of").
+SETTLEMENT_KINDS = frozenset({"town", "city", "village", "port", "capital", "suburb", "hamlet",
+                              "settlement", "district", "province", "governorate", "municipality",
+                              "commune", "region", "county", "state"})
 #: Words that name kinds of organisation or office, and common English words that are also the
 #: names of some town somewhere ("University", Florida; "Police", Poland; "Man", Ivory Coast).
 #: Alone, outside the model's place entities, they are read as words, not places.

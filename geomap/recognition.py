@@ -156,6 +156,12 @@ def candidate_features(doc: Doc, start: int, end: int, *, label: str,
     return list(dict.fromkeys(f))
 
 
+def lower_case_words(doc: Doc) -> set[str]:
+    """The words the text writes in lower case: a capitalised one of them may only open its
+    sentence ("Grenade blast … a grenade")."""
+    return {t.lower_ for t in doc if t.is_lower and t.is_alpha}
+
+
 def split_title(doc: Doc, i: int) -> bool:
     """Whether token ``i`` is the dot the tokenizer split off an abbreviated title ("Lt" "."
     "Dana"), not a sentence's end ("… named a new president. DOVER —")."""
@@ -188,7 +194,7 @@ def rescue_candidates(doc: Doc, places: Sequence[Span], *, known: Callable[[str]
     place_starts = {p.start for p in places}
     place_ends = {p.end - 1 for p in places}
     place_texts = {p.text for p in places}
-    lower_words = {t.lower_ for t in doc if t.is_lower and t.is_alpha}
+    lower_words = lower_case_words(doc)
     out: list[tuple[int, int, str, list[str]]] = []
     in_entity = [False] * len(doc)
 

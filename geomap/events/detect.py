@@ -638,12 +638,10 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
     out: list[_Draft] = []
     for d in drafts:
         e = d.event
-        etype = taxonomy.event_type(e.event_type)
         for o in out:
             f = o.event
-            if (f.event_type != e.event_type or f.place.place_id != e.place.place_id
-                    or f.modality != e.modality or f.origin != e.origin
-                    or (not etype.merge_subtypes and f.sub_event_type != e.sub_event_type)
+            if (not _one_kind(f, e, taxonomy) or f.place.place_id != e.place.place_id
+                    or f.origin != e.origin
                     or not (dates_close(f.date, e.date, SAME_OCCASION_DAYS)
                             or o.date_fallback or d.date_fallback)):
                 continue
@@ -660,6 +658,12 @@ def _merge_in_document(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]
         else:
             out.append(d)
     return out
+
+
+def _one_kind(a: Event, b: Event, taxonomy: Taxonomy) -> bool:
+    """Same type and modality, and same sub-type where the type keeps its sub-types apart."""
+    return a.event_type == b.event_type and a.modality == b.modality and (
+        taxonomy.event_type(a.event_type).merge_subtypes or a.sub_event_type == b.sub_event_type)
 
 
 def _same_area(a: Place, b: Place) -> bool:
@@ -682,9 +686,7 @@ def _fold_headline(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
     for h in (d for d in drafts if d.sentence_index == 0):
         for b in body:
             he, be = h.event, b.event
-            if he.event_type != be.event_type or he.modality != be.modality \
-                    or (not taxonomy.event_type(he.event_type).merge_subtypes
-                        and he.sub_event_type != be.sub_event_type) \
+            if not _one_kind(he, be, taxonomy) \
                     or not (_same_area(he.place, be.place) or not h.own_place) \
                     or not (he.date == be.date or h.date_fallback or b.date_fallback):
                 continue
