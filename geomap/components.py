@@ -277,7 +277,7 @@ class GazetteerRuler(Pipe):
                                                                        self.min_inner_population)
         # Alternate names of towns are mostly foreign spellings ("Hamas" for Hamm): only a
         # big city's alternate name is read as that city, or a town's where the text writes
-        # the name as a place ("in Khan Younis", the model having taken it for a person).
+        # the name as a place ("in Khan Yarin", the model having taken it for a person).
         if fcl in ("P", "A") and place.population >= floor and (
                 match_type != "alternate" or place.population >= 1_000_000
                 or kind == "evidenced"):
@@ -340,7 +340,7 @@ class GazetteerRuler(Pipe):
             whole = self.label_for(ent.text, kind="admin")
             if not whole:
                 # A town's other spelling too where the text writes it as a place ("in Khan
-                # Younis"), not after "to" or "from" alone ("talking to Hamas" is no Hamm).
+                # Yarin"), not after "to" or "from" alone ("a message to Hamas" is no Hamm).
                 kind = ("evidenced" if named_as_place or _inside_place(ent) else "inner") \
                     if evidence else "standalone"
                 whole = self.label_for(ent.text, kind=kind)
@@ -452,7 +452,7 @@ class GazetteerRuler(Pipe):
         body = [t or h for t, h in zip(taken, headline, strict=True)]
         found = self._scan(doc, flags, 0, len(doc), kind="standalone", taken=body)
         # A smaller town where local news says "Winona man", "Lancaster woman", or where the
-        # text names its kind: "the town of Timbuktu", "the port city of Hodeidah".
+        # text names its kind: "the town of Dorra", "the port city of Mersa Kel".
         found += [s for s in self._scan(doc, flags, 0, len(doc), kind="inner", taken=taken)
                   if _before_resident_noun(s, LOCAL_NOUNS)
                   and not any(f.start < s.end and s.start < f.end for f in found)]
@@ -804,7 +804,7 @@ def _after_settlement_kind(doc: Doc, i: int) -> bool:
 
 
 def _inside_place(span: Span) -> bool:
-    """'in Khan Younis', not 'in Abbas's detention' (a possessive is mostly a person's)."""
+    """'in Khan Yarin', not 'in Smith's office' (a possessive is mostly a person's)."""
     doc = span.doc
     return _after_locative(span, INSIDE) and not (
         span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s"))
@@ -862,7 +862,7 @@ def line_breaks(doc: Doc) -> Doc:
     before it ends one or is a line of its own (not a wrapped line's indented continuation).
 
     News copy puts a headline without a full stop on its own line, then the dateline and the
-    first sentence ("Gunmen abduct 12 near Kaduna\nKADUNA, Nigeria — ..."); the parser joins
+    first sentence ("Gunmen abduct 12 near Brindle\nBRINDLE, Norland — ..."); the parser joins
     them into one sentence, so the headline's verbs take the body's places. Hard-wrapped text
     ("... to serve\n            three terms") is left to the parser. Add it before the parser:
     ``nlp.add_pipe("geomap_line_breaks", before="parser")``.

@@ -30,7 +30,7 @@ PLACE_KIND_NOUNS = frozenset({
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "across", "around",
                       "toward", "towards", "through", "throughout", "via", "between"})
 #: Prepositions that put what follows them on the map: not "to" or "from", which people
-#: take as well ("talking to Hamas", "a letter from Abbas").
+#: take as well ("a message to Hamas", "a letter from Smith").
 INSIDE = frozenset({"in", "at", "near", "outside", "inside", "into", "across", "around",
                     "throughout", "through"})
 #: Nouns for a settlement or division, written before its name: "the town of X" (a part of

@@ -678,7 +678,7 @@ def _same_area(a: Place, b: Place) -> bool:
 def _fold_headline(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
     """A headline repeats the story's event: an event of the first sentence is the same
     occasion as a later event of its type (and sub-type, where the type keeps them apart),
-    modality and day in the same area ("clashes in Idlib countryside" over "clashed near Sarmada"),
+    modality and day in the same area ("clashes in Brindle province" over "clashed near Vassel"),
     or anywhere when the headline names no place for it, and joins it. The joined event keeps
     the more precise place, the body's on a tie."""
     body = [d for d in drafts if d.sentence_index > 0]

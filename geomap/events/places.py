@@ -595,7 +595,7 @@ def _dateline_at(index: PlaceIndex, text: str, first: ResolvedPlace) -> Resolved
     for tok in between:
         if tok.is_space or tok.text in (",", ".") or tok.i in index.by_token \
                 or tok.ent_type_ == "DATE" or tok.like_num:
-            continue  # "CARACAS, Aug 5 (Reuters) -"
+            continue  # "KORRAN, Aug 5 (Reuters) -"
         if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON",):
             return None
     return first
