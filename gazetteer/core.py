@@ -6,6 +6,7 @@ import functools
 import json
 import math
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -45,6 +46,11 @@ def _match_type(query: str, name: str, kind: int) -> str | None:
         # "EU", "UN": an acronym is not the village "Eu" or "Un".
         return None
     return "folded"
+
+
+def _initials(key: str) -> tuple[str, ...]:
+    """The first letter of each word of a folded name (words split at spaces and hyphens)."""
+    return tuple(w[0] for w in re.split(r"[\s\-]+", key) if w)
 
 
 def _tier(match_type: str) -> int:
@@ -349,7 +355,12 @@ class Gazetteer:
         hits = process.extract(key, keys, scorer=fuzz.ratio, limit=10, score_cutoff=85)
         rows: list[Any] = []
         scores: dict[str, float] = {}
+        initials = _initials(key)
         for hit_key, score, _ in hits:
+            if _initials(hit_key) != initials:
+                # A misspelling keeps the words and their first letters; "North Avenue" is
+                # another name, not a way of writing North Haven.
+                continue
             for row in self._rows_for_key(hit_key):
                 if row[0] in (CODE, ABBREVIATION):
                     continue

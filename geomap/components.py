@@ -55,6 +55,7 @@ from geomap.lexicon import (
     DATELINE_MARKS,
     DOTTED_COUNTRY_ABBREVIATIONS,
     GENERIC_WORDS,
+    GROUP_NOUNS,
     INSIDE,
     LANGUAGE_CUES,
     LOCAL_NOUNS,
@@ -221,8 +222,9 @@ class GazetteerRuler(Pipe):
         (significant enough to tag wherever it is written: countries, regions, first-level
         divisions, cities of ``min_population``), ``"inner"`` (inside another entity: also
         towns of ``min_inner_population``), ``"evidenced"`` (as ``"inner"``, for a name the text
-        writes as a place: a town's other spellings too) or ``"demonym"`` (an adjective or
-        people of a country or region).
+        writes as a place: a town's other spellings too), ``"dateline"`` and ``"settlement"``
+        (a dateline's name, or one after "the town of": any town, in any spelling and case
+        for a dateline) or ``"demonym"`` (an adjective or people of a country or region).
         """
         kind = kind or ("facility" if facilities_only else "standalone")
         key = (kind, text)
@@ -232,8 +234,8 @@ class GazetteerRuler(Pipe):
         # Short all-capital words are mostly acronyms (CNN, PKK): as places only when they
         # abbreviate a country or a state ("US", "UAE").
         letters = text.replace(".", "")
-        acronym = text.isupper() and len(letters) <= 4 and kind in ("inner", "evidenced",
-                                                                     "standalone", "admin")
+        acronym = text.isupper() and len(letters) <= 4 and kind in (
+            "inner", "evidenced", "settlement", "standalone", "admin")
         if kind == "facility" or text.lower() not in GENERIC_WORDS:
             for match in self.gazetteer.lookup(text, fuzzy=False, limit=8):
                 # Two capital letters without dots are mostly initials (BA, MW): a country
@@ -262,7 +264,9 @@ class GazetteerRuler(Pipe):
             if match_type == "demonym" or (match_type in MATCH_OK and code.startswith("PCL")):
                 return DEMONYM_LABEL
             return None
-        if match_type not in MATCH_OK and not (match_type == "folded" and kind == "facility"):
+        # An all-capital dateline carries no case: its name matches however it is folded.
+        if match_type not in MATCH_OK and not (match_type == "folded"
+                                               and kind in ("facility", "dateline")):
             return None
         if fcl in FACILITY_CLASSES and place.source.startswith("curated"):
             return "FAC"
@@ -272,15 +276,17 @@ class GazetteerRuler(Pipe):
             return LABEL_BY_CLASS.get(fcl, "GPE")
         if kind == "admin":
             return None
-        # A dateline names the place the story comes from: any town the gazetteer knows.
-        floor = {"standalone": self.min_population, "dateline": 0}.get(kind,
-                                                                       self.min_inner_population)
+        # A dateline names the place the story comes from, and "the town of X" says what X is:
+        # any town the gazetteer knows.
+        floor = {"standalone": self.min_population, "dateline": 0, "settlement": 0}.get(
+            kind, self.min_inner_population)
         # Alternate names of towns are mostly foreign spellings ("Hamas" for Hamm): only a
         # big city's alternate name is read as that city, or a town's where the text writes
-        # the name as a place ("in Khan Yarin", the model having taken it for a person).
+        # the name as a place ("in Khan Yarin", the model having taken it for a person) or
+        # as a dateline.
         if fcl in ("P", "A") and place.population >= floor and (
                 match_type != "alternate" or place.population >= 1_000_000
-                or kind == "evidenced"):
+                or kind in ("evidenced", "dateline", "settlement")):
             return "GPE"
         return None
 
@@ -292,6 +298,9 @@ class GazetteerRuler(Pipe):
         person_words = self._person_words(doc)
         places: list[Span] = []
         for ent in doc.ents:
+            if (whole_word := self._hyphened_name(doc, ent)) is not None:
+                places.append(whole_word)
+                continue
             if (len(ent) == 1 and ent.label_ in ("FAC", "LOC") and ent[0].lower_ in GENERIC_WORDS
                     and not ent.text.isupper() and not self._water_or_region(ent.text)):
                 # "Olympic", "Metro", "North", "Earth": a common word, not a place name.
@@ -338,6 +347,10 @@ class GazetteerRuler(Pipe):
                 and _before_resident_noun(ent, LOCAL_NOUNS))
             evidence = named_as_place or _after_locative(ent)
             whole = self.label_for(ent.text, kind="admin")
+            if not whole and _after_settlement_kind(doc, ent.start):
+                # "the town of Datu Kel", the model having taken the name for a person's
+                whole = self.label_for(ent.text, kind="settlement")
+                evidence = evidence or bool(whole)
             if not whole:
                 # A town's other spelling too where the text writes it as a place ("in Khan
                 # Yarin"), not after "to" or "from" alone ("a message to Hamas" is no Hamm).
@@ -371,6 +384,15 @@ class GazetteerRuler(Pipe):
         if surnames:
             places = [p for p in places if len(p) > 1 or p.label_ == DEMONYM_LABEL
                       or not (p.text in surnames or _before_surname(p, surnames))]
+        # A town's name before "militia", "gangs", "rebels" names a group ("Fano militia
+        # fighters clashed"), throughout the text, unless it is a big city's or the text also
+        # writes it as a place ("in Fano").
+        groups = {p.text for p in places if p.label_ != DEMONYM_LABEL and p.end < len(doc)
+                  and doc[p.end].lower_ in GROUP_NOUNS
+                  and not self.label_for(p.text, kind="standalone")}
+        groups -= {p.text for p in places if _after_locative(p, INSIDE)}
+        if groups:
+            places = [p for p in places if p.label_ == DEMONYM_LABEL or p.text not in groups]
         # A place name that opens a street's name ("6016 Dublin Road", "Augusta St.") or a
         # product's ("a Toyota Camry") is part of that name, not the place.
         places = [p for p in places if p.label_ == DEMONYM_LABEL
@@ -459,7 +481,7 @@ class GazetteerRuler(Pipe):
         # (scanned only where the kind's words end: the longest name that starts there)
         for i in (i for i in range(2, len(doc)) if _after_settlement_kind(doc, i)):
             found += [s for s in self._scan(doc, flags, i, min(len(doc), i + MAX_NAME_TOKENS),
-                                            kind="evidenced", taken=taken)
+                                            kind="settlement", taken=taken)
                       if s.start == i
                       and not any(f.start < s.end and s.start < f.end for f in found)]
         # In a title-case headline every word looks like a name: only countries and states.
@@ -554,6 +576,22 @@ class GazetteerRuler(Pipe):
                     break
         return found
 
+    def _hyphened_name(self, doc: Doc, ent: Span) -> Span | None:
+        """The whole hyphenated word an entity is part of, when that word is a place the
+        entity alone is not ("Mazar" of "Mazar-i-Sharif", "Bandar-e Anzali")."""
+        start, end = ent.start, ent.end
+        while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+                and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha:
+            start -= 2
+        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ \
+                and not doc[end].whitespace_ and doc[end + 1].is_alpha:
+            end += 2
+        if (start, end) == (ent.start, ent.end):
+            return None
+        label = self.label_for(doc[start:end].text,
+                               kind="evidenced" if ent.label_ in PLACE_LABELS else "standalone")
+        return Span(doc, start, end, label=label) if label else None
+
     def _datelines(self, doc: Doc) -> list[Span]:
         """The place of a dateline: "BEIRUT: ...", "NEWARK -- ...", "COLUMBUS, Ohio (AP) —".
 
@@ -570,7 +608,7 @@ class GazetteerRuler(Pipe):
                 i += 1
                 continue
             j = i + 1
-            while j < n and j - i < 4 and (
+            while j < n and sum(t.text != "-" for t in doc[i:j]) < 4 and (
                     (doc[j].is_alpha and doc[j].is_upper)
                     or (doc[j].text == "-" and not doc[j - 1].whitespace_ and j + 1 < n
                         and doc[j + 1].is_alpha and doc[j + 1].is_upper)):  # WINSTON-SALEM

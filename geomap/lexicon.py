@@ -33,6 +33,11 @@ LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "outside", "acro
 #: take as well ("a message to Hamas", "a letter from Smith").
 INSIDE = frozenset({"in", "at", "near", "outside", "inside", "into", "across", "around",
                     "throughout", "through"})
+#: Nouns for an armed or criminal group, written after its name ("Fano militia", "Los Lobos
+#: gangs"): a town's name there names the group, not a place of the story.
+GROUP_NOUNS = frozenset({"militia", "militias", "militiamen", "gang", "gangs", "cartel",
+                         "cartels", "rebels", "insurgents", "guerrillas", "fighters", "militants",
+                         "brigade", "brigades", "faction"})
 #: Nouns for a settlement or division, written before its name: "the town of X" (a part of
 #: PLACE_KIND_NOUNS: not "the coast of", "the heart of").
 SETTLEMENT_KINDS = frozenset({"town", "city", "village", "port", "capital", "suburb", "hamlet",

@@ -33,6 +33,10 @@ PACIFIC = Place("curated:pacific-ocean", "Pacific Ocean", 0.0, -160.0, "H", "OCN
 UK = Place("geonames:2635167", "United Kingdom", 54.75, -2.7, "A", "PCLI", "GB", "", 66_000_000,
            "geonames")
 
+# an invented city written with hyphens, whose first word alone is a far hamlet
+KELI = Place("test:keli", "Kel-e Vassel", 36.7, 67.1, "P", "PPL", "AF", "", 400_000, "geonames")
+KEL = Place("test:kel", "Kel", 31.0, 35.7, "P", "PPL", "JO", "", 900, "geonames")
+
 
 @dataclass
 class FakeGazetteer:
@@ -48,6 +52,8 @@ GAZ = FakeGazetteer({
     "Hmeimim": [(AIRBASE, "alternate")], "University": [(UNIVERSITY_FL, "exact")],
     "T.R.": [(TURKEY, "abbreviation")], "U.K.": [(UK, "abbreviation")],
     "Americas": [(AMERICAS, "exact")], "Pacific": [(PACIFIC, "alternate")],
+    "Kel": [(KEL, "exact")], "Kel-i-Vassel": [(KELI, "alternate")],
+    "Kel-I-Vassel": [(KELI, "folded")],
 })
 
 
@@ -267,6 +273,35 @@ def test_dateline_place_in_capitals(nlp) -> None:
     assert _places(_ruler(nlp)(_doc(nlp, "We saw DANBURY -- twice.", []))) == []
 
 
+def test_a_dateline_matches_however_its_capitals_fold(nlp) -> None:
+    # "KEL-I-VASSEL" is written "Kel-i-Vassel": an all-capital dateline has no case to keep
+    doc = _ruler(nlp)(_doc(nlp, "KEL-I-VASSEL, Dorra — The council met on Monday.", []))
+    assert _places(doc) == [("KEL-I-VASSEL", "GPE")]
+
+
+def test_an_entity_inside_a_hyphenated_place_name_takes_the_whole_name(nlp) -> None:
+    # the model tags "Kel" of "Kel-i-Vassel"; the name is the whole hyphenated word
+    doc = _ruler(nlp)(_doc(nlp, "Officers detained activists in Kel-i-Vassel.", [("Kel", "LOC")]))
+    assert _places(doc) == [("Kel-i-Vassel", "GPE")]
+    # a hyphenated word that is no place leaves the entity as it was
+    doc = _ruler(nlp)(_doc(nlp, "Officers met in Kel-i-Dorra.", [("Kel", "LOC")]))
+    assert _places(doc) == [("Kel", "LOC")]
+
+
+def test_a_town_name_before_militia_or_gangs_names_the_group(nlp) -> None:
+    # "Danbury militia fighters clashed": the group, also where the name stands alone later
+    text = "Danbury militia fighters clashed with troops. Danbury denied it."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Danbury militia", "ORG"), ("Danbury", "PERSON")]))
+    assert _places(doc) == []
+    # a name the text also writes as a place stays one
+    text = "Danbury gangs fought in Danbury on Monday."
+    doc = _ruler(nlp)(_doc(nlp, text, [("Danbury", "GPE"), ("Danbury", "GPE")]))
+    assert _places(doc) == [("Danbury", "GPE"), ("Danbury", "GPE")]
+    # a city big enough to be named anywhere stays a place ("Edmonton gangs")
+    doc = _ruler(nlp)(_doc(nlp, "Edmonton gangs fought.", [("Edmonton", "GPE")]))
+    assert _places(doc) == [("Edmonton", "GPE")]
+
+
 def test_a_misread_headline_person_does_not_hide_the_place(nlp) -> None:
     text = "Rethinking Syria ties. Syria reopened its embassy."
     doc = _doc(nlp, text, [("Rethinking Syria", "PERSON"), ("Syria", "GPE")])
@@ -475,6 +510,19 @@ def test_a_towns_other_spelling_is_a_place_where_the_text_writes_it_as_one(nlp) 
     assert _places(ruler(_doc(nlp, "Troops entered the town of Khan Yarin.", []))) == [
         ("Khan Yarin", "GPE")]
     assert _places(ruler(_doc(nlp, "Troops entered the house of Khan Yarin.", []))) == []
+
+
+def test_after_the_town_of_any_town_is_a_place_even_one_tagged_a_person(nlp) -> None:
+    # a town of 8,000 people: too small to be read anywhere, but "the town of X" says what it is
+    town = Place("geonames:4", "Datu Kel", 7.0, 124.5, "P", "PPL", "PH", "", 8_000, "geonames")
+    gaz = FakeGazetteer({"Datu Kel": [(town, "exact")]})
+    ruler = GazetteerRuler(nlp, "r", gazetteer=gaz, second_look=False)  # type: ignore[arg-type]
+    for ents in ([("Datu Kel", "PERSON")], []):
+        doc = _doc(nlp, "A grenade hit a store in the town of Datu Kel on Saturday.", ents)
+        assert _places(ruler(doc)) == [("Datu Kel", "GPE")], ents
+    # the same person elsewhere, or after a kind that is no settlement, stays a person
+    for text in ("Datu Kel said so.", "He met the family of Datu Kel."):
+        assert _places(ruler(_doc(nlp, text, [("Datu Kel", "PERSON")]))) == [], text
 
 
 def test_a_capital_that_only_opens_the_sentence_is_the_common_word(nlp) -> None:

@@ -240,6 +240,13 @@ def test_admin_unit_without_its_generic_word(gaz: Gazetteer) -> None:
     assert top(gaz, "Natchitoches").place.feature_class == "P"
 
 
+def test_fuzzy_keeps_each_words_first_letter(gaz: Gazetteer) -> None:
+    # a misspelling keeps the words; another word is another name ("North Avenue" is a
+    # street, not a way of writing North Haven)
+    assert top(gaz, "Nort Haven").place.name == "North Haven"
+    assert all(m.place.name != "North Haven" for m in gaz.lookup("North Avenue", limit=20))
+
+
 def test_fuzzy_only_when_nothing_matches(gaz: Gazetteer) -> None:
     assert all(m.match_type != "fuzzy" for m in gaz.lookup("Paris", limit=50))
 

@@ -37,6 +37,7 @@ from geomap.events.merge import (
 )
 from geomap.events.places import (
     LIGHT_VERBS,
+    SPEECH_VERBS,
     Attachment,
     PlaceIndex,
     admin_contains,
@@ -597,13 +598,30 @@ def _recalled(day: dt.date, precision: DatePrecision | None, published: dt.date)
 def _own_date_phrase(token: Token) -> bool:
     """A date phrase hangs on the trigger itself ("arrested on Friday", "in 2021, police
     raided", "last year"), not on a clause inside its sentence ("a man who moved there in
-    2019 was arrested")."""
-    for child in token.children:
-        if child.ent_type_ in ("DATE", "TIME"):
-            return True
-        if child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in child.children):
-            return True
+    2019 was arrested"). A noun trigger that is an argument of a verb takes the verb's date
+    phrase as its own ("Last year, police made 62 arrests", "in 2004, troops broke up a
+    protest"), unless the verb only reports it ("said on Monday that the attack ...")."""
+    heads = [token]
+    cur = token
+    # up from a noun through arguments and prepositions ("arrests during the rally") to the
+    # verb whose clause the noun sits in
+    while cur.pos_ in ("NOUN", "ADP") and cur.dep_ in _ARGUMENT_DEPS and cur.head != cur \
+            and len(heads) < 5:
+        cur = cur.head
+        if cur.pos_ == "VERB" and cur.lemma_.lower() in SPEECH_VERBS:
+            break
+        heads.append(cur)
+    for head in heads:
+        for child in head.children:
+            if child.ent_type_ in ("DATE", "TIME"):
+                return True
+            if child.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME")
+                                            for g in child.children):
+                return True
     return False
+
+
+_ARGUMENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "pobj", "prep"})
 
 
 def _in_temporal_clause(token: Token) -> bool:
