@@ -420,9 +420,7 @@ def fallback_place(trigger: Token, sentence_index: int, index: PlaceIndex, *,
         tok = index.token_of(rp)
         return tok.dep_ == "nsubj" or (tok.dep_ == "pobj" and tok.head.dep_ == "agent")
 
-    # the dateline, written at the head of the sentence, only when it names nothing else
-    story = [rp for rp in named if rp is not index.dateline]
-    for tier in ([rp for rp in story if not subject_like(rp)], story, named):
+    for tier in ([rp for rp in named if not subject_like(rp)], named):
         pick = _most_specific(tier, index, near=trigger)
         if pick is not None:
             return Attachment(pick, _admin_name(pick), False, scope="sentence")
@@ -568,32 +566,15 @@ def dateline_place(index: PlaceIndex, text: str) -> ResolvedPlace | None:
             break
         line_starts.append(nl + 1)
     for rp in index.all():
-        if rp.mention.start > max(line_starts[-1] + 3, DATELINE_CAPITALS_CHARS):
+        if rp.mention.start > line_starts[-1] + 3:
             break
-        if rp.place is None:
-            continue
-        at_line = any(0 <= rp.mention.start - a <= 3 and not text[a:rp.mention.start].strip()
-                      for a in line_starts)
-        # a headline run into the dateline on one line: "... in Kel. KORRAN — Troops ..."
-        in_capitals = rp.mention.start <= DATELINE_CAPITALS_CHARS and \
-            rp.mention.sentence_index < DATELINE_LINES - 1 and \
-            _opens_sentence_in_capitals(index.doc, rp)
-        if at_line or in_capitals:
+        if rp.place is not None and any(
+                0 <= rp.mention.start - a <= 3 and not text[a:rp.mention.start].strip()
+                for a in line_starts):
             found = _dateline_at(index, text, rp)
             if found is not None:
                 return found
     return None
-
-
-#: how far into the text a dateline in capitals opening a sentence (not a line) may stand: in
-#: the first three sentences (a headline and a byline above it) and the first 400 characters
-DATELINE_CAPITALS_CHARS = 400
-
-
-def _opens_sentence_in_capitals(doc: Doc, rp: ResolvedPlace) -> bool:
-    span = doc.char_span(rp.mention.start, rp.mention.end, alignment_mode="expand")
-    return span is not None and bool(span[0].is_sent_start) and len(rp.mention.surface) >= 3 \
-        and rp.mention.surface.isupper()
 
 
 def _dateline_at(index: PlaceIndex, text: str, first: ResolvedPlace) -> ResolvedPlace | None:
