@@ -577,8 +577,8 @@ class GazetteerRuler(Pipe):
         return found
 
     def _hyphened_name(self, doc: Doc, ent: Span) -> Span | None:
-        """The whole hyphenated word an entity is part of, when that word is a place the
-        entity alone is not ("Mazar" of "Mazar-i-Sharif", "Bandar-e Anzali")."""
+        """The whole hyphenated word an entity is part of, when the gazetteer knows that word
+        as a place ("Mazar" of "Mazar-i-Sharif", a Jordanian hamlet's name alone)."""
         start, end = ent.start, ent.end
         while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
                 and not doc[start - 1].whitespace_ and doc[start - 2].is_alpha:
