@@ -2,7 +2,8 @@
 
 Usage::
 
-    python tests/eventset/agreement.py
+    python tests/eventset/agreement.py              # the real-news annotation
+    python tests/eventset/agreement.py --written    # the written articles Q-X (written_next/)
 
 The second pass (tests/eventset/agreement/*.jsonl) re-annotated the articles of
 agreement_sample.tsv without seeing the first (tests/eventset/raw/*.jsonl). Events of the
@@ -15,6 +16,7 @@ for "type and place" and for "place only", and the type agreement over place-mat
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,13 @@ def _pairs(first: list[dict[str, Any]], second: list[dict[str, Any]], *, typed: 
 
 
 def main() -> None:
+    if "--written" in sys.argv[1:]:
+        # the written articles kept aside (written_next/): a blind second pass over 8
+        # articles of each file
+        first = _load(sorted((HERE / "written_next").glob("written_[Q-X].jsonl")))
+        print("== written articles Q-X, 20% sample (written_next/agreement/)")
+        report(first, _load(sorted((HERE / "written_next" / "agreement").glob("pass2_*.jsonl"))))
+        return
     first = _load(sorted((HERE / "raw").glob("*.jsonl")))
     sample = _load(sorted((HERE / "agreement").glob("*.jsonl")))
     second = {**sample, **_load(sorted((HERE / "pass2").glob("*.jsonl")))}
