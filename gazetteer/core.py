@@ -358,7 +358,7 @@ class Gazetteer:
         initials = _initials(key)
         for hit_key, score, _ in hits:
             if _initials(hit_key) != initials:
-                # A misspelling keeps the words and their first letters; "North Avenue" is
+                # A misspelling keeps the words and their first letters; "North Raven" is
                 # another name, not a way of writing North Haven.
                 continue
             for row in self._rows_for_key(hit_key):

@@ -241,10 +241,10 @@ def test_admin_unit_without_its_generic_word(gaz: Gazetteer) -> None:
 
 
 def test_fuzzy_keeps_each_words_first_letter(gaz: Gazetteer) -> None:
-    # a misspelling keeps the words; another word is another name ("North Avenue" is a
-    # street, not a way of writing North Haven)
+    # a misspelling keeps the words; another word is another name ("North Raven", as close
+    # to North Haven by edit distance as "Nort Haven", is not a way of writing it)
     assert top(gaz, "Nort Haven").place.name == "North Haven"
-    assert all(m.place.name != "North Haven" for m in gaz.lookup("North Avenue", limit=20))
+    assert all(m.place.name != "North Haven" for m in gaz.lookup("North Raven", limit=20))
 
 
 def test_fuzzy_only_when_nothing_matches(gaz: Gazetteer) -> None:
