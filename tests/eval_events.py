@@ -141,19 +141,30 @@ class Counts:
     place_right_given_type: int
     dated: int
     date_right: int
+    excused: int = 0  # predictions taken by a gold event whose place has no point
+
+
+def located(gold: dict[str, Any]) -> bool:
+    return gold.get("lat") is not None and gold.get("lon") is not None
 
 
 def counts(golds: list[dict[str, Any]], preds: Sequence[Any]) -> Counts:
+    """Counts of one article. A gold event whose place has no point (the gazetteer lacks it)
+    cannot be checked: it leaves the gold, and the prediction of its type it pairs with (if
+    any) is excused, neither right nor wrong. Strict pairs always pair first, so such an event
+    never takes a prediction another event places right."""
     pairs = match(golds, preds)
+    excused = [p for p in pairs if not located(p.gold)]
+    pairs = [p for p in pairs if located(p.gold)]
     strict = [p for p in pairs if p.type_ok and p.place_ok]
     dated = [p for p in strict if p.gold.get("date")]
     return Counts(
-        gold=len(golds), pred=len(preds), strict=len(strict),
+        gold=sum(located(g) for g in golds), pred=len(preds) - len(excused), strict=len(strict),
         place_right=sum(p.place_ok for p in pairs),
         type_right_given_place=sum(p.type_ok for p in pairs if p.place_ok),
         type_right=sum(p.type_ok for p in pairs),
         place_right_given_type=sum(p.place_ok for p in pairs if p.type_ok),
-        dated=len(dated), date_right=sum(p.date_ok for p in dated))
+        dated=len(dated), date_right=sum(p.date_ok for p in dated), excused=len(excused))
 
 
 METRICS: dict[str, Callable[[Counts], tuple[int, int]]] = {
@@ -208,8 +219,11 @@ def predict(items: list[dict[str, Any]], pipe: Any = None, *, rules_only: bool =
 def report(items: list[dict[str, Any]], preds: dict[str, list[Any]], *, label: str) -> None:
     per = [counts(it["events"], preds.get(it["id"], [])) for it in items]
     total = _sum(per)
+    unlocated = sum(not located(g) for it in items for g in it["events"])
     print(f"{label}: {len(items)} articles, {total.gold} gold events, "
-          f"{total.pred} predicted (asserted), {total.strict} right")
+          f"{total.pred} predicted (asserted), {total.strict} right"
+          + (f"; {unlocated} gold events without a point left out, {total.excused} "
+             "predictions of their type excused" if unlocated else ""))
     for m, (v, lo, hi, b) in summarize(per).items():
         print(f"  {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={b})")
 

@@ -70,3 +70,29 @@ def test_a_gold_place_without_coordinates_matches_no_prediction() -> None:
     assert place_ok({"lat": 0.1, "lon": 0.1}, pred)
     # geopy reads None as 0: a missing point must not match a prediction at 0, 0
     assert not place_ok({"lat": None, "lon": None, "country": "GH"}, pred)
+
+
+def test_a_gold_event_without_a_point_leaves_the_gold_and_excuses_one_prediction_of_its_type(
+        ) -> None:
+    from types import SimpleNamespace
+
+    from eval_events import counts
+
+    def pred(etype: str, lat: float) -> SimpleNamespace:
+        return SimpleNamespace(event_type=etype, date=None, place=SimpleNamespace(
+            lat=lat, lon=10.0, country_code="KE", feature_code="PPL"))
+
+    here = {"type": "Protests", "place": "Brindle", "lat": 1.0, "lon": 10.0}
+    nowhere = {"type": "Battles", "place": "Vassel Ridge", "lat": None, "lon": None}
+    # the protest is placed right; one battle is excused, the second battle and the
+    # attack are false
+    got = [pred("Protests", 1.0), pred("Battles", 5.0), pred("Battles", 6.0),
+           pred("Violence against civilians", 7.0)]
+    c = counts([here, nowhere], got)
+    assert (c.gold, c.pred, c.strict, c.excused) == (1, 3, 1, 1)
+    # without the unlocated event nothing is excused
+    c = counts([here], got)
+    assert (c.gold, c.pred, c.strict, c.excused) == (1, 4, 1, 0)
+    # an unlocated event never takes the prediction a located one places right
+    c = counts([nowhere, {**here, "type": "Battles"}], [pred("Battles", 1.0)])
+    assert (c.gold, c.pred, c.strict, c.excused) == (1, 1, 1, 0)

@@ -17,7 +17,9 @@ Writes ``tests/eventset/realnews_tune.jsonl`` and ``realnews_heldout.jsonl`` (sp
 
 Quotes become character offsets. Gold coordinates are the corpus's gold toponym point when
 the annotated place overlaps a gold toponym (``coord_source: "corpus"``), else the
-gazetteer's top exact match for the name (``"gazetteer"``). ``country`` is set when the
+gazetteer's top exact match for the name (``"gazetteer"``), else no point (``lat``, ``lon``
+and ``coord_source`` null: the scorer leaves such an event out of the gold and excuses the
+prediction of its type it pairs with). ``country`` is set when the
 place is a country, so that any point in that country counts as the right place.
 The texts are not copied: tests/eval_events.py reads them from ../shared/eval by corpus
 and id. Articles the annotators read and found without events are kept (``"events": []``): a
@@ -94,11 +96,15 @@ def build(raw_files: list[Path]) -> dict[str, list[dict[str, Any]]]:
                     place = gaz.get(f"geonames:{gold['geonameid']}")
                 else:
                     hits = gaz.lookup(ev["place"], fuzzy=False, limit=1)
-                    if not hits:
+                    if hits:
+                        place = hits[0].place
+                        item.update(lat=place.lat, lon=place.lon, coord_source="gazetteer")
+                    else:
+                        # kept without a point: the article does report it (training sees the
+                        # trigger as an event); the scorer leaves it out of the gold and
+                        # excuses the prediction of its type it pairs with
                         print(f"no coordinates for {ev['place']!r} in {key}", file=sys.stderr)
-                        continue
-                    place = hits[0].place
-                    item.update(lat=place.lat, lon=place.lon, coord_source="gazetteer")
+                        item.update(lat=None, lon=None, coord_source=None)
                 if place is not None and place.feature_code.startswith("PCL"):
                     item["country"] = place.country_code
                 events.append(item)
