@@ -690,7 +690,8 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
                rule_gate: float = RULE_GATE) -> None:
     """The written articles scored by 5-fold cross-validation: each fold's articles are
     predicted by a model fitted on the tune split and the other folds. Gold events whose place
-    the gazetteer lacks (no coordinates) cannot be matched and are left out of the gold."""
+    the gazetteer lacks (no coordinates) are scored as ``eval_events.counts`` does: left out
+    of the gold, with the prediction of their type they pair with excused."""
     rng = random.Random(5)
     order = list(range(len(written)))
     rng.shuffle(order)
@@ -705,11 +706,10 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
         data["documents"]["gate"] = gate
         _set_present_gate(data, present, rescue, rule_gate)
         preds = predict_events(test, EventModel.from_dict(data), pipe)
-        per.extend(counts([ev for ev in p.item["events"] if ev.get("lat") is not None],
-                          preds[p.item["id"]]) for p in test)
+        per.extend(counts(p.item["events"], preds[p.item["id"]]) for p in test)
     left = sum(ev.get("lat") is None for p in written for ev in p.item["events"])
     print(f"written articles, {FOLDS}-fold cross-validation ({left} gold events without "
-          "coordinates left out):")
+          f"coordinates left out, {_sum(per).excused} predictions of their type excused):")
     for m, (v, lo, hi, n) in summarize(per).items():
         print(f"  written-cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
 
