@@ -152,7 +152,8 @@ def counts(golds: list[dict[str, Any]], preds: Sequence[Any]) -> Counts:
     """Counts of one article. A gold event whose place has no point (the gazetteer lacks it)
     cannot be checked: it leaves the gold, and the prediction of its type it pairs with (if
     any) is excused, neither right nor wrong. Strict pairs always pair first, so such an event
-    never takes a prediction another event places right."""
+    never takes a prediction another event gets right (type and place); a prediction only
+    placed right for another event may be taken, as the pairing is greedy."""
     pairs = match(golds, preds)
     excused = [p for p in pairs if not located(p.gold)]
     pairs = [p for p in pairs if located(p.gold)]
@@ -247,9 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         for it in items:
             got = preds.get(it["id"], [])
-            pairs = match(it["events"], got)
-            ok = (len(pairs) == len(it["events"]) == len(got)
-                  and all(p.type_ok and p.place_ok for p in pairs))
+            c = counts(it["events"], got)
+            ok = c.strict == c.gold == c.pred
             print(f"{'  ' if ok else '!!'} {it['id']}: gold "
                   f"{[(g['type'], g['place'], g.get('date')) for g in it['events']]}")
             for e in got:

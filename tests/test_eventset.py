@@ -90,6 +90,7 @@ def test_a_gold_event_without_a_point_leaves_the_gold_and_excuses_one_prediction
            pred("Violence against civilians", 7.0)]
     c = counts([here, nowhere], got)
     assert (c.gold, c.pred, c.strict, c.excused) == (1, 3, 1, 1)
+    assert (c.type_right, c.place_right) == (1, 1)  # the excused pair is in neither
     # without the unlocated event nothing is excused
     c = counts([here], got)
     assert (c.gold, c.pred, c.strict, c.excused) == (1, 4, 1, 0)
