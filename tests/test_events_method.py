@@ -671,3 +671,36 @@ def test_a_dateline_below_a_headline_and_a_byline_places_an_event(pipeline) -> N
                            "One\nTwo\nThree\nFour\nMOMBASA, Kenya — A man was stabbed."):
         [res] = pipeline.analyze([Document("n", not_a_dateline)])
         assert PlaceIndex(pipeline.nlp(not_a_dateline), list(res.places)).dateline is None
+
+
+def test_a_headline_event_at_a_region_takes_the_town_the_lead_names_inside_it(gaz) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from geomap.events.detect import _Draft, _headline_to_lead
+    from geomap.types import Event, Quote
+
+    def top(name: str, code: str):  # type: ignore[no-untyped-def]
+        return next(h.place for h in gaz.lookup(name, fuzzy=False, limit=20)
+                    if h.place.country_code == code)
+
+    kenya, mpeketoni, mombasa = top("Kenya", "KE"), top("Mpeketoni", "KE"), top("Mombasa", "KE")
+    lyon = top("Lyon", "FR")
+
+    def rp(place, sentence: int) -> ResolvedPlace:  # type: ignore[no-untyped-def]
+        return ResolvedPlace(Mention("t", 0, len(place.name), place.name, "GPE", sentence),
+                             place, 1.0)
+
+    def headline_at(place, lead: list[ResolvedPlace], sentence: int = 0) -> str:  # type: ignore[no-untyped-def]
+        e = Event("Battles", "Armed clash", place, (Quote("Headline.", "t", sentence),),
+                  location_precision="country")
+        drafts = [_Draft(e, sentence, 0, True)]
+        _headline_to_lead(drafts, SimpleNamespace(by_sentence={1: lead}),  # type: ignore[arg-type]
+                          [0, 1], gaz)
+        return drafts[0].event.place.name
+
+    # the lead's first place inside the headline's country, not one abroad
+    assert headline_at(kenya, [rp(lyon, 1), rp(mpeketoni, 1), rp(mombasa, 1)]) == "Mpeketoni"
+    assert headline_at(kenya, [rp(lyon, 1)]) == "Kenya"
+    # a headline already at a town, or an event of the body, keeps its place
+    assert headline_at(mombasa, [rp(mpeketoni, 1)]) == "Mombasa"
+    assert headline_at(kenya, [rp(mpeketoni, 1)], sentence=1) == "Kenya"

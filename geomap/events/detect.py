@@ -275,6 +275,7 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                                  own_place=att.scope not in ("context", "document")))
     drafts = _merge_in_document(drafts, taxonomy)
     drafts = _fold_headline(drafts, taxonomy)
+    _headline_to_lead(drafts, index, order, gazetteer)
     drafts = _join_movements(drafts)
     drafts.sort(key=lambda d: (d.sentence_index, d.token_i, d.event.place.name))
     return [d.event for d in drafts]
@@ -717,6 +718,33 @@ def _fold_headline(drafts: list[_Draft], taxonomy: Taxonomy) -> list[_Draft]:
             gone.add(id(h))
             break
     return [d for d in drafts if id(d) not in gone]
+
+
+def _headline_to_lead(drafts: list[_Draft], index: PlaceIndex, order: list[int],
+                      gazetteer: Gazetteer | None) -> None:
+    """A headline's event that no body event repeats, placed at a region or country, takes the
+    first place the lead sentence names inside that region (or in its province): the lead
+    names where it happened ("air strikes hit villages in Brindle province" over "… struck
+    Vassel, a village in Brindle province, on Monday")."""
+    if len(order) < 2:
+        return
+    lead = [rp for rp in index.by_sentence.get(order[1], []) if rp.place is not None]
+    for h in drafts:
+        e = h.event
+        if h.sentence_index != order[0] or place_kind(e.place) not in (
+                "admin1", "admin2", "country", "broad"):
+            continue
+        for rp in lead:
+            place = rp.place
+            assert place is not None
+            if place_kind(place) in ("town", "facility") and (
+                    admin_contains(e.place, place) or bool(e.place.admin1)
+                    and place.country_code == e.place.country_code
+                    and place.admin1 == e.place.admin1):
+                h.event = dataclasses.replace(
+                    e, place=place, location_precision=location_precision(place, attached=False),
+                    region=admin_region(place, gazetteer))
+                break
 
 
 def _join_movements(drafts: list[_Draft]) -> list[_Draft]:
