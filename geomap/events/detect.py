@@ -737,10 +737,7 @@ def _headline_to_lead(drafts: list[_Draft], index: PlaceIndex, order: list[int],
         for rp in lead:
             place = rp.place
             assert place is not None
-            if place_kind(place) in ("town", "facility") and (
-                    admin_contains(e.place, place) or bool(e.place.admin1)
-                    and place.country_code == e.place.country_code
-                    and place.admin1 == e.place.admin1):
+            if place_kind(place) in ("town", "facility") and _same_area(e.place, place):
                 h.event = dataclasses.replace(
                     e, place=place, location_precision=location_precision(place, attached=False),
                     region=admin_region(place, gazetteer))
