@@ -266,7 +266,9 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "IR": ("Iran", "Islamic Republic of Iran", "Persia"),
     "KP": ("North Korea",),
     "KR": ("South Korea",),
-    "CD": ("Democratic Republic of the Congo", "Congo-Kinshasa", "DR Congo"),
+    # "Congo" alone is most often the larger country in news (Kinshasa, Goma); context (a
+    # Brazzaville dateline, other places of the Republic) picks the other one.
+    "CD": ("Democratic Republic of the Congo", "Congo-Kinshasa", "DR Congo", "Congo"),
     "CG": ("Republic of the Congo", "Congo-Brazzaville", "Congo"),
     "CZ": ("Czechia", "Czech Republic"),
     "CI": ("Ivory Coast", "Cote d'Ivoire"),

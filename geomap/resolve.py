@@ -368,7 +368,20 @@ class ContextResolver:
             if far:
                 results[i] = ResolvedPlace(mentions[i], inside, results[i].score)
                 moved.setdefault((mentions[i].surface, mentions[i].label), (town, inside))
-        # one sense per discourse: the name's other mentions that took the town's reading follow
+        # "Brazzaville, Congo", "Tbilisi, Georgia", "X in Y": a country or state the text names
+        # as holding a place is the reading of its name that holds it, when another reading was
+        # preferred (the other mentions of the name follow, as below)
+        for i, at in enumerate(container_at):
+            inner, outer = results[i].place, None if at is None else results[at].place
+            if at is None or inner is None or outer is None or _is_country(inner) \
+                    or not _holds_places(outer) or plausibly_contains(outer, inner):
+                continue
+            holder = next((c.place for c in per_mention[at][0] if _holds_places(c.place)
+                           and plausibly_contains(c.place, inner)), None)
+            if holder is not None:
+                results[at] = ResolvedPlace(mentions[at], holder, results[at].score)
+                moved.setdefault((mentions[at].surface, mentions[at].label), (outer, holder))
+        # one sense per discourse: the name's other mentions that took the replaced reading follow
         for i, m in enumerate(mentions):
             got = moved.get((m.surface, m.label))
             rp = results[i]
@@ -585,6 +598,11 @@ def _container_place(name: _Name) -> Place:
 
 
 _AREA_CODES = frozenset({"CONT", "RGN", "RGNE", "OCN", "SEA", "GULF"})
+
+
+def _holds_places(place: Place) -> bool:
+    """A country or a first-level region: what "X, Y" names as holding X."""
+    return _is_country(place) or place.feature_code == "ADM1"
 
 
 def _is_country(place: Place) -> bool:

@@ -344,6 +344,17 @@ def test_cambridge_in_england_or_massachusetts_by_context(gaz) -> None:  # type:
     assert us is not None and (us.country_code, us.admin1) == ("US", "MA")
 
 
+def test_congo_is_the_larger_country_unless_the_text_places_it_by_brazzaville(gaz) -> None:  # type: ignore[no-untyped-def]
+    bare = _resolved(gaz, "Congo said it would hold talks with its neighbours.", "Congo")["Congo"]
+    east = _resolved(gaz, "Thousands fled Goma as fighting spread across Congo.",
+                     "Goma", "Congo")["Congo"]
+    west = _resolved(gaz, "Police fired tear gas at protesters in Brazzaville, Congo.",
+                     "Brazzaville", "Congo")["Congo"]
+    assert bare is not None and (bare.country_code, bare.feature_code) == ("CD", "PCLI")
+    assert east is not None and east.country_code == "CD"
+    assert west is not None and (west.country_code, west.feature_code) == ("CG", "PCLI")
+
+
 def test_people_of_a_state_and_canadian_province_abbreviations(gaz) -> None:  # type: ignore[no-untyped-def]
     text = "Minnesotans moved to Kelowna, B.C., and Red Deer, Alta."
     ms = _mentions(text, "Minnesotans", "Kelowna", "B.C.", "Red Deer", "Alta.")
