@@ -53,6 +53,8 @@ CONTAINMENT_WINDOW = 40
 #: A thing named after a town lies in the town the text places it in when that is this far off
 #: (in a county or state the text places it in when that does not hold the town).
 NAMED_AFTER_KM = 25.0
+#: "X, Y", "X in Y", "X, located in Y": the text names Y as holding X.
+HELD_IN = re.compile(r"^(?:,\s*(?:located |situated |which is )?(?:in )?|\s+in\s+)(?:the\s+)?$")
 #: "X in Y", "X, Y": how the text places a thing named after a town in another town.
 NAMED_IN = re.compile(r"^(?:,\s*|\s+(?:in|near|outside)\s+)$")
 EPONYM_MIN_POPULATION = 50_000
@@ -371,20 +373,29 @@ class ContextResolver:
         # "Brazzaville, Congo", "Tbilisi, Georgia", "X in Y": a country or state the text names
         # as holding a place is the reading of its name that holds it, when another reading was
         # preferred (the other mentions of the name follow, as below)
+        held: set[int] = set()  # holders whose reading holds the place the text puts in them
         for i, at in enumerate(container_at):
             inner, outer = results[i].place, None if at is None else results[at].place
             if at is None or inner is None or outer is None or _is_country(inner) \
-                    or not _holds_places(outer) or plausibly_contains(outer, inner):
+                    or not _holds_places(outer) \
+                    or not HELD_IN.match(text[mentions[i].end:mentions[at].start]):
+                continue
+            if plausibly_contains(outer, inner):
+                held.add(at)
                 continue
             holder = next((c.place for c in per_mention[at][0] if _holds_places(c.place)
                            and plausibly_contains(c.place, inner)), None)
             if holder is not None:
                 results[at] = ResolvedPlace(mentions[at], holder, results[at].score)
+                held.add(at)
                 moved.setdefault((mentions[at].surface, mentions[at].label), (outer, holder))
-        # one sense per discourse: the name's other mentions that took the replaced reading follow
+        # one sense per discourse: the name's other mentions that took the replaced reading
+        # follow, unless the text places a town in that reading ("Atlanta, Georgia")
         for i, m in enumerate(mentions):
             got = moved.get((m.surface, m.label))
             rp = results[i]
+            if i in held:
+                continue
             if got is not None and rp.place is not None and rp.place.place_id == got[0].place_id:
                 results[i] = ResolvedPlace(m, got[1], rp.score)
         return [results[i] for i in range(len(mentions))]

@@ -355,6 +355,18 @@ def test_congo_is_the_larger_country_unless_the_text_places_it_by_brazzaville(ga
     assert west is not None and (west.country_code, west.feature_code) == ("CG", "PCLI")
 
 
+def test_each_holder_keeps_the_reading_that_holds_its_own_place(gaz) -> None:  # type: ignore[no-untyped-def]
+    text = "Fans from Tbilisi, Georgia met fans from Atlanta, Georgia."
+    rps = ContextResolver(gaz).resolve(_mentions(text, "Tbilisi", "Georgia", "Atlanta",
+                                                 "Georgia"), text=text)
+    assert [(rp.place.country_code, rp.place.feature_code) for rp in rps if rp.place] == [
+        ("GE", "PPLC"), ("GE", "PCLI"), ("US", "PPL"), ("US", "ADM1")]
+    # "outside" does not say the country holds the town
+    text = "A town outside Congo was quiet while Brazzaville slept."
+    rps = ContextResolver(gaz).resolve(_mentions(text, "Congo", "Brazzaville"), text=text)
+    assert rps[0].place is not None and rps[0].place.country_code == "CD"
+
+
 def test_people_of_a_state_and_canadian_province_abbreviations(gaz) -> None:  # type: ignore[no-untyped-def]
     text = "Minnesotans moved to Kelowna, B.C., and Red Deer, Alta."
     ms = _mentions(text, "Minnesotans", "Kelowna", "B.C.", "Red Deer", "Alta.")
