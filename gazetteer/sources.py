@@ -266,8 +266,8 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "IR": ("Iran", "Islamic Republic of Iran", "Persia"),
     "KP": ("North Korea",),
     "KR": ("South Korea",),
-    # "Congo" alone is most often the larger country in news (Kinshasa, Goma); context (a
-    # Brazzaville dateline, other places of the Republic) picks the other one.
+    # "Congo" alone is most often the larger country in news (Kinshasa, Goma); a town of the
+    # Republic the text places in it ("Brazzaville, Congo") picks the other (geomap.resolve).
     "CD": ("Democratic Republic of the Congo", "Congo-Kinshasa", "DR Congo", "Congo"),
     "CG": ("Republic of the Congo", "Congo-Brazzaville", "Congo"),
     "CZ": ("Czechia", "Czech Republic"),

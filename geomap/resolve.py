@@ -392,10 +392,10 @@ class ContextResolver:
         # one sense per discourse: the name's other mentions that took the replaced reading
         # follow, unless the text places a town in that reading ("Atlanta, Georgia")
         for i, m in enumerate(mentions):
-            got = moved.get((m.surface, m.label))
-            rp = results[i]
             if i in held:
                 continue
+            got = moved.get((m.surface, m.label))
+            rp = results[i]
             if got is not None and rp.place is not None and rp.place.place_id == got[0].place_id:
                 results[i] = ResolvedPlace(m, got[1], rp.score)
         return [results[i] for i in range(len(mentions))]
