@@ -3,7 +3,8 @@
 Usage::
 
     python tests/fit_events.py            # cross-validate by article, then fit on all of tune
-    python tests/fit_events.py --cv-only  # only print the cross-validated numbers
+    python tests/fit_events.py --cv-only  # only print the cross-validated numbers (tune and
+                                          # the written articles)
     python tests/fit_events.py --places-cv [--seeds 5] [-v]  # the place ranker alone
 
 Reads only the tune split (tests/eventset/realnews_tune.jsonl, annotated by us following
@@ -17,8 +18,13 @@ annotated event is neither an example of an event nor of none. Hand-written item
 trigger offsets; there a candidate whose rule names a gold event's type is that event.
 
 Two multinomial logistic regressions (numpy, L2) are fitted: event type or none, and the
-sub-type given the type. The regularisation strength and the none-threshold are chosen by
-5-fold cross-validation by article on event-level F1 (the scorer of tests/eval_events.py).
+sub-type given the type; with them the article models (any event; each type) and the place
+ranker. A combiner (a logistic regression over what those models say of a candidate, see
+geomap/events/classify.py, Combiner) is then fitted on their predictions for candidates of
+articles they were fitted without (stacked_cv), and its threshold is chosen by 5-fold
+cross-validation by article on event-level F1 (the scorer of tests/eval_events.py); the same
+run scores the written articles by cross-validation. ``--combiner`` with no value goes back to
+the hand-set thresholds (--threshold, --rule-threshold, --present, --rule-gate).
 The held-out split is never read here.
 """
 
@@ -100,12 +106,9 @@ def gold_lemmas(parsed: list[Parsed]) -> list[str]:
     return sorted(seen)
 
 
-def examples(p: Parsed, taxonomy: Any, words: frozenset[str]
-             ) -> list[tuple[list[str], str | None, str | None]]:
-    """(features, type or none or None to leave out, 'type|sub-type' or None) per candidate."""
-    from geomap.events.detect import candidate_features
-
-    cands = candidate_features(p.doc, p.sentences, p.places, taxonomy=taxonomy, words=words)
+def labeller(p: Parsed) -> Callable[[Any], tuple[str | None, str | None]]:
+    """The gold label of a candidate of ``p``: (type or none or None to leave out,
+    'type|sub-type' or None)."""
     events = p.item["events"]
     has_offsets = any("trigger_start" in ev for ev in events)
     gold_sents = set()
@@ -117,31 +120,37 @@ def examples(p: Parsed, taxonomy: Any, words: frozenset[str]
             if span is not None and len(span):
                 gold_sents.add(span.root.sent.start)
                 lemmas.add(span.root.lemma_.lower())
-    out: list[tuple[list[str], str | None, str | None]] = []
-    for cand, feats in cands:
+
+    def label(cand: Any) -> tuple[str | None, str | None]:
         tok = cand.token
-        label: str | None = NONE
-        sub: str | None = None
         if has_offsets:
             for ev in events:
                 if ev.get("trigger_start", -1) < tok.idx + len(tok) and tok.idx < ev.get(
                         "trigger_end", -1):
-                    label, sub = ev["type"], f"{ev['type']}|{ev['sub_type']}"
-                    break
-            else:
-                if tok.sent.start in gold_sents or tok.lemma_.lower() in lemmas or (
-                        cand.rule is not None and cand.rule.event_type in gold_types):
-                    label = None
+                    return ev["type"], f"{ev['type']}|{ev['sub_type']}"
+            if tok.sent.start in gold_sents or tok.lemma_.lower() in lemmas or (
+                    cand.rule is not None and cand.rule.event_type in gold_types):
+                return None, None
         elif events:
             types = {ev["type"]: ev for ev in events}
             if cand.rule is not None and cand.rule.event_type in types:
                 ev = types[cand.rule.event_type]
-                label = ev["type"]
-                sub = f"{ev['type']}|{ev.get('sub_type') or cand.rule.sub_event_type}"
-            elif cand.rule is None:
-                label = None
-        out.append((feats, label, sub))
-    return out
+                return ev["type"], f"{ev['type']}|{ev.get('sub_type') or cand.rule.sub_event_type}"
+            if cand.rule is None:
+                return None, None
+        return NONE, None
+
+    return label
+
+
+def examples(p: Parsed, taxonomy: Any, words: frozenset[str]
+             ) -> list[tuple[list[str], str | None, str | None]]:
+    """(features, type or none or None to leave out, 'type|sub-type' or None) per candidate."""
+    from geomap.events.detect import candidate_features
+
+    label = labeller(p)
+    return [(feats, *label(cand)) for cand, feats in candidate_features(
+        p.doc, p.sentences, p.places, taxonomy=taxonomy, words=words)]
 
 
 class Softmax:
@@ -627,10 +636,7 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                    ) -> tuple[tuple[float, ...], dict[tuple[float, ...], Any]]:
     """Scores on tune articles only; ``extra`` (written training articles) is in every
     training fold and in no test fold."""
-    rng = random.Random(13)
-    order = list(range(len(parsed)))
-    rng.shuffle(order)
-    fold_of = {i: n % FOLDS for n, i in enumerate(order)}
+    fold_of = _folds(len(parsed), 13)
     results: dict[tuple[float, ...], list[Any]] = {}
     for l2 in grid_l2:
         for k in range(FOLDS):
@@ -652,8 +658,17 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                                 results.setdefault((l2, th, rt, ov, gate, present, rescue, rg),
                                                    []).extend(
                                     counts(p.item["events"], preds[p.item["id"]]) for p in test)
-    # Two kinds of text with equal weight: real news (our annotated articles) and the
-    # hand-written wire-style items; the setting with the best mean F1 of the two wins.
+    return _report(results, parsed, fold_of, lambda key: (
+        f"l2={key[0]:<7g} threshold={key[1]:.2f} rule_threshold={key[2]:.2f} "
+        f"override={key[3]:g} gate={key[4]:g} present={key[5]:g} rescue={key[6]:g} "
+        f"rule_gate={key[7]:g}")), results
+
+
+def _report(results: dict[Any, list[Any]], parsed: list[Parsed], fold_of: dict[int, int],
+            name: Callable[[Any], str]) -> Any:
+    """Print each setting's line and return the best: two kinds of text with equal weight,
+    real news (our annotated articles) and the hand-written wire-style items; the setting
+    with the best mean F1 of the two wins."""
     in_order = sorted(range(len(parsed)), key=lambda i: (fold_of[i], i))
     kinds = [_kind(parsed[i].item) for i in in_order]
     # real news that reports events: what a user maps (event articles are what they paste),
@@ -674,14 +689,10 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
         s = PRF.of(sub.strict, sub.pred, sub.gold)
         line.append(f"(real news with events P={s.precision:.3f} R={s.recall:.3f} "
                     f"F1={s.f1:.3f})")
-        print(f"  l2={key[0]:<7g} threshold={key[1]:.2f} rule_threshold={key[2]:.2f} "
-              f"override={key[3]:g} gate={key[4]:g} present={key[5]:g} rescue={key[6]:g} "
-              f"rule_gate={key[7]:g}  "
-              f"{'; '.join(line)}; "
-              f"mean F1={mean:.3f}")
+        print(f"  {name(key)}  {'; '.join(line)}; mean F1={mean:.3f}")
         if mean > best_f1:
             best, best_f1 = key, mean
-    return best, results
+    return best
 
 
 def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: float,
@@ -692,10 +703,7 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
     predicted by a model fitted on the tune split and the other folds. Gold events whose place
     the gazetteer lacks (no coordinates) are scored as ``eval_events.counts`` does: left out
     of the gold, with the prediction of their type they pair with excused."""
-    rng = random.Random(5)
-    order = list(range(len(written)))
-    rng.shuffle(order)
-    fold_of = {i: n % FOLDS for n, i in enumerate(order)}
+    fold_of = _folds(len(written), 5)
     per = []
     for k in range(FOLDS):
         train = tune + [p for i, p in enumerate(written) if fold_of[i] != k]
@@ -723,6 +731,146 @@ def _set_present_gate(data: dict[str, Any], gate: float, rescue: float,
         data["present"]["rule_gate"] = rule_gate if gate > 0 else 0.0
         for model in data["present"]["types"].values():
             model["gate"] = gate
+
+
+# The combiner (see geomap/events/classify.py, Combiner): its L2 strength, and the probability
+# from which a candidate is an event, chosen by the stacked cross-validation (--combiner).
+COMBINER_L2 = 1.0
+COMBINER_THRESHOLD = 0.5
+# Whether the combiner also decides rule matches kept as their rule's type. It may (the
+# written articles gain), but the reference article then loses the fighters entering the
+# Damascus suburbs and the crowds (the combiner's probability 0.03 and 0.14): rule matches stay
+# with the rule threshold and the rule gate, and the combiner decides the lexicon's words.
+COMBINER_RULES = False
+# what the combiner weighs of a lexicon word (the rule terms are 0 there)
+LEXICON_VALUES = ("document", "event", "present", "type")
+
+
+@dataclass
+class Row:
+    """One candidate the combiner weighs: what the other models (fitted without its article)
+    say of it, whether it is the gold event of the type it is weighed as, and its article's
+    probability of any event (the document gate is applied before the combiner)."""
+
+    values: dict[str, float]
+    label: bool
+    document: float
+
+
+def combiner_rows(test: list[Parsed], model: EventModel, taxonomy: Any) -> list[Row]:
+    """The combiner's examples among ``test``'s candidates, described by ``model`` (fitted
+    without them). A candidate :func:`labeller` leaves out (another mention of an annotated
+    event) is left out here too, and so is a rule match the text reports as not having
+    happened (it never reaches the decision)."""
+    from geomap.events.classify import document_features, rule_stands, type_features
+    from geomap.events.detect import candidate_features
+    from geomap.events.roles import modality
+
+    assert model.documents is not None and model.present is not None
+    out = []
+    for p in test:
+        base = document_features(p.doc)
+        document = model.documents.probability(base)
+        described = candidate_features(p.doc, p.sentences, p.places, taxonomy=taxonomy,
+                                       words=model.words)
+        present = model.present.probabilities(type_features(
+            p.doc, (c for c, _ in described), base)) if described else {}
+        label = labeller(p)
+        for cand, feats in described:
+            if cand.rule is not None and modality(cand.token) != "asserted":
+                continue
+            chosen = model.choice(cand, feats)
+            gold = label(cand)[0]
+            if chosen is None or gold is None:
+                continue
+            etype, probs = chosen
+            if not COMBINER_RULES and rule_stands(cand, etype):
+                continue
+            values = model.combine_values(cand, probs, etype, present, document)
+            if not COMBINER_RULES:
+                values = {k: values[k] for k in LEXICON_VALUES}
+            out.append(Row(values, gold == etype, document))
+    return out
+
+
+def fit_combiner(rows: list[Row], *, gate: float, threshold: float,
+                 l2: float = COMBINER_L2) -> dict[str, Any]:
+    """A logistic regression (Newton's method, L2 on the weights) over the rows of articles
+    at or above the document ``gate``; every row weighs the same."""
+    rows = [r for r in rows if r.document >= gate]
+    names = sorted(rows[0].values)
+    X = np.array([[r.values[n] for n in names] + [1.0] for r in rows])
+    y = np.array([1.0 if r.label else 0.0 for r in rows])
+    beta = np.zeros(X.shape[1])
+    penalty = np.full(X.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(X @ beta, -30, 30)))
+        grad = X.T @ (p - y) + penalty * beta
+        hess = (X * (p * (1 - p))[:, None]).T @ X + np.diag(penalty) + 1e-9 * np.eye(len(beta))
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-9:
+            break
+    return {"weights": {n: round(float(b), 4) for n, b in zip(names, beta[:-1], strict=True)},
+            "bias": round(float(beta[-1]), 4), "threshold": threshold, "rules": COMBINER_RULES}
+
+
+def stacked_cv(parsed: list[Parsed], written: list[Parsed], pipe: Any, *, l2: float,
+               gate: float, thresholds: Sequence[float], rule_threshold: float,
+               override: float) -> tuple[float, dict[float, list[Any]], list[Row]]:
+    """Cross-validation with the combiner, by article, in two passes. First the models are
+    fitted five times without each fifth of tune (the written articles in every fold), and
+    five times without each fifth of the written articles (all of tune in every fold); each
+    describes the candidates it was fitted without (:func:`combiner_rows`). Then each fifth
+    is predicted by its models with a combiner fitted on the rows of every other fifth, of
+    both kinds; as those rows were described by models that saw this fifth, a little of it
+    reaches the combiner (seven weights), none reaches the models it weighs.
+
+    Prints the tune lines as :func:`cross_validate` does and the written articles' summary
+    at the chosen threshold; returns that threshold, its tune counts by threshold, and every
+    row (the shipped combiner's examples)."""
+    fold_of = _folds(len(parsed), 13)
+    wfold_of = _folds(len(written), 5)
+    fitted: dict[tuple[str, int], tuple[dict[str, Any], list[Row]]] = {}
+    for kind, texts, folds, other in (("tune", parsed, fold_of, written),
+                                      ("written", written, wfold_of, parsed)):
+        for k in range(FOLDS):
+            train = [p for i, p in enumerate(texts) if folds[i] != k] + other
+            test = [p for i, p in enumerate(texts) if folds[i] == k]
+            data = fit_model(train, pipe.taxonomy, l2=l2, threshold=0.5, pipe=pipe,
+                             none_weight=NONE_WEIGHT)
+            data.update(rule_threshold=rule_threshold, override=override)
+            data["documents"]["gate"] = gate
+            _set_present_gate(data, PRESENT_GATE, RESCUE, RULE_GATE)
+            fitted[kind, k] = data, combiner_rows(test, EventModel.from_dict(data), pipe.taxonomy)
+    every = [r for _, rows in fitted.values() for r in rows]
+    results: dict[float, list[Any]] = {}
+    written_results: dict[float, list[Any]] = {}
+    for th in thresholds:
+        for kind, texts, folds, out in (("tune", parsed, fold_of, results),
+                                        ("written", written, wfold_of, written_results)):
+            for k in range(FOLDS):
+                data, _ = fitted[kind, k]
+                rest = [r for key, (_, rows) in fitted.items() if key != (kind, k) for r in rows]
+                data["combiner"] = fit_combiner(rest, gate=gate, threshold=th)
+                test = [p for i, p in enumerate(texts) if folds[i] == k]
+                preds = predict_events(test, EventModel.from_dict(data), pipe)
+                out.setdefault(th, []).extend(
+                    counts(p.item["events"], preds[p.item["id"]]) for p in test)
+    best = _report({(l2, th): per for th, per in results.items()}, parsed, fold_of,
+                   lambda key: f"l2={key[0]:<7g} gate={gate:g} combiner threshold={key[1]:g}")[1]
+    print(f"written articles, {FOLDS}-fold cross-validation at combiner threshold {best:g}:")
+    for m, (v, lo, hi, n) in summarize(written_results[best]).items():
+        print(f"  written-cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
+    return best, results, every
+
+
+def _folds(n: int, seed: int) -> dict[int, int]:
+    rng = random.Random(seed)
+    order = list(range(n))
+    rng.shuffle(order)
+    return {i: k % FOLDS for k, i in enumerate(order)}
 
 
 def _kind(item: dict[str, Any]) -> str:
@@ -767,6 +915,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rule-gate", type=float, nargs="*", default=[RULE_GATE],
                         help="the per-type article probability below which a rule match kept as "
                              "its rule's type is dropped (with --present 0, none is)")
+    parser.add_argument("--combiner", type=float, nargs="*", default=[COMBINER_THRESHOLD],
+                        help="the combiner's threshold(s) to cross-validate (stacked; see "
+                             "stacked_cv); without a value, the hand-set thresholds decide "
+                             "(--threshold, --rule-threshold, --rule-gate, --present)")
+    parser.add_argument("--combiner-rules", action="store_true",
+                        help="the combiner also decides rule matches (see COMBINER_RULES)")
     parser.add_argument("--no-present", action="store_true",
                         help="without the per-type article models")
     parser.add_argument("--none-weight", type=float, default=NONE_WEIGHT)
@@ -779,12 +933,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-balance", action="store_true",
                         help="weigh examples equally instead of each kind of text equally")
     args = parser.parse_args(argv)
-    for name in ("present", "rescue", "rule_gate", "gate", "threshold", "rule_threshold"):
+    for name in ("present", "rescue", "rule_gate", "gate", "threshold", "rule_threshold",
+                 "combiner"):
         if any(not 0.0 <= v <= 1.0 for v in getattr(args, name)):
             parser.error(f"--{name.replace('_', '-')} takes values between 0 and 1")
     globals()["NONE_WEIGHT"] = args.none_weight
     globals()["BALANCE"] = not args.no_balance
     globals()["PRESENT"] = not args.no_present
+    globals()["COMBINER_RULES"] = COMBINER_RULES or args.combiner_rules
     GROUP_WEIGHT["written"] = args.written_weight
     RANKER_WEIGHT["written"] = args.ranker_written_weight
     if not args.places_cv:
@@ -810,7 +966,7 @@ def main(argv: list[str] | None = None) -> int:
         # the ranker cross-validated over the written articles, the tune split in every fold
         places_cv(written, pipe, args.ranker_l2, extra=parsed, seeds=range(13, 13 + args.seeds))
         return 0
-    if args.written_cv:
+    if args.written_cv and not args.combiner:
         written_cv(parsed, written, pipe, l2=args.l2[0], threshold=args.threshold[0],
                    rule_threshold=args.rule_threshold[0], override=args.override[0],
                    gate=args.gate[0], present=args.present[0], rescue=args.rescue[0],
@@ -819,6 +975,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.places_cv:
         places_cv(parsed, pipe, args.ranker_l2, extra=written, verbose=args.verbose,
                   seeds=range(13, 13 + args.seeds))
+        return 0
+    if args.combiner and written:
+        if any(len(v) != 1 for v in (args.l2, args.gate, args.rule_threshold, args.override,
+                                     args.threshold, args.present, args.rescue,
+                                     args.rule_gate)):
+            parser.error("with the combiner, the other settings take one value each (search "
+                         "them with --combiner and no value: the hand-set thresholds)")
+        globals().update(PRESENT_GATE=args.present[0], RESCUE=args.rescue[0],
+                         RULE_GATE=args.rule_gate[0])
+        rule_threshold, override = args.rule_threshold[0], args.override[0]
+        th, by_threshold, rows = stacked_cv(parsed, written, pipe, l2=args.l2[0],
+                                            gate=args.gate[0], thresholds=args.combiner,
+                                            rule_threshold=rule_threshold, override=override)
+        print(f"chosen by {FOLDS}-fold cross-validation by article: combiner threshold={th:g}")
+        for m, (v, lo, hi, n) in summarize(by_threshold[th]).items():
+            print(f"  cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
+        if args.cv_only or args.written_cv:
+            return 0
+        data = fit_model(parsed + written, pipe.taxonomy, l2=args.l2[0], threshold=0.5,
+                         pipe=pipe, none_weight=NONE_WEIGHT)
+        data.update(rule_threshold=rule_threshold, override=override)
+        data["documents"]["gate"] = args.gate[0]
+        _set_present_gate(data, PRESENT_GATE, RESCUE, RULE_GATE)
+        data["combiner"] = fit_combiner(rows, gate=args.gate[0], threshold=th)
+        data["fitted"] = {"l2": args.l2[0], "rule_threshold": rule_threshold,
+                          "override": override, "gate": args.gate[0], "present": PRESENT_GATE,
+                          "rescue": RESCUE, "rule_gate": RULE_GATE, "combiner": th,
+                          "combiner_rows": len(rows), "folds": FOLDS}
+        _write(data)
         return 0
     best, results = cross_validate(parsed, pipe, args.l2, args.threshold, args.rule_threshold,
                                    args.override, args.gate, extra=written,
@@ -840,10 +1025,14 @@ def main(argv: list[str] | None = None) -> int:
     data["fitted"] = {"l2": l2, "threshold": threshold, "rule_threshold": rule_threshold,
                       "override": override, "gate": gate, "present": present, "rescue": rescue,
                       "rule_gate": rule_gate, "folds": FOLDS}
+    _write(data)
+    return 0
+
+
+def _write(data: dict[str, Any]) -> None:
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",
                    encoding="utf-8")
     print(f"wrote {OUT} ({OUT.stat().st_size:,} bytes, {len(data['types']['weights'])} features)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -5,9 +5,11 @@ ACLED's definitions (``geomap/data/event_lexicon.json``) and the trigger words o
 annotated tune split. Each candidate is described by sparse features (its lemma, part of
 speech and dependency, its head and arguments, the entities around it, modality cues, whether
 a place hangs on it, the rule that matched it) and two linear models fitted on annotated news
-(``tests/fit_events.py`` writes ``geomap/data/event_model.json``) decide: one the event type
-or *none*, one the sub-type within that type. Adding annotated articles and refitting improves
-the decision without touching code.
+(``tests/fit_events.py`` writes ``geomap/data/event_model.json``) weigh it: one the event type
+or *none*, one the sub-type within that type. Two article models weigh the whole text (does it
+report any event, and one of each type?), and a small combiner fitted on their
+cross-validated predictions (:class:`Combiner`) takes the last word from what all of them say.
+Adding annotated articles and refitting improves the decision without touching code.
 
 The model applies to taxonomies that hold its types (the default one); with another taxonomy
 the rules decide alone.
@@ -176,6 +178,42 @@ class TypeModel:
         return probabilities[event_type] >= gate
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1.0 - 1e-4)
+    return math.log(p / (1.0 - p))
+
+
+def combine_values(p_none: float, p_type: float, present: float | None, document: float,
+                   ruled: bool) -> dict[str, float]:
+    """What the fitted models say of one candidate as an event of one type, as the
+    :class:`Combiner` reads it: the log-odds that it is an event at all, that it is of this
+    type, that its article reports this type (``present``; None when no model judges the
+    type) and any event (``document``), and whether it is a rule match of that type."""
+    rule = 1.0 if ruled else 0.0
+    event, typed = _logit(1.0 - p_none), _logit(p_type)
+    article = 0.0 if present is None else _logit(present)
+    return {"event": event, "type": typed, "present": article, "document": _logit(document),
+            "rule": rule, "rule*event": rule * event, "rule*present": rule * article}
+
+
+@dataclass(frozen=True)
+class Combiner:
+    """The last word on a candidate: a logistic regression over :func:`combine_values`,
+    fitted on cross-validated predictions of the other models (stacking), so that how far to
+    trust the word's own model, the article's type model and a rule match is learned from the
+    annotated articles rather than set by hand. A candidate is an event when its probability
+    reaches ``threshold``."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    rules: bool = True  # False: a rule match kept as its rule's type is left to the thresholds
+
+    def probability(self, values: dict[str, float]) -> float:
+        score = self.bias + sum(w * values.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+
+
 def _ent(tok: Token) -> str:
     return tok.ent_type_ or ("PRON" if tok.pos_ == "PRON" else tok.pos_)
 
@@ -327,6 +365,7 @@ class EventModel:
     override: float = 4.0  # the model retypes a rule match when its type is this many times likelier
     documents: DocumentModel | None = None  # gates whole articles (None: every article may)
     present: TypeModel | None = None  # gates each type per article (None: every type may)
+    combiner: Combiner | None = None  # the stacked last word (None: thresholds decide)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> EventModel:
@@ -361,9 +400,12 @@ class EventModel:
         types, subtypes = linear(data.get("types"), "types"), linear(data.get("subtypes"), "subtypes")
         if not all(isinstance(lab, str) and "|" in lab for lab in subtypes.labels):
             raise ModelError("event model: 'subtypes' labels must read 'type|sub-type'")
+        combiner = _combiner(data.get("combiner"))
+        if combiner is not None and data.get("documents") is None:
+            raise ModelError("event model: a 'combiner' needs the 'documents' model")
         return cls(types, subtypes, candidate_words(extra), threshold, ranker, rule_threshold,
                    override, _document_model(data.get("documents")),
-                   _type_model(data.get("present")))
+                   _type_model(data.get("present")), combiner)
 
     def reports_events(self, doc: Doc, feats: Sequence[str] | None = None) -> bool:
         """False when the document model judges the article to report no event (``feats``:
@@ -374,7 +416,8 @@ class EventModel:
         names = set(taxonomy.type_names)
         return all(label == NONE or label in names for label in self.types.labels)
 
-    def decide(self, cand: Candidate, feats: Sequence[str], taxonomy: Taxonomy
+    def decide(self, cand: Candidate, feats: Sequence[str], taxonomy: Taxonomy, *,
+               present: dict[str, float] | None = None, document: float | None = None
                ) -> tuple[str, str, float] | None:
         """(type, sub-type, probability) of an event, or None when it is none.
 
@@ -382,30 +425,63 @@ class EventModel:
         confident otherwise (``rule_threshold``, ``override``) — and it always does when the
         model has no weight for its trigger word (never or once seen in training, or learned
         as neutral): context alone does not overrule a rule. A word of the broad lexicon alone
-        becomes an event only when the model says so (``threshold``).
+        becomes an event only when the model says so (``threshold``). With a
+        :attr:`combiner`, ``present`` (the article's probability of each type) and
+        ``document`` (of any event), the combiner decides instead of the two thresholds.
         """
-        probs = self.types.probabilities(feats)
+        chosen = self.choice(cand, feats)
+        if chosen is None:
+            # a rule match of a type the model never saw (a taxonomy that adds types), or whose
+            # trigger word it has no weight for ("ransacked"): its context alone does not
+            # overrule the rule
+            assert cand.rule is not None
+            return cand.rule.event_type, cand.rule.sub_event_type, cand.rule.weight
+        etype, probs = chosen
         labels = self.types.labels
         p_none = probs[labels.index(NONE)] if NONE in labels else 0.0
+        stacked = document is not None and self.combines(cand, etype)
+        if not stacked and p_none >= (self.threshold if cand.rule is None
+                                      else self.rule_threshold):
+            return None
+        sub = self.sub_event_type(cand, feats, etype, taxonomy)
+        if sub is None:
+            return None
+        if stacked and self.combiner is not None and document is not None:
+            q = self.combiner.probability(self.combine_values(
+                cand, probs, etype, present or {}, document))
+            return (etype, sub, q) if q >= self.combiner.threshold else None
+        p_type = probs[labels.index(etype)]
+        return etype, sub, (max(p_type, 1.0 - p_none) if rule_stands(cand, etype) else p_type)
+
+    def combines(self, cand: Candidate, event_type: str) -> bool:
+        """Whether the combiner decides ``cand`` as an event of ``event_type`` (else the
+        thresholds and the article's type gates do)."""
+        return self.combiner is not None and (self.combiner.rules
+                                              or not rule_stands(cand, event_type))
+
+    def choice(self, cand: Candidate, feats: Sequence[str]) -> tuple[str, list[float]] | None:
+        """The type :meth:`decide` weighs the candidate as, and the type model's probabilities;
+        None for a rule match the model cannot judge (it stands as its rule)."""
+        probs = self.types.probabilities(feats)
+        labels = self.types.labels
         rule = cand.rule
         if rule is not None and (rule.event_type not in labels
                                  or f"l={cand.token.lemma_.lower()}" not in self.types.weights):
-            # a type the model never saw (a taxonomy that adds types), or a trigger word it has
-            # no weight for ("ransacked"): its context alone does not overrule the rule
-            return rule.event_type, rule.sub_event_type, rule.weight
-        if p_none >= (self.threshold if rule is None else self.rule_threshold):
             return None
         best = max((k for k in range(len(labels)) if labels[k] != NONE), key=probs.__getitem__)
         if rule is not None and rule.event_type in labels:
             own = labels.index(rule.event_type)
             if probs[best] < self.override * probs[own]:
                 best = own
-        etype = labels[best]
-        sub = self.sub_event_type(cand, feats, etype, taxonomy)
-        if sub is None:
-            return None
-        return etype, sub, (max(probs[best], 1.0 - p_none) if rule_stands(cand, etype)
-                            else probs[best])
+        return labels[best], probs
+
+    def combine_values(self, cand: Candidate, probs: Sequence[float], event_type: str,
+                       present: dict[str, float], document: float) -> dict[str, float]:
+        """:func:`combine_values` of the candidate as an event of ``event_type``."""
+        labels = self.types.labels
+        p_none = probs[labels.index(NONE)] if NONE in labels else 0.0
+        return combine_values(p_none, probs[labels.index(event_type)], present.get(event_type),
+                              document, rule_stands(cand, event_type))
 
     def sub_event_type(self, cand: Candidate, feats: Sequence[str], event_type: str,
                        taxonomy: Taxonomy) -> str | None:
@@ -443,6 +519,19 @@ def _document_model(d: object) -> DocumentModel | None:
         return None
     return DocumentModel(*read_logistic(d, "gate", "event model: 'documents' needs finite "
                                         "weights and bias and a gate between 0 and 1"))
+
+
+def _combiner(d: object) -> Combiner | None:
+    if d is None:
+        return None
+    weights, bias, threshold = read_logistic(d, "threshold", "event model: 'combiner' needs "
+                                             "finite weights and bias and a threshold between "
+                                             "0 and 1")
+    assert isinstance(d, dict)
+    rules = d.get("rules", True)
+    if not isinstance(rules, bool):
+        raise ModelError("event model: the combiner's 'rules' must be true or false")
+    return Combiner(weights, bias, threshold, rules)
 
 
 def _type_model(d: object) -> TypeModel | None:

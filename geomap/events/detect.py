@@ -144,7 +144,11 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
     if fitted is not None and fitted_on:
         triggers = []
         # the article's words, read once for the document model and the type models
-        base = document_features(doc) if fitted.present is not None else None
+        stacked = getattr(fitted, "combiner", None) is not None
+        base = document_features(doc) if fitted.present is not None or stacked else None
+        # with a combiner, the article's probability of any event is one of what it weighs
+        p_any = fitted.documents.probability(base) if stacked \
+            and fitted.documents is not None and base is not None else None
         if fitted.reports_events(doc, base):
             described = _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
                                    taxonomy)
@@ -161,8 +165,11 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
                 # reports as planned, denied or hypothetical is kept, flagged by its modality.
                 triggers.append(to_trigger(cand, cand.rule))
                 continue
-            decided = fitted.decide(cand, feats, taxonomy)
-            if decided is not None and fitted.present is not None and not fitted.present.allows(
+            decided = fitted.decide(cand, feats, taxonomy) if p_any is None else \
+                fitted.decide(cand, feats, taxonomy, present=present, document=p_any)
+            if decided is not None and fitted.present is not None \
+                    and (p_any is None or not fitted.combines(cand, decided[0])) \
+                    and not fitted.present.allows(
                     present, decided[0], ruled=rule_stands(cand, decided[0])):
                 continue  # the article as a whole does not report this type
             if decided is not None:
