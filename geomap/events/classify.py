@@ -153,7 +153,8 @@ def type_features(doc: Doc, cands: Iterable[Candidate],
 class TypeModel:
     """Which event types does the article report? One logistic regression per type over
     :func:`type_features`. A candidate decided as an event of a type whose probability for
-    the article is below that type's ``gate`` is dropped: the article as a whole judges the
+    the article is below that type's ``gate`` is dropped, unless an :class:`EventModel`'s
+    combiner decides it (the combiner weighs this probability itself): the article as a whole judges the
     word ("shot" in a basketball story, "arrest" in a crash report). Types it has no model
     for are never dropped. Where the article is likely (``rescue``) to report a type that no
     candidate was decided as, its likeliest candidate of that type becomes the event: the
