@@ -735,7 +735,8 @@ def _set_present_gate(data: dict[str, Any], gate: float, rescue: float,
 
 # The combiner (see geomap/events/classify.py, Combiner): its L2 strength (fixed: four weights
 # over some 12,000 rows), and the probability from which a candidate is an event, chosen by the
-# stacked cross-validation (--combiner 0.4 0.5 0.6: tune mean F1 0.683 / 0.685 / 0.690).
+# stacked cross-validation (--combiner 0.4 0.5 0.6: tune mean F1 0.683 / 0.685 / 0.690; 0.7
+# and 0.8 the same as 0.6).
 COMBINER_L2 = 1.0
 COMBINER_THRESHOLD = 0.6
 # Whether the combiner also decides rule matches kept as their rule's type. It may (the
