@@ -15,7 +15,15 @@ def logistic(bias: float, weights: Mapping[str, float], feats: Iterable[str]) ->
     >>> round(logistic(0.5, {"a": 2.0, "b": -1.0}, ["a", "b", "c"]), 4)
     0.8176
     """
-    score = bias + sum(weights.get(f, 0.0) for f in feats)
+    return sigmoid(bias + sum(weights.get(f, 0.0) for f in feats))
+
+
+def sigmoid(score: float) -> float:
+    """The logistic function of a score, clamped so that no score overflows.
+
+    >>> sigmoid(0.0), 0.0 < sigmoid(-1e9) < 1e-21
+    (0.5, True)
+    """
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
 
 

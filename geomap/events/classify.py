@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from geomap.errors import ModelError
 from geomap.events.placing import PlaceRanker
 from geomap.events.triggers import Trigger
-from geomap.linear import finite, logistic, read_logistic
+from geomap.linear import finite, logistic, read_logistic, sigmoid
 from geomap.taxonomy import Taxonomy, TriggerRule
 
 if TYPE_CHECKING:
@@ -121,10 +121,14 @@ class DocumentModel:
     def probability(self, feats: Iterable[str]) -> float:
         return logistic(self.bias, self.weights, feats)
 
+    def admits(self, probability: float) -> bool:
+        """Whether an article of this :meth:`probability` may report events."""
+        return self.gate <= 0.0 or probability >= self.gate
+
     def reports_events(self, doc: Doc, feats: Sequence[str] | None = None) -> bool:
         """``feats``: :func:`document_features` of ``doc`` when the caller has them."""
-        return self.gate <= 0.0 or self.probability(
-            document_features(doc) if feats is None else feats) >= self.gate
+        return self.gate <= 0.0 or self.admits(self.probability(
+            document_features(doc) if feats is None else feats))
 
 
 def type_features(doc: Doc, cands: Iterable[Candidate],
@@ -211,8 +215,8 @@ class Combiner:
     rules: bool = True  # False: a rule match kept as its rule's type is left to the thresholds
 
     def probability(self, values: dict[str, float]) -> float:
-        score = self.bias + sum(w * values.get(name, 0.0) for name, w in self.weights.items())
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, score))))
+        return sigmoid(self.bias + sum(w * values.get(name, 0.0)
+                                       for name, w in self.weights.items()))
 
 
 def _ent(tok: Token) -> str:

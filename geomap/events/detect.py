@@ -147,9 +147,10 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         stacked = getattr(fitted, "combiner", None) is not None
         base = document_features(doc) if fitted.present is not None or stacked else None
         # with a combiner, the article's probability of any event is one of what it weighs
-        p_any = fitted.documents.probability(base) if stacked \
-            and fitted.documents is not None and base is not None else None
-        if fitted.reports_events(doc, base):
+        documents = fitted.documents if stacked else None
+        p_any = None if documents is None or base is None else documents.probability(base)
+        if fitted.reports_events(doc, base) if p_any is None or documents is None \
+                else documents.admits(p_any):
             described = _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
                                    taxonomy)
         else:
