@@ -7,8 +7,15 @@ it overlaps a gold toponym. A logistic regression (numpy, L2) is fitted on them.
 
 Usage (from the repository root)::
 
-    python tests/fit_recogniser.py ../shared/eval/lgl.jsonl ../shared/eval/trnews.jsonl
+    python tests/fit_recogniser.py ../shared/eval/lgl.jsonl ../shared/eval/trnews.jsonl \
+        --decisions tests/placeset/decisions.jsonl
     python tests/fit_recogniser.py LGL TRNEWS --dry-run      # scores only, nothing written
+
+``--decisions`` adds our own annotated examples: names of the written articles
+(``tests/eventset/written.jsonl``, ``written_next/``) that the second look reconsiders, each
+judged a place or not by an annotator (``tests/placeset/GUIDELINE.md``). They join the fit in
+every fold; being only the reconsidered names, not every toponym of their articles, they are
+never scored. Each carries a feature of its source (see ``SOURCE``).
 
 It prints recognition precision / recall / F1 of the recogniser's spans (demonyms included)
 by overlap: a span is right when it overlaps a gold toponym, a gold toponym found when a span
@@ -28,6 +35,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,14 +64,23 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
-def load(paths: Sequence[Path]) -> list[Doc]:
-    from geomap.components import SPAN_KEY, GazetteerRuler
+def _nlp() -> Any:
+    """The pipeline's spaCy model with the second look off."""
+    from geomap.components import GazetteerRuler
     from geomap.pipeline import Pipeline
 
     nlp = Pipeline().load().nlp
     ruler = nlp.get_pipe("geomap_gazetteer_ruler")
     assert isinstance(ruler, GazetteerRuler)
     ruler.second_look = False
+    return nlp
+
+
+def load(paths: Sequence[Path]) -> list[Doc]:
+    from geomap.components import SPAN_KEY
+
+    nlp = _nlp()
+    ruler = nlp.get_pipe("geomap_gazetteer_ruler")
     docs = []
     for path in paths:
         items = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")
@@ -79,6 +96,61 @@ def load(paths: Sequence[Path]) -> list[Doc]:
         print(f"{path.stem}: {len(items)} documents, "
               f"{sum(len(d.cands) for d in docs if d.corpus == path.stem)} names looked at again, "
               f"{sum(c[3] for d in docs if d.corpus == path.stem for c in d.cands)} of them toponyms")
+    return docs
+
+
+WRITTEN = (ROOT / "tests" / "eventset" / "written.jsonl",
+           *sorted((ROOT / "tests" / "eventset" / "written_next").glob("*.jsonl")))
+
+
+# Each decided name carries its source as a feature: a written article's reconsidered name is
+# far likelier a place (37% of them) than one of LGL (9%), and that feature, never present at
+# run time, takes up the difference instead of the intercept the shipped model keeps.
+SOURCE = "source=decisions"
+
+
+def load_decisions(path: Path, texts: Sequence[Path] = WRITTEN) -> list[Doc]:
+    """Our annotated second-look decisions as fitting examples: one JSON line per name,
+    ``{"article", "start", "end", "name", "label"}`` with label ``place``, ``not`` or
+    ``unsure`` (left out), offsets into the article's text in ``texts``. The articles are
+    processed again and each reconsidered name takes its decision; a name the file does not
+    decide (the pipeline changed since) is left out, and a decision whose name is not at its
+    offsets is an error."""
+    decided: dict[str, dict[tuple[int, int], bool]] = {}
+    names: dict[tuple[str, int, int], str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row["label"] not in ("place", "not", "unsure"):
+            raise ValueError(f"line {n}: label must be place, not or unsure")
+        names[row["article"], row["start"], row["end"]] = row["name"]
+        if row["label"] != "unsure":
+            decided.setdefault(row["article"], {})[row["start"], row["end"]] = \
+                row["label"] == "place"
+    items = [json.loads(line) for t in texts for line in t.read_text(encoding="utf-8").split("\n")
+             if line.strip()]
+    items = [it for it in items if it["id"] in decided]
+    by_id = {it["id"]: it for it in items}
+    missing = sorted(set(decided) - set(by_id))
+    if missing:
+        raise ValueError(f"article {missing[0]!r} is in no written file")
+    for (article, start, end), name in names.items():
+        if article in by_id and by_id[article]["text"][start:end] != name:
+            raise ValueError(f"{name!r} is not at {start}:{end} of article {article!r}")
+    nlp = _nlp()
+    ruler = nlp.get_pipe("geomap_gazetteer_ruler")
+    docs = []
+    for it, doc in zip(items, nlp.pipe(it["text"] for it in items), strict=True):
+        spans = decided[it["id"]]
+        cands = []
+        for start, end, _fcl, feats in ruler.second_look_candidates(doc):
+            span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+            if span in spans:
+                cands.append((span[0], span[1], [*feats, SOURCE], spans[span]))
+        docs.append(Doc("decisions", it["id"], [], [], cands))
+    print(f"{path.name}: {len(docs)} articles, {sum(len(d.cands) for d in docs)} decided names "
+          f"looked at again, {sum(c[3] for d in docs for c in d.cands)} of them places")
     return docs
 
 
@@ -123,6 +195,8 @@ def _line(name: str, docs: Sequence[Doc], model: RecogniserModel | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpora", nargs="+", type=Path)
+    ap.add_argument("--decisions", type=Path, help="our annotated second-look decisions "
+                    "(tests/placeset/decisions.jsonl): fitted on in every fold, never scored")
     ap.add_argument("--dry-run", action="store_true", help="print the scores, write nothing")
     ap.add_argument("--l2", type=float, nargs="*", default=list(L2_GRID))
     ap.add_argument("--threshold", type=float, nargs="*", default=list(THRESHOLDS))
@@ -130,6 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.corpora:
         if not path.is_file():
             ap.error(f"{path}: no such corpus file")
+    if args.decisions is not None and not args.decisions.is_file():
+        ap.error(f"{args.decisions}: no such decisions file")
     if not args.l2 or any(not 0 < v < float("inf") for v in args.l2):
         ap.error("--l2 takes positive numbers")
     if not args.threshold or any(not 0 < v <= 1 for v in args.threshold):
@@ -138,6 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         docs = load(args.corpora)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         ap.error(f"cannot read the corpora as gold JSON Lines ({type(exc).__name__}: {exc})")
+    try:
+        extra = [] if args.decisions is None else load_decisions(args.decisions)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        ap.error(f"cannot read the decisions ({type(exc).__name__}: {exc})")
     corpora = sorted({d.corpus for d in docs})
     print("without the second look:")
     for name in corpora:
@@ -149,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     best, best_f1 = (args.l2[0], args.threshold[0]), -1.0
     print(f"{FOLDS}-fold cross-validation by document over {', '.join(corpora)}:")
     for l2 in args.l2:
-        models = [fit([d for i, d in enumerate(docs) if fold_of[i] != k], l2=l2)
+        models = [fit([d for i, d in enumerate(docs) if fold_of[i] != k] + extra, l2=l2)
                   for k in range(FOLDS)]
         for th in args.threshold:
             f1s, parts = [], []
@@ -172,10 +252,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if len(corpora) > 1:
         print("fitted on one corpus, scored on the other:")
         for name in corpora:
-            train = [d for d in docs if d.corpus != name]
+            train = [d for d in docs if d.corpus != name] + extra
             model = fit(train, l2=l2, threshold=th)
             print("  " + _line(f"{name} (unseen)", [d for d in docs if d.corpus == name], model))
-    model = fit(docs, l2=l2, threshold=th)
+    if extra:
+        decisions_cv(docs, extra, l2=l2, threshold=th)
+    model = fit(docs + extra, l2=l2, threshold=th)
     print("fitted on all (shipped):")
     for name in corpora:
         print("  " + _line(name, [d for d in docs if d.corpus == name], model))
@@ -184,10 +266,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_text_atomic(out, json.dumps({
             "about": "The recogniser's second look, fitted by tests/fit_recogniser.py; "
                      "do not edit by hand.",
-            "fitted_on": corpora, "l2": l2, "threshold": th, "bias": model.bias,
-            "weights": model.weights}, indent=1, sort_keys=True) + "\n")
+            "fitted_on": corpora + ([args.decisions.stem] if extra else []), "l2": l2,
+            "threshold": th, "bias": model.bias,
+            "weights": {k: v for k, v in model.weights.items() if k != SOURCE}},
+            indent=1, sort_keys=True) + "\n")
         print(f"wrote {out.relative_to(ROOT)} ({len(model.weights)} weights)")
     return 0
+
+
+def decisions_cv(docs: Sequence[Doc], extra: Sequence[Doc], *, l2: float,
+                 threshold: float) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """How the second look decides the written articles' names it was not fitted on: each fifth
+    of the decided articles is scored with weights fitted on the corpora and the other four
+    fifths, and with weights fitted on the corpora alone. Prints and returns the P, R, F1 of
+    ``place`` of both."""
+    print("the written articles' decided names, each scored by weights not fitted on it:")
+    rng = random.Random(7)
+    order = list(range(len(extra)))
+    rng.shuffle(order)
+    fold_of = {i: k % FOLDS for k, i in enumerate(order)}
+    alone = fit(docs, l2=l2, threshold=threshold)
+    pairs: dict[str, list[tuple[bool, bool]]] = {"alone": [], "with": []}
+    for k in range(FOLDS):
+        held = [d for i, d in enumerate(extra) if fold_of[i] == k]
+        model = fit(list(docs) + [d for i, d in enumerate(extra) if fold_of[i] != k],
+                    l2=l2, threshold=threshold)
+        for d in held:
+            for _, _, feats, label in d.cands:
+                run = [f for f in feats if f != SOURCE]  # as at run time
+                pairs["alone"].append((alone.probability(run) >= threshold, label))
+                pairs["with"].append((model.probability(run) >= threshold, label))
+    out = []
+    for name, what in (("alone", "fitted on the corpora alone"),
+                       ("with", f"{FOLDS}-fold by article, the other folds' decisions fitted")):
+        tp = sum(p and g for p, g in pairs[name])
+        pred, gold = sum(p for p, _ in pairs[name]), sum(g for _, g in pairs[name])
+        p, r = tp / pred if pred else 0.0, tp / gold if gold else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        print(f"  decided names, {what}: P={p:.3f} R={r:.3f} F1={f1:.3f}")
+        out.append((p, r, f1))
+    return out[0], out[1]
 
 
 def _pooled(per_fold: Sequence[tuple[list[Doc], RecogniserModel | None]]

@@ -36,6 +36,10 @@ def _mentions(pipeline, text: str, *, second_look: bool) -> list[str]:  # type: 
     # the model calls the small town an organisation; "a motel in" says what it is
     ("Her husband was arrested the next morning at a motel in Checotah after a clerk "
      "recognized his truck.", "Checotah"),
+    # the model calls the town a nationality, a person: learnt from our own decided names
+    # (tests/placeset), which the geoparsing corpora have few of
+    ("Dozens of families fled to the district town of Sugapa overnight.", "Sugapa"),
+    ("Fishermen said a patrol boat fired on them off the coast of Khan Younis.", "Khan Younis"),
 ])
 def test_second_look_finds_a_town_the_model_mislabelled(pipeline, text: str, town: str) -> None:
     assert town not in _mentions(pipeline, text, second_look=False)
@@ -56,7 +60,9 @@ def test_shipped_weights_load_and_say_what_they_were_fitted_on() -> None:
     assert model is not None and 0.0 < model.threshold < 1.0
     data = json.loads((Path(fit_recogniser.ROOT) / "geomap" / "data" /
                        "recogniser_weights.json").read_text(encoding="utf-8"))
-    assert data["fitted_on"] == ["lgl", "trnews"]
+    assert data["fitted_on"] == ["lgl", "trnews", "decisions"]
+    # the decided names' source feature stays out of the shipped weights
+    assert fit_recogniser.SOURCE not in model.weights
     # a name after "in" is likelier a place, a name used as a person's elsewhere less likely
     assert model.weights["locative"] > 0 > model.weights["person_word"]
 
@@ -138,8 +144,64 @@ def test_fit_learns_the_feature_that_separates_places() -> None:
     assert fit_recogniser.score(docs, None) == (0.0, 0.0, 0.0, 0)
 
 
+@pytest.mark.model
+def test_decisions_label_the_names_the_second_look_reconsiders(tmp_path) -> None:
+    written = tmp_path / "written.jsonl"
+    text = ("Dozens of families fled to the district town of Sugapa overnight. "
+            "Yates said on Monday that the company would hire more workers.")
+    written.write_text(json.dumps({"id": "w1", "text": text}) + "\n", encoding="utf-8")
+    decisions = tmp_path / "decisions.jsonl"
+    rows = [{"article": "w1", "start": text.index("Sugapa"), "end": text.index("Sugapa") + 6,
+             "name": "Sugapa", "label": "place"},
+            {"article": "w1", "start": text.index("Yates"), "end": text.index("Yates") + 5,
+             "name": "Yates", "label": "not"}]
+    decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [doc] = fit_recogniser.load_decisions(decisions, [written])
+    labels = {text[s:e]: lab for s, e, _, lab in doc.cands}
+    assert labels == {"Sugapa": True, "Yates": False}
+    assert all(fit_recogniser.SOURCE in feats for _, _, feats, _ in doc.cands)
+    assert doc.gold == [] and doc.found == []  # never scored
+    # an "unsure" decision is left out
+    rows[1]["label"] = "unsure"
+    decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    [doc] = fit_recogniser.load_decisions(decisions, [written])
+    assert [text[s:e] for s, e, _, _ in doc.cands] == ["Sugapa"]
+
+
+def test_decisions_cv_scores_each_decided_name_with_weights_not_fitted_on_it() -> None:
+    # the corpora teach "locative"; only the decided names teach "kind_of"
+    corpora = [fit_recogniser.Doc("c", str(i), [], [], [
+        (0, 5, ["bias", "locative" if i % 2 else "person_word"], bool(i % 2))])
+        for i in range(40)]
+    extra = [fit_recogniser.Doc("decisions", f"w{i}", [], [], [
+        (0, 5, ["bias", "kind_of" if i % 2 else "common_word", fit_recogniser.SOURCE],
+         bool(i % 2))]) for i in range(40)]
+    alone, with_decisions = fit_recogniser.decisions_cv(corpora, extra, l2=0.3, threshold=0.6)
+    assert alone == (0.0, 0.0, 0.0)  # the corpora alone never saw "kind_of": nothing is taken
+    assert with_decisions == (1.0, 1.0, 1.0)
+
+
+@pytest.mark.parametrize(("rows", "message"), [
+    ([{"article": "w1", "start": 0, "end": 3, "name": "Dog", "label": "maybe"}],
+     "label must be place, not or unsure"),
+    ([{"article": "w9", "start": 0, "end": 3, "name": "Dog", "label": "place"}],
+     "is in no written file"),
+    ([{"article": "w1", "start": 0, "end": 4, "name": "Dog", "label": "place"}],
+     "'Dog' is not at 0:4"),
+])
+def test_bad_decisions_are_refused(tmp_path, rows: list[dict[str, object]],
+                                   message: str) -> None:
+    written = tmp_path / "written.jsonl"
+    written.write_text(json.dumps({"id": "w1", "text": "Dog days."}) + "\n", encoding="utf-8")
+    decisions = tmp_path / "decisions.jsonl"
+    decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        fit_recogniser.load_decisions(decisions, [written])
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["no/such/corpus.jsonl"], "no such corpus file"),
+    (["{corpus}", "--decisions", "no/such/decisions.jsonl"], "no such decisions file"),
     (["{corpus}", "--l2", "0"], "--l2 takes positive numbers"),
     (["{corpus}", "--threshold", "1.5"], "--threshold takes numbers in (0, 1]"),
 ])
