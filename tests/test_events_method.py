@@ -703,7 +703,7 @@ def test_a_headline_event_joins_the_body_event_it_repeats(full_nlp, taxonomy, te
     assert [(e.place.name, len(e.quotes)) for e in events] == expected
 
 
-@pytest.mark.xfail(reason="known loss (README, This round): the shipped combiner does not take "
+@pytest.mark.xfail(reason="known loss (README, Previous round): the shipped combiner does not take "
                    "'hit' as an event, and the noun 'strikes' has no place of its own", strict=True)
 def test_air_strikes_that_hit_a_town_are_placed_there(full_nlp, taxonomy) -> None:  # type: ignore[no-untyped-def]
     events = run(full_nlp, taxonomy, "Warplanes struck a market near Hmeimim on Monday. Air "
