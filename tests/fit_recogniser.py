@@ -15,7 +15,9 @@ Usage (from the repository root)::
 (``tests/eventset/written.jsonl``, ``written_next/``) that the second look reconsiders, each
 judged a place or not by an annotator (``tests/placeset/GUIDELINE.md``). They join the fit in
 every fold; being only the reconsidered names, not every toponym of their articles, they are
-never scored. Each carries a feature of its source (see ``SOURCE``).
+never scored. Each carries a feature of its source (see ``SOURCE``). With them, the script
+also prints how the second look decides the decided names of articles it was not fitted on
+(:func:`decisions_cv`). ``tests/placeset/list_names.py`` lists the names to decide.
 
 It prints recognition precision / recall / F1 of the recogniser's spans (demonyms included)
 by overlap: a span is right when it overlaps a gold toponym, a gold toponym found when a span
@@ -35,7 +37,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -44,6 +46,11 @@ sys.path.insert(0, str(ROOT))
 
 from geomap.io import write_text_atomic  # noqa: E402
 from geomap.recognition import WEIGHTS_FILE, RecogniserModel  # noqa: E402
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from geomap.components import GazetteerRuler
 
 L2_GRID = (0.3, 1.0, 3.0)
 THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
@@ -64,8 +71,8 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(s < a[1] and a[0] < e for s, e in spans)
 
 
-def _nlp() -> Any:
-    """The pipeline's spaCy model with the second look off."""
+def _nlp() -> tuple[Language, GazetteerRuler]:
+    """The pipeline's spaCy model and its gazetteer ruler, with the second look off."""
     from geomap.components import GazetteerRuler
     from geomap.pipeline import Pipeline
 
@@ -73,14 +80,14 @@ def _nlp() -> Any:
     ruler = nlp.get_pipe("geomap_gazetteer_ruler")
     assert isinstance(ruler, GazetteerRuler)
     ruler.second_look = False
-    return nlp
+    return nlp, ruler
 
 
-def load(paths: Sequence[Path]) -> list[Doc]:
+def load(paths: Sequence[Path],
+         model: tuple[Language, GazetteerRuler] | None = None) -> list[Doc]:
     from geomap.components import SPAN_KEY
 
-    nlp = _nlp()
-    ruler = nlp.get_pipe("geomap_gazetteer_ruler")
+    nlp, ruler = model or _nlp()
     docs = []
     for path in paths:
         items = [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n")
@@ -99,23 +106,34 @@ def load(paths: Sequence[Path]) -> list[Doc]:
     return docs
 
 
-WRITTEN = (ROOT / "tests" / "eventset" / "written.jsonl",
-           *sorted((ROOT / "tests" / "eventset" / "written_next").glob("*.jsonl")))
+def written_files() -> list[Path]:
+    """The written articles whose names were decided (``tests/placeset``)."""
+    here = ROOT / "tests" / "eventset"
+    return [here / "written.jsonl", *sorted((here / "written_next").glob("*.jsonl"))]
 
 
 # Each decided name carries its source as a feature: a written article's reconsidered name is
 # far likelier a place (37% of them) than one of LGL (9%), and that feature, never present at
-# run time, takes up the difference instead of the intercept the shipped model keeps.
+# run time, takes up most of the difference (it is penalised like every weight), so the
+# shipped intercept stays close to the corpora's.
 SOURCE = "source=decisions"
 
 
-def load_decisions(path: Path, texts: Sequence[Path] = WRITTEN) -> list[Doc]:
-    """Our annotated second-look decisions as fitting examples: one JSON line per name,
+@dataclass
+class Decisions:
+    """The decided names of one file, by article: ``(start, end)`` -> place or not."""
+
+    path: Path
+    decided: dict[str, dict[tuple[int, int], bool]]
+    texts: dict[str, str]
+
+
+def read_decisions(path: Path, texts: Sequence[Path] | None = None) -> Decisions:
+    """Read and check the decisions (cheap: no text is processed). One JSON line per name,
     ``{"article", "start", "end", "name", "label"}`` with label ``place``, ``not`` or
-    ``unsure`` (left out), offsets into the article's text in ``texts``. The articles are
-    processed again and each reconsidered name takes its decision; a name the file does not
-    decide (the pipeline changed since) is left out, and a decision whose name is not at its
-    offsets is an error."""
+    ``unsure`` (left out), offsets into the article's text in ``texts`` (default
+    :func:`written_files`). ValueError for a bad label, a name decided twice, a name not at its
+    offsets, an article in no written file, or a file that decides no name."""
     decided: dict[str, dict[tuple[int, int], bool]] = {}
     names: dict[tuple[str, int, int], str] = {}
     for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
@@ -124,34 +142,61 @@ def load_decisions(path: Path, texts: Sequence[Path] = WRITTEN) -> list[Doc]:
         row = json.loads(line)
         if row["label"] not in ("place", "not", "unsure"):
             raise ValueError(f"line {n}: label must be place, not or unsure")
-        names[row["article"], row["start"], row["end"]] = row["name"]
+        key = (str(row["article"]), row["start"], row["end"])
+        if key in names:
+            raise ValueError(f"line {n}: {row['name']!r} at {key[1]}:{key[2]} of article "
+                             f"{key[0]!r} is decided twice")
+        names[key] = row["name"]
         if row["label"] != "unsure":
-            decided.setdefault(row["article"], {})[row["start"], row["end"]] = \
-                row["label"] == "place"
-    items = [json.loads(line) for t in texts for line in t.read_text(encoding="utf-8").split("\n")
-             if line.strip()]
-    items = [it for it in items if it["id"] in decided]
-    by_id = {it["id"]: it for it in items}
-    missing = sorted(set(decided) - set(by_id))
-    if missing:
-        raise ValueError(f"article {missing[0]!r} is in no written file")
-    for (article, start, end), name in names.items():
-        if article in by_id and by_id[article]["text"][start:end] != name:
-            raise ValueError(f"{name!r} is not at {start}:{end} of article {article!r}")
-    nlp = _nlp()
-    ruler = nlp.get_pipe("geomap_gazetteer_ruler")
+            decided.setdefault(key[0], {})[key[1], key[2]] = row["label"] == "place"
+    if not decided:
+        raise ValueError("the file decides no name (empty, or every name unsure)")
+    by_id: dict[str, str] = {}
+    for t in written_files() if texts is None else texts:
+        for line in t.read_text(encoding="utf-8").split("\n"):
+            if line.strip():
+                it = json.loads(line)
+                by_id.setdefault(str(it["id"]), it["text"])
+    for article, start, end in names:
+        if article not in by_id:
+            raise ValueError(f"article {article!r} is in no written file")
+        if by_id[article][start:end] != names[article, start, end]:
+            raise ValueError(f"{names[article, start, end]!r} is not at {start}:{end} of "
+                             f"article {article!r}")
+    # in the written files' order (the fit's folds follow it)
+    return Decisions(path, decided, {a: text for a, text in by_id.items() if a in decided})
+
+
+def decision_docs(decisions: Decisions,
+                  model: tuple[Language, GazetteerRuler] | None = None) -> list[Doc]:
+    """The decided names as fitting examples: the articles are processed again and each name
+    the second look reconsiders takes its decision (with :data:`SOURCE` among its features).
+    A decided name it no longer reconsiders (the pipeline changed since) is left out and
+    counted; ValueError when none is left."""
+    nlp, ruler = model or _nlp()
+    ids = list(decisions.texts)
     docs = []
-    for it, doc in zip(items, nlp.pipe(it["text"] for it in items), strict=True):
-        spans = decided[it["id"]]
+    for article, doc in zip(ids, nlp.pipe(decisions.texts[a] for a in ids), strict=True):
+        spans = decisions.decided[article]
         cands = []
         for start, end, _fcl, feats in ruler.second_look_candidates(doc):
             span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
             if span in spans:
                 cands.append((span[0], span[1], [*feats, SOURCE], spans[span]))
-        docs.append(Doc("decisions", it["id"], [], [], cands))
-    print(f"{path.name}: {len(docs)} articles, {sum(len(d.cands) for d in docs)} decided names "
-          f"looked at again, {sum(c[3] for d in docs for c in d.cands)} of them places")
+        docs.append(Doc("decisions", article, [], [], cands))
+    used = sum(len(d.cands) for d in docs)
+    if not used:
+        raise ValueError("no decided name is one the second look reconsiders now")
+    left = sum(len(v) for v in decisions.decided.values()) - used
+    print(f"{decisions.path.name}: {len(docs)} articles, {used} decided names looked at again, "
+          f"{sum(c[3] for d in docs for c in d.cands)} of them places"
+          + (f" ({left} decided names no longer reconsidered, left out)" if left else ""))
     return docs
+
+
+def load_decisions(path: Path, texts: Sequence[Path] | None = None) -> list[Doc]:
+    """:func:`read_decisions` then :func:`decision_docs`."""
+    return decision_docs(read_decisions(path, texts))
 
 
 def fit(docs: Sequence[Doc], *, l2: float, epochs: int = 400, lr: float = 0.5,
@@ -210,14 +255,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         ap.error("--l2 takes positive numbers")
     if not args.threshold or any(not 0 < v <= 1 for v in args.threshold):
         ap.error("--threshold takes numbers in (0, 1]")
+    errors = (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError)
+    try:  # checked first: cheap, and the corpora take minutes
+        decisions = None if args.decisions is None else read_decisions(args.decisions)
+    except errors as exc:
+        ap.error(f"cannot read the decisions ({type(exc).__name__}: {exc})")
+    nlp = _nlp()
     try:
-        docs = load(args.corpora)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        docs = load(args.corpora, nlp)
+    except errors as exc:
         ap.error(f"cannot read the corpora as gold JSON Lines ({type(exc).__name__}: {exc})")
     try:
-        extra = [] if args.decisions is None else load_decisions(args.decisions)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        ap.error(f"cannot read the decisions ({type(exc).__name__}: {exc})")
+        extra = [] if decisions is None else decision_docs(decisions, nlp)
+    except errors as exc:
+        ap.error(f"cannot use the decisions ({type(exc).__name__}: {exc})")
     corpora = sorted({d.corpus for d in docs})
     print("without the second look:")
     for name in corpora:
@@ -257,20 +308,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("  " + _line(f"{name} (unseen)", [d for d in docs if d.corpus == name], model))
     if extra:
         decisions_cv(docs, extra, l2=l2, threshold=th)
-    model = fit(docs + extra, l2=l2, threshold=th)
+    shipped = fit(docs + extra, l2=l2, threshold=th)
     print("fitted on all (shipped):")
     for name in corpora:
-        print("  " + _line(name, [d for d in docs if d.corpus == name], model))
+        print("  " + _line(name, [d for d in docs if d.corpus == name], shipped))
     if not args.dry_run:
         out = ROOT / "geomap" / "data" / WEIGHTS_FILE
+        weights = {k: v for k, v in shipped.weights.items() if k != SOURCE}
         write_text_atomic(out, json.dumps({
             "about": "The recogniser's second look, fitted by tests/fit_recogniser.py; "
                      "do not edit by hand.",
             "fitted_on": corpora + ([args.decisions.stem] if extra else []), "l2": l2,
-            "threshold": th, "bias": model.bias,
-            "weights": {k: v for k, v in model.weights.items() if k != SOURCE}},
+            "threshold": th, "bias": shipped.bias, "weights": weights},
             indent=1, sort_keys=True) + "\n")
-        print(f"wrote {out.relative_to(ROOT)} ({len(model.weights)} weights)")
+        print(f"wrote {out.relative_to(ROOT)} ({len(weights)} weights)")
     return 0
 
 
@@ -297,7 +348,8 @@ def decisions_cv(docs: Sequence[Doc], extra: Sequence[Doc], *, l2: float,
                 pairs["alone"].append((alone.probability(run) >= threshold, label))
                 pairs["with"].append((model.probability(run) >= threshold, label))
     out = []
-    for name, what in (("alone", "fitted on the corpora alone"),
+    for name, what in (("alone", f"fitted on the corpora alone (L2 {l2:g}, threshold "
+                                 f"{threshold:.2f})"),
                        ("with", f"{FOLDS}-fold by article, the other folds' decisions fitted")):
         tp = sum(p and g for p, g in pairs[name])
         pred, gold = sum(p for p, _ in pairs[name]), sum(g for _, g in pairs[name])

@@ -148,37 +148,58 @@ def test_fit_learns_the_feature_that_separates_places() -> None:
 def test_decisions_label_the_names_the_second_look_reconsiders(tmp_path) -> None:
     written = tmp_path / "written.jsonl"
     text = ("Dozens of families fled to the district town of Sugapa overnight. "
-            "Yates said on Monday that the company would hire more workers.")
+            "Yates said on Monday that the company would hire more workers. "
+            "Fishermen said a patrol boat fired on them off the coast of Khan Younis.")
     written.write_text(json.dumps({"id": "w1", "text": text}) + "\n", encoding="utf-8")
     decisions = tmp_path / "decisions.jsonl"
     rows = [{"article": "w1", "start": text.index("Sugapa"), "end": text.index("Sugapa") + 6,
              "name": "Sugapa", "label": "place"},
             {"article": "w1", "start": text.index("Yates"), "end": text.index("Yates") + 5,
-             "name": "Yates", "label": "not"}]
+             "name": "Yates", "label": "not"},
+            {"article": "w1", "start": text.index("Khan"), "end": text.index("Khan") + 11,
+             "name": "Khan Younis", "label": "place"}]
     decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     [doc] = fit_recogniser.load_decisions(decisions, [written])
     labels = {text[s:e]: lab for s, e, _, lab in doc.cands}
-    assert labels == {"Sugapa": True, "Yates": False}
+    assert labels == {"Sugapa": True, "Yates": False, "Khan Younis": True}
     assert all(fit_recogniser.SOURCE in feats for _, _, feats, _ in doc.cands)
     assert doc.gold == [] and doc.found == []  # never scored
     # an "unsure" decision is left out
     rows[1]["label"] = "unsure"
+    del rows[2]  # and a name the file does not decide is left out too
     decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     [doc] = fit_recogniser.load_decisions(decisions, [written])
     assert [text[s:e] for s, e, _, _ in doc.cands] == ["Sugapa"]
 
 
-def test_decisions_cv_scores_each_decided_name_with_weights_not_fitted_on_it() -> None:
+def test_decisions_cv_scores_each_decided_name_with_weights_not_fitted_on_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # the corpora teach "locative"; only the decided names teach "kind_of"
     corpora = [fit_recogniser.Doc("c", str(i), [], [], [
         (0, 5, ["bias", "locative" if i % 2 else "person_word"], bool(i % 2))])
         for i in range(40)]
+    # decided names are mostly places: a model that kept SOURCE when scoring would take the
+    # one name whose only other feature the fit never saw
     extra = [fit_recogniser.Doc("decisions", f"w{i}", [], [], [
-        (0, 5, ["bias", "kind_of" if i % 2 else "common_word", fit_recogniser.SOURCE],
-         bool(i % 2))]) for i in range(40)]
+        (0, 5, ["bias", "kind_of" if i % 5 else "common_word", fit_recogniser.SOURCE],
+         bool(i % 5))]) for i in range(40)]
+    extra.append(fit_recogniser.Doc("decisions", "unseen", [], [], [
+        (0, 5, ["bias", "never_seen", fit_recogniser.SOURCE], False)]))
+    fitted_on: list[set[str]] = []
+    real_fit = fit_recogniser.fit
+
+    def spy(docs, **kw):  # type: ignore[no-untyped-def]
+        fitted_on.append({d.id for d in docs if d.corpus == "decisions"})
+        return real_fit(docs, **kw)
+
+    monkeypatch.setattr(fit_recogniser, "fit", spy)
     alone, with_decisions = fit_recogniser.decisions_cv(corpora, extra, l2=0.3, threshold=0.6)
     assert alone == (0.0, 0.0, 0.0)  # the corpora alone never saw "kind_of": nothing is taken
-    assert with_decisions == (1.0, 1.0, 1.0)
+    assert with_decisions == (1.0, 1.0, 1.0)  # "unseen" is not taken: SOURCE was dropped
+    # one fit without decisions, then five each without a different fifth, all left out once
+    every = {d.id for d in extra}
+    assert fitted_on[0] == set() and len(fitted_on) == 1 + fit_recogniser.FOLDS
+    held = [every - ids for ids in fitted_on[1:]]
+    assert all(held) and sum(len(h) for h in held) == len(every) and set().union(*held) == every
 
 
 @pytest.mark.parametrize(("rows", "message"), [
@@ -188,6 +209,12 @@ def test_decisions_cv_scores_each_decided_name_with_weights_not_fitted_on_it() -
      "is in no written file"),
     ([{"article": "w1", "start": 0, "end": 4, "name": "Dog", "label": "place"}],
      "'Dog' is not at 0:4"),
+    ([{"article": "w1", "start": 0, "end": 3, "name": "Dog", "label": "place"},
+      {"article": "w1", "start": 0, "end": 3, "name": "Dog", "label": "not"}],
+     "decided twice"),
+    ([{"article": "w1", "start": 0, "end": 3, "name": "Dog", "label": "unsure"}],
+     "decides no name"),
+    ([], "decides no name"),
 ])
 def test_bad_decisions_are_refused(tmp_path, rows: list[dict[str, object]],
                                    message: str) -> None:
@@ -196,12 +223,13 @@ def test_bad_decisions_are_refused(tmp_path, rows: list[dict[str, object]],
     decisions = tmp_path / "decisions.jsonl"
     decisions.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     with pytest.raises(ValueError, match=message):
-        fit_recogniser.load_decisions(decisions, [written])
+        fit_recogniser.read_decisions(decisions, [written])
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["no/such/corpus.jsonl"], "no such corpus file"),
     (["{corpus}", "--decisions", "no/such/decisions.jsonl"], "no such decisions file"),
+    (["{corpus}", "--decisions", "{bad}"], "label must be place, not or unsure"),
     (["{corpus}", "--l2", "0"], "--l2 takes positive numbers"),
     (["{corpus}", "--threshold", "1.5"], "--threshold takes numbers in (0, 1]"),
 ])
@@ -209,8 +237,11 @@ def test_fit_script_rejects_bad_input_in_one_line(tmp_path, capsys, args: list[s
                                                   message: str) -> None:
     corpus = tmp_path / "gold.jsonl"
     corpus.write_text('{"id": "1", "text": "x", "toponyms": []}\n', encoding="utf-8")
+    bad = tmp_path / "decisions.jsonl"
+    bad.write_text('{"article": "a", "start": 0, "end": 1, "name": "x", "label": "maybe"}\n',
+                   encoding="utf-8")
     with pytest.raises(SystemExit) as exc:
-        fit_recogniser.main([a.format(corpus=corpus) for a in args] + ["--dry-run"])
+        fit_recogniser.main([a.format(corpus=corpus, bad=bad) for a in args] + ["--dry-run"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err

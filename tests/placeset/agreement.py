@@ -5,8 +5,9 @@ Usage::
 
     python tests/placeset/agreement.py
 
-Prints, over the names both passes decided (``unsure`` left out), the share of equal labels,
-Cohen's kappa, and P/R/F1 of the second pass's ``place`` against the first's.
+Prints, over the names both passes decided (a name either pass left ``unsure`` is counted
+apart), the share of equal labels, Cohen's kappa, P/R/F1 of the second pass's ``place``
+against the first's, and each name they differ on.
 """
 
 from __future__ import annotations
@@ -28,18 +29,27 @@ def _labels(path: Path) -> dict[tuple[str, int, int], str]:
 
 def main() -> int:
     first, second = _labels(HERE / "decisions.jsonl"), _labels(HERE / "pass2.jsonl")
-    both = [k for k in second if k in first and "unsure" not in (first[k], second[k])]
+    missing = [k for k in second if k not in first]
+    unsure = [k for k in second if k in first and "unsure" in (first[k], second[k])]
+    both = [k for k in second if k in first and k not in unsure]
     n = len(both)
+    if not n:
+        print("no name decided by both passes")
+        return 1
     same = sum(first[k] == second[k] for k in both)
     a = sum(first[k] == "place" for k in both)
     b = sum(second[k] == "place" for k in both)
     tp = sum(first[k] == second[k] == "place" for k in both)
     expected = (a / n) * (b / n) + (1 - a / n) * (1 - b / n)
-    kappa = (same / n - expected) / (1 - expected)
-    p, r = tp / b, tp / a
-    print(f"{n} names decided by both passes ({len(second) - n} left out as unsure): "
-          f"agreement {same / n:.3f}, kappa {kappa:.3f}; second pass's places against the "
-          f"first's P={p:.3f} R={r:.3f} F1={2 * p * r / (p + r):.3f}")
+    kappa = (same / n - expected) / (1 - expected) if expected < 1 else 1.0
+    p, r = (tp / b if b else 0.0), (tp / a if a else 0.0)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    print(f"{len(second)} names in the second pass: {n} decided by both, {len(unsure)} unsure "
+          f"in one pass, {len(missing)} not in the first pass")
+    print(f"agreement {same / n:.3f}, kappa {kappa:.3f}; the second pass's places against the "
+          f"first's: P={p:.3f} R={r:.3f} F1={f1:.3f}")
+    for k in sorted(k for k in both if first[k] != second[k]) + sorted(unsure):
+        print(f"  {k[0]} {k[1]}:{k[2]}: first {first[k]}, second {second[k]}")
     return 0
 
 
