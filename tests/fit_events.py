@@ -650,9 +650,9 @@ def cross_validate(parsed: list[Parsed], pipe: Any, grid_l2: list[float],
                         for gate in grid_gate:
                             for present, rescue, rg in product(grid_present, grid_rescue,
                                                                grid_rule_gate):
-                                data.update(threshold=th, rule_threshold=rt, override=ov)
-                                data["documents"]["gate"] = gate
-                                _set_present_gate(data, present, rescue, rg)
+                                _configure(data, threshold=th, rule_threshold=rt, override=ov,
+                                           gate=gate, present=present, rescue=rescue,
+                                           rule_gate=rg)
                                 model = EventModel.from_dict(data)
                                 preds = predict_events(test, model, pipe)
                                 results.setdefault((l2, th, rt, ov, gate, present, rescue, rg),
@@ -710,9 +710,8 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
         test = [p for i, p in enumerate(written) if fold_of[i] == k]
         data = fit_model(train, pipe.taxonomy, l2=l2, threshold=threshold, pipe=pipe,
                          none_weight=NONE_WEIGHT)
-        data.update(rule_threshold=rule_threshold, override=override)
-        data["documents"]["gate"] = gate
-        _set_present_gate(data, present, rescue, rule_gate)
+        _configure(data, rule_threshold=rule_threshold, override=override, gate=gate,
+                   present=present, rescue=rescue, rule_gate=rule_gate)
         preds = predict_events(test, EventModel.from_dict(data), pipe)
         per.extend(counts(p.item["events"], preds[p.item["id"]]) for p in test)
     left = sum(ev.get("lat") is None for p in written for ev in p.item["events"])
@@ -720,6 +719,20 @@ def written_cv(tune: list[Parsed], written: list[Parsed], pipe: Any, *, l2: floa
           f"coordinates left out, {_sum(per).excused} predictions of their type excused):")
     for m, (v, lo, hi, n) in summarize(per).items():
         print(f"  written-cv {m:32s} {v:.3f}  [{lo:.3f}, {hi:.3f}]  (n={n})")
+
+
+def _configure(data: dict[str, Any], *, rule_threshold: float, override: float, gate: float,
+               present: float = PRESENT_GATE, rescue: float = RESCUE,
+               rule_gate: float = RULE_GATE, threshold: float | None = None) -> None:
+    """The hand-set settings of a fitted model (``fit_model``'s dict): the rule matches'
+    threshold and override, the document gate, and the type models' gates
+    (:func:`_set_present_gate`); ``threshold`` too when given."""
+    if threshold is not None:
+        data.update(threshold=threshold, rule_threshold=rule_threshold, override=override)
+    else:
+        data.update(rule_threshold=rule_threshold, override=override)
+    data["documents"]["gate"] = gate
+    _set_present_gate(data, present, rescue, rule_gate)
 
 
 def _set_present_gate(data: dict[str, Any], gate: float, rescue: float,
@@ -842,9 +855,8 @@ def stacked_cv(parsed: list[Parsed], written: list[Parsed], pipe: Any, *, l2: fl
             test = [p for i, p in enumerate(texts) if folds[i] == k]
             data = fit_model(train, pipe.taxonomy, l2=l2, threshold=0.5, pipe=pipe,
                              none_weight=NONE_WEIGHT)
-            data.update(rule_threshold=rule_threshold, override=override)
-            data["documents"]["gate"] = gate
-            _set_present_gate(data, PRESENT_GATE, RESCUE, RULE_GATE)
+            _configure(data, rule_threshold=rule_threshold, override=override, gate=gate,
+                       present=PRESENT_GATE, rescue=RESCUE, rule_gate=RULE_GATE)
             fitted[kind, k] = data, combiner_rows(test, EventModel.from_dict(data), pipe.taxonomy)
     every = [r for _, rows in fitted.values() for r in rows]
     results: dict[float, list[Any]] = {}
@@ -1002,9 +1014,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         data = fit_model(parsed + written, pipe.taxonomy, l2=args.l2[0], threshold=0.5,
                          pipe=pipe, none_weight=NONE_WEIGHT)
-        data.update(rule_threshold=rule_threshold, override=override)
-        data["documents"]["gate"] = args.gate[0]
-        _set_present_gate(data, PRESENT_GATE, RESCUE, RULE_GATE)
+        _configure(data, rule_threshold=rule_threshold, override=override, gate=args.gate[0],
+                   present=PRESENT_GATE, rescue=RESCUE, rule_gate=RULE_GATE)
         data["combiner"] = fit_combiner(rows, gate=args.gate[0], threshold=th)
         data["fitted"] = {"l2": args.l2[0], "rule_threshold": rule_threshold,
                           "override": override, "gate": args.gate[0], "present": PRESENT_GATE,
@@ -1026,9 +1037,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     data = fit_model(parsed + written, pipe.taxonomy, l2=l2, threshold=threshold, pipe=pipe,
                      none_weight=NONE_WEIGHT)
-    data.update(rule_threshold=rule_threshold, override=override)
-    data["documents"]["gate"] = gate
-    _set_present_gate(data, present, rescue, rule_gate)
+    _configure(data, rule_threshold=rule_threshold, override=override, gate=gate,
+               present=present, rescue=rescue, rule_gate=rule_gate)
     data["fitted"] = {"l2": l2, "threshold": threshold, "rule_threshold": rule_threshold,
                       "override": override, "gate": gate, "present": present, "rescue": rescue,
                       "rule_gate": rule_gate, "folds": FOLDS}
