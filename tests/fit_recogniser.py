@@ -44,11 +44,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geomap.evaluate import PRF  # noqa: E402
 from geomap.io import write_text_atomic  # noqa: E402
 from geomap.recognition import WEIGHTS_FILE, RecogniserModel  # noqa: E402
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc as SpacyDoc
 
     from geomap.components import GazetteerRuler
 
@@ -65,6 +67,12 @@ class Doc:
     gold: list[tuple[int, int]]
     found: list[tuple[int, int]]                      # the pipeline's spans without a second look
     cands: list[tuple[int, int, list[str], bool]]      # char start, end, features, gold overlap
+
+
+def char_span(doc: SpacyDoc, start: int, end: int) -> tuple[int, int]:
+    """The character offsets of the tokens ``start:end`` of ``doc``."""
+    span = doc[start:end]
+    return span.start_char, span.end_char
 
 
 def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -97,7 +105,7 @@ def load(paths: Sequence[Path],
             found = [(s.start_char, s.end_char) for s in doc.spans[SPAN_KEY]]
             cands = []
             for start, end, _fcl, feats in ruler.second_look_candidates(doc):
-                span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+                span = char_span(doc, start, end)
                 cands.append((span[0], span[1], feats, _overlaps(span, gold)))
             docs.append(Doc(path.stem, str(it["id"]), gold, found, cands))
         print(f"{path.stem}: {len(items)} documents, "
@@ -180,7 +188,7 @@ def decision_docs(decisions: Decisions,
         spans = decisions.decided[article]
         cands = []
         for start, end, _fcl, feats in ruler.second_look_candidates(doc):
-            span = (doc[start].idx, doc[end - 1].idx + len(doc[end - 1]))
+            span = char_span(doc, start, end)
             if span in spans:
                 cands.append((span[0], span[1], [*feats, SOURCE], spans[span]))
         docs.append(Doc("decisions", article, [], [], cands))
@@ -273,10 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("without the second look:")
     for name in corpora:
         print("  " + _line(name, [d for d in docs if d.corpus == name], None))
-    rng = random.Random(7)
-    order = list(range(len(docs)))
-    rng.shuffle(order)
-    fold_of = {i: k % FOLDS for k, i in enumerate(order)}
+    fold_of = _fold_of(len(docs))
     best, best_f1 = (args.l2[0], args.threshold[0]), -1.0
     print(f"{FOLDS}-fold cross-validation by document over {', '.join(corpora)}:")
     for l2 in args.l2:
@@ -332,10 +337,7 @@ def decisions_cv(docs: Sequence[Doc], extra: Sequence[Doc], *, l2: float,
     fifths, and with weights fitted on the corpora alone. Prints and returns the P, R, F1 of
     ``place`` of both."""
     print("the written articles' decided names, each scored by weights not fitted on it:")
-    rng = random.Random(7)
-    order = list(range(len(extra)))
-    rng.shuffle(order)
-    fold_of = {i: k % FOLDS for k, i in enumerate(order)}
+    fold_of = _fold_of(len(extra))
     alone = fit(docs, l2=l2, threshold=threshold)
     pairs: dict[str, list[tuple[bool, bool]]] = {"alone": [], "with": []}
     for k in range(FOLDS):
@@ -351,13 +353,19 @@ def decisions_cv(docs: Sequence[Doc], extra: Sequence[Doc], *, l2: float,
     for name, what in (("alone", f"fitted on the corpora alone (L2 {l2:g}, threshold "
                                  f"{threshold:.2f})"),
                        ("with", f"{FOLDS}-fold by article, the other folds' decisions fitted")):
-        tp = sum(p and g for p, g in pairs[name])
-        pred, gold = sum(p for p, _ in pairs[name]), sum(g for _, g in pairs[name])
-        p, r = tp / pred if pred else 0.0, tp / gold if gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"  decided names, {what}: P={p:.3f} R={r:.3f} F1={f1:.3f}")
-        out.append((p, r, f1))
+        s = PRF.of(sum(p and g for p, g in pairs[name]), sum(p for p, _ in pairs[name]),
+                   sum(g for _, g in pairs[name]))
+        print(f"  decided names, {what}: P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f}")
+        out.append((s.precision, s.recall, s.f1))
     return out[0], out[1]
+
+
+def _fold_of(n: int) -> dict[int, int]:
+    """Each of ``n`` documents' fold, at random (seed 7) and in turn."""
+    rng = random.Random(7)
+    order = list(range(n))
+    rng.shuffle(order)
+    return {i: k % FOLDS for k, i in enumerate(order)}
 
 
 def _pooled(per_fold: Sequence[tuple[list[Doc], RecogniserModel | None]]

@@ -245,3 +245,15 @@ def test_fit_script_rejects_bad_input_in_one_line(tmp_path, capsys, args: list[s
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_list_names_never_writes_over_the_articles_or_the_annotations(capsys) -> None:  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(Path(fit_recogniser.ROOT) / "tests" / "placeset"))
+    import list_names
+
+    decisions = Path(fit_recogniser.ROOT) / "tests" / "placeset" / "decisions.jsonl"
+    before = decisions.read_bytes()
+    assert list_names.main([str(decisions)]) == 2
+    assert decisions.read_bytes() == before
+    err = capsys.readouterr().err
+    assert "is also an input" in err and "Traceback" not in err

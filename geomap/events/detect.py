@@ -147,10 +147,13 @@ def detect_events(doc: Doc, document: Document, sentences: Sequence[Sentence],
         stacked = getattr(fitted, "combiner", None) is not None
         base = document_features(doc) if fitted.present is not None or stacked else None
         # with a combiner, the article's probability of any event is one of what it weighs
-        documents = fitted.documents if stacked else None
-        p_any = None if documents is None or base is None else documents.probability(base)
-        if fitted.reports_events(doc, base) if p_any is None or documents is None \
-                else documents.admits(p_any):
+        p_any = None
+        if stacked and fitted.documents is not None and base is not None:
+            p_any = fitted.documents.probability(base)
+            admitted = fitted.documents.admits(p_any)
+        else:
+            admitted = fitted.reports_events(doc, base)
+        if admitted:
             described = _described(doc, rule_triggers, fitted.words, index, tok_sent, by_index,
                                    taxonomy)
         else:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from geomap.evaluate import PRF
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -42,12 +44,11 @@ def main() -> int:
     tp = sum(first[k] == second[k] == "place" for k in both)
     expected = (a / n) * (b / n) + (1 - a / n) * (1 - b / n)
     kappa = (same / n - expected) / (1 - expected) if expected < 1 else 1.0
-    p, r = (tp / b if b else 0.0), (tp / a if a else 0.0)
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    places = PRF.of(tp, b, a)  # the second pass's places against the first's
     print(f"{len(second)} names in the second pass: {n} decided by both, {len(unsure)} unsure "
           f"in one pass, {len(missing)} not in the first pass")
     print(f"agreement {same / n:.3f}, kappa {kappa:.3f}; the second pass's places against the "
-          f"first's: P={p:.3f} R={r:.3f} F1={f1:.3f}")
+          f"first's: P={places.precision:.3f} R={places.recall:.3f} F1={places.f1:.3f}")
     for k in sorted(k for k in both if first[k] != second[k]) + sorted(unsure):
         print(f"  {k[0]} {k[1]}:{k[2]}: first {first[k]}, second {second[k]}")
     return 0
